@@ -1,0 +1,281 @@
+"""Stage 2, clean: repair what extraction broke, and record every change.
+
+Entry point: ``clean(extraction) -> Cleaned``. The plan, in order:
+
+1. per run: ``remove_control_chars``, ``fix_mojibake``, ``remap_khanty_en``;
+2. per font (per document for a text dump, which has no fonts): decide what the
+   legacy glyphs ҥ and є ї ў stand for (``decide_legacy_ue``,
+   ``decide_cp1251_slots``) and remap them;
+3. per run: ``fix_homoglyphs``;
+4. lines into paragraphs (``join_lines``): paragraph ends, page-break debris,
+   bullets (``split_bullet``), line-end hyphens (``keep_line_end_hyphen``);
+5. per paragraph: ``normalize_spaces``, ``remove_space_before_punctuation``,
+   ``nbsp_before_dash``.
+
+Each repair is a function in ``fixes.py``; this module only orders them and
+writes the audit trail: a ``Change`` per word a repair touched.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import sys
+from collections import Counter
+from collections.abc import Callable
+
+from . import fixes
+from .model import Change, Cleaned, Extraction, Line, Paragraph, Run
+
+_TOKEN = re.compile(r"\S+|\s+")
+
+
+def _record(rule: str, before: str, after: str, where: str, changes: list[Change]) -> None:
+    """Add one Change per differing stretch of words between ``before`` and ``after``."""
+    if before == after:
+        return
+    a, b = _TOKEN.findall(before), _TOKEN.findall(after)
+    matcher = difflib.SequenceMatcher(a=a, b=b, autojunk=False)
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if op == "equal":
+            continue
+        old, new = "".join(a[i1:i2]), "".join(b[j1:j2])
+        context = "".join(a[max(0, i1 - 6) : i1]) + "⟦" + old + "⟧" + "".join(a[i2 : i2 + 6])
+        changes.append(Change(rule, old, new, where, context=context.strip()))
+
+
+def _apply(
+    fix: Callable[[str], str], rule: str, runs: list[Run], where: str, changes: list[Change]
+) -> None:
+    for run in runs:
+        new = fix(run.text)
+        if new != run.text:
+            _record(rule, run.text, new, where, changes)
+            run.text = new
+
+
+def _where(line: Line) -> str:
+    return f"line {line.number}" if line.number else f"page {line.page}"
+
+
+def _font_key(run: Run, kind: str) -> str:
+    # A text dump has no fonts; its glyph-inferred runs share one decision.
+    return "(whole document)" if kind == "text" else (run.font or "(unknown font)")
+
+
+def repair_glyphs(ex: Extraction, changes: list[Change], decisions: list[str]) -> None:
+    """Steps 1–3 of the plan, on the runs of every line."""
+    for line in ex.lines + ex.footnotes:
+        where = _where(line)
+        _apply(fixes.remove_control_chars, "remove_control_chars", line.runs, where, changes)
+        _apply(fixes.fix_mojibake, "fix_mojibake", line.runs, where, changes)
+        _apply(fixes.remap_khanty_en, "remap_khanty_en", line.runs, where, changes)
+
+    by_font: dict[str, list[Run]] = {}
+    for line in ex.lines + ex.footnotes:
+        for run in line.runs:
+            by_font.setdefault(_font_key(run, ex.kind), []).append(run)
+    # Forms spelt right anywhere are evidence for what the broken ones stand for.
+    vocabulary = fixes.vocabulary_of(
+        r.text for runs in by_font.values() for r in runs if "\u04a5" not in r.text.lower()
+    )
+    remaps: dict[str, Callable[[str], str]] = {}
+    for font, runs in sorted(by_font.items()):
+        text = " ".join(r.text for r in runs)
+        steps: list[Callable[[str], str]] = []
+        if "\u04a5" in text.lower():
+            d = fixes.decide_legacy_ue(text, vocabulary)
+            to_ng = d.target == "ң"
+            decisions.append(f"{font}: ҥ stands for {d.target} — {d.evidence}")
+            steps.append(lambda t, to_ng=to_ng: fixes.remap_legacy_ue(t, to_ng=to_ng))
+        if any(c in text for c in fixes.CP1251_SLOTS):
+            d = fixes.decide_cp1251_slots(text)
+            verdict = "are ө/ү/ң" if d.apply else "are left as written (Ukrainian text)"
+            decisions.append(f"{font}: є/ї/ў {verdict} — {d.evidence}")
+            if d.apply:
+                steps.append(fixes.remap_cp1251_slots)
+        if steps:
+            remaps[font] = lambda t, steps=tuple(steps): _chain(steps, t)
+    for line in ex.lines + ex.footnotes:
+        for run in line.runs:
+            remap = remaps.get(_font_key(run, ex.kind))
+            if remap:
+                new = remap(run.text)
+                if new != run.text:
+                    _record("remap_legacy_glyphs", run.text, new, _where(line), changes)
+                    run.text = new
+
+    for line in ex.lines + ex.footnotes:
+        _apply(fixes.fix_homoglyphs, "fix_homoglyphs", line.runs, _where(line), changes)
+
+
+def _chain(steps: tuple[Callable[[str], str], ...], text: str) -> str:
+    for step in steps:
+        text = step(text)
+    return text
+
+
+def _ends_terminal(text: str) -> bool:
+    return text.rstrip().endswith(fixes.TERMINAL)
+
+
+def _starts_new(prev: Line, line: Line, in_list: bool) -> bool:
+    """Whether ``line`` opens a new paragraph after ``prev``."""
+    text = line.text.lstrip()
+    if fixes.split_bullet(text)[0]:
+        return True
+    if fixes.CONTINUATION.match(text):
+        return False  # a lowercase word or punctuation continues the sentence
+    if in_list and _ends_terminal(prev.text):
+        return True  # a capitalised line after a finished list item is new prose
+    if line.page_break:
+        # At a page or column break the dump's markers mean nothing: a paragraph
+        # ends there only if its last line is both finished and short.
+        return _ends_terminal(prev.text) and prev.fill < 0.9
+    if line.para_hint:
+        return True
+    return _ends_terminal(prev.text) and prev.fill < 0.8
+
+
+def _join(para: Paragraph, line: Line, vocabulary: Counter[str], changes: list[Change]) -> None:
+    """Append ``line`` to ``para``, repairing the break between them."""
+    last = para.runs[-1]
+    last.text = last.text.rstrip()
+    incoming = [Run(r.text, r.font, r.size, r.bold, r.italic) for r in line.runs]
+    incoming[0].text = incoming[0].text.lstrip()
+    first = incoming[0].text
+    where = _where(line)
+    m = re.search(r"(\w+)-$", last.text)
+    n = re.match(r"\w+", first)
+    if first[:1] in ".,;:!?)»]":
+        changes.append(Change("join_lines", last.text[-12:] + " ⏎ " + first[:12],
+                              last.text[-12:] + first[:12], where,
+                              note="punctuation pushed to the next line or page"))
+        sep = ""
+    elif m and n and not last.text.endswith("--"):
+        keep, why = fixes.keep_line_end_hyphen(m.group(1), n.group(0), vocabulary)
+        if not keep:
+            last.text = last.text[:-1]
+        changes.append(Change("keep_line_end_hyphen", m.group(0) + " ⏎ " + n.group(0),
+                              m.group(0 if keep else 1) + n.group(0), where, note=why))
+        sep = ""
+    else:
+        sep = " "
+    if line.page_break and para.runs:
+        changes.append(Change("join_lines", "¶", " ", where,
+                              note="paragraph continued across a page break"))
+    incoming[0].text = sep + incoming[0].text
+    for run in incoming:
+        if para.runs[-1].font == run.font and para.runs[-1].bold == run.bold and (
+            para.runs[-1].italic == run.italic
+        ):
+            para.runs[-1].text += run.text
+        else:
+            para.runs.append(run)
+
+
+def join_lines(lines: list[Line], changes: list[Change]) -> list[Paragraph]:
+    """Step 4: assemble paragraphs and list items from visual lines."""
+    vocabulary = fixes.vocabulary_of(ln.text for ln in lines)
+    paras: list[Paragraph] = []
+    prev: Line | None = None
+    for line in lines:
+        if prev is None or _starts_new(prev, line, bool(paras and paras[-1].bullet)):
+            runs = [Run(r.text, r.font, r.size, r.bold, r.italic) for r in line.runs]
+            runs[0].text = runs[0].text.lstrip()
+            bullet, rest = fixes.split_bullet(runs[0].text)
+            if bullet:
+                runs[0].text = rest
+            paras.append(Paragraph(runs=runs, page=line.page, line=line.number, bullet=bullet))
+        else:
+            _join(paras[-1], line, vocabulary, changes)
+        prev = line
+    return paras
+
+
+_TYPOGRAPHY = (
+    (fixes.normalize_spaces, "normalize_spaces"),
+    (fixes.remove_space_before_punctuation, "remove_space_before_punctuation"),
+    (fixes.nbsp_before_dash, "nbsp_before_dash"),
+)
+
+
+def _polish(para: Paragraph, changes: list[Change]) -> None:
+    """Step 5, on the paragraph's text as a whole, then split back into its runs."""
+    where = f"line {para.line}" if para.line else f"page {para.page}"
+    text = para.text
+    for fix, rule in _TYPOGRAPHY:
+        new = fix(text)
+        if new != text:
+            # Space-only edits are reported as a count, not one line each.
+            if rule != "normalize_spaces":
+                _record(rule, text, new, where, changes)
+            text = new
+    _rerun(para, text)
+
+
+def _rerun(para: Paragraph, text: str) -> None:
+    """Give ``text`` back the fonts of ``para.runs``, aligning non-space characters."""
+    if text == para.text:
+        return
+    fonts: list[int] = []
+    for i, run in enumerate(para.runs):
+        fonts.extend(i for c in run.text if not c.isspace())
+    out: list[Run] = []
+    k = 0
+    current = 0
+    for c in text:
+        if not c.isspace() and k < len(fonts):
+            current = fonts[k]
+            k += 1
+        src = para.runs[current]
+        if out and out[-1] is not None and getattr(out[-1], "_src", None) == current:
+            out[-1].text += c
+        else:
+            run = Run(c, src.font, src.size, src.bold, src.italic)
+            run._src = current  # type: ignore[attr-defined]
+            out.append(run)
+    for run in out:
+        del run._src  # type: ignore[attr-defined]
+    para.runs = out
+
+
+def clean(ex: Extraction) -> Cleaned:
+    """Repair an extraction; return paragraphs, the changes and the decisions made."""
+    changes: list[Change] = []
+    decisions: list[str] = list(ex.notes)
+    repair_glyphs(ex, changes, decisions)
+    paras = join_lines(ex.lines, changes)
+    for note_line in ex.footnotes:
+        runs = [Run(r.text, r.font, r.size, r.bold, r.italic) for r in note_line.runs]
+        paras.append(Paragraph(runs=runs, page=note_line.page, line=note_line.number,
+                               footnote=True))
+    spaces_before = sum(len(re.findall(r"\s{2,}", p.text)) for p in paras)
+    for para in paras:
+        _polish(para, changes)
+    if spaces_before:
+        changes.append(Change("normalize_spaces", "  ", " ", "whole document",
+                              note=f"{spaces_before} runs of spaces collapsed"))
+    paras = [p for p in paras if p.text.strip()]
+    undecided = [
+        f"{c.where}: {c.before} → {c.after} ({c.note})"
+        for c in changes
+        if c.rule == "keep_line_end_hyphen" and "no evidence" in c.note
+    ]
+    undecided += [
+        f"{p.text[:60]}…: a word mixes Latin and Cyrillic on purpose?"
+        for p in paras
+        if re.search(r"\b(?=\w*[а-яё])(?=\w*[a-z])\w+\b", p.text, re.IGNORECASE)
+    ]
+    return Cleaned(source=ex.source, paragraphs=paras, changes=changes,
+                   decisions=decisions, undecided=undecided)
+
+
+def main(argv: list[str] | None = None) -> int:
+    from .cli import run_stage
+
+    return run_stage("clean", argv if argv is not None else sys.argv[1:])
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,138 @@
+"""What goes into each edition: the full trilingual article or one language alone.
+
+Both writers (LaTeX and EPUB) read an ``Edition`` rather than the raw document,
+so the rules of what a Kyrgyz, Russian or English reader gets live in one place:
+
+* the full edition has every title, abstract and keyword list, then the body;
+* a single-language edition keeps only its own title, abstract and keywords, the
+  body where it exists in that language (or an editor's translation), and
+  otherwise a notice in its own language naming the body's language and the DOI;
+* the reference list always appears whole: it is bibliographic data.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .model import EDITION_LANGS, FRONT_ROLES, Block, Document
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+
+
+@cache
+def ui_strings(lang: str) -> dict[str, Any]:
+    """The interface strings ("Abstract", "Keywords" …) of one language."""
+    path = TEMPLATES / "ui" / f"{lang}.yaml"
+    if not path.exists():
+        path = TEMPLATES / "ui" / "en.yaml"
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+@dataclass
+class Edition:
+    """A view of the document for one edition."""
+
+    key: str  # "full", "ky", "ru" or "en": also the output file's infix
+    lang: str  # language of the edition's interface and main text
+    meta: dict[str, Any]
+    titles: list[tuple[str, str]]  # (lang, title), in print order
+    front: list[Block]  # abstracts and keyword lists, in print order
+    body: list[Block]
+    body_lang: str
+    notice: str | None  # "The full text of the article is in Kyrgyz." + DOI
+    references: list[Block]
+    footnotes: list[Block]
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def ui(self) -> dict[str, Any]:
+        return ui_strings(self.lang)
+
+    def title(self) -> str:
+        for lang, text in self.titles:
+            if lang == self.lang:
+                return text
+        return self.titles[0][1] if self.titles else ""
+
+    def ui_for(self, lang: str) -> dict[str, Any]:
+        return ui_strings(lang)
+
+
+def body_language(doc: Document) -> str:
+    """The language most body text is in, by characters; the editor's word wins."""
+    declared = doc.meta.get("language")
+    if declared:
+        return declared
+    weight: Counter[str] = Counter()
+    for b in doc.blocks:
+        if b.role in ("paragraph", "list_item", "heading", "quote"):
+            weight[b.lang] += len(b.text)
+    return weight.most_common(1)[0][0] if weight else "en"
+
+
+def _titles(doc: Document) -> dict[str, str]:
+    titles: dict[str, str] = {}
+    for b in doc.by_role("title"):
+        titles.setdefault(b.lang, b.text)
+    # The editor's metadata is authoritative over what extraction found.
+    for lang, text in (doc.meta.get("title") or {}).items():
+        if text:
+            titles[lang] = str(text)
+    return titles
+
+
+def _lang_order(lang: str) -> int:
+    return EDITION_LANGS.index(lang) if lang in EDITION_LANGS else len(EDITION_LANGS)
+
+
+def make_edition(
+    doc: Document, key: str, translation: list[Block] | None = None
+) -> Edition:
+    """Select what edition ``key`` ("full", "ky", "ru", "en") shows.
+
+    ``translation`` is the editor's translated body for a single-language edition.
+    """
+    body_lang = body_language(doc)
+    titles = _titles(doc)
+    front = [b for b in doc.blocks if b.role in ("abstract", "keywords")]
+    body = [
+        b
+        for b in doc.blocks
+        if b.role not in FRONT_ROLES
+        and b.role not in ("reference", "references_heading", "footnote")
+    ]
+    references = doc.by_role("reference")
+    footnotes = doc.by_role("footnote")
+
+    if key == "full":
+        ordered_titles = sorted(titles.items(), key=lambda kv: _lang_order(kv[0]))
+        front = sorted(front, key=lambda b: _lang_order(b.lang))
+        return Edition(
+            key, body_lang, doc.meta, ordered_titles, front, body, body_lang, None,
+            references, footnotes, list(doc.problems),
+        )
+
+    lang = key
+    ui = ui_strings(lang)
+    own_titles = [(lang, titles[lang])] if lang in titles else []
+    own_front = [b for b in front if b.lang == lang]
+    notice = None
+    if translation:
+        body, body_of = translation, lang
+    elif body_lang == lang:
+        body_of = lang
+    else:
+        body, body_of = [], body_lang
+        names = ui.get("language_names", {})
+        notice = ui["full_text_in"].format(language=names.get(body_lang, body_lang))
+    own_notes = footnotes if body else []
+    return Edition(
+        key, lang, doc.meta, own_titles, own_front, body, body_of, notice,
+        references, own_notes, list(doc.problems),
+    )

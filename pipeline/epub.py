@@ -1,0 +1,780 @@
+"""The EPUB writer: an ``Edition`` → pandoc's JSON AST → EPUB 3.
+
+Like pandoc itself, the writer never goes through Markdown: block text becomes
+``Str``/``Space`` inlines and metadata becomes ``MetaString`` values, so text that
+looks like Markdown, HTML or LaTeX reaches the reader literally (pandoc escapes
+``<`` and ``&`` when it writes XHTML).
+
+The book is laid out as
+
+* a title section: the edition's main title as the level-1 heading, the other
+  titles, the authors, the journal line, the dates and the licence, then one box
+  per language with its abstract (level-2 heading in that language) and keywords;
+* the body (headings, paragraphs, lists, quotes, captions), or, where the edition
+  has none, the notice naming the body's language with a link to the DOI;
+* the notes (the model does not anchor footnotes yet, so they are listed at the
+  end) and the reference list, each item carrying its block id as anchor.
+
+Every element whose language differs from the edition's carries ``lang``. After
+pandoc has written the EPUB, :func:`postprocess` adds the matching ``xml:lang``,
+labels the parallel titles in the package document with their languages,
+translates pandoc's one English landmark label and re-zips the container
+deterministically (``mimetype`` first and stored, fixed timestamps, sorted).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import io
+import json
+import os
+import re
+import subprocess
+import tempfile
+import uuid
+import zipfile
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import pypandoc
+
+from .editions import TEMPLATES, Edition, ui_strings
+from .errors import TypesetError
+from .fileio import atomic_write
+from .model import Block, Span
+
+CSS = TEMPLATES / "epub.css"
+
+#: What is true of every EPUB this writer makes: text only (no images, audio or
+#: video), headings on every section, a navigation document, the reading order of
+#: the printed article. pandoc's default also claims ``alternativeText``, which is
+#: meaningless for a book without images, so the list is given explicitly.
+ACCESSIBILITY = {
+    "accessModes": ["textual"],
+    "accessModeSufficient": ["textual"],
+    "accessibilityFeatures": ["readingOrder", "structuralNavigation", "tableOfContents"],
+    "accessibilityHazards": ["none"],
+}
+ACCESSIBILITY_SUMMARY = (
+    "Text-only publication without images, audio or video. Every section has a "
+    "heading, the table of contents lists them, and the reading order follows the "
+    "printed article. Passages in other languages are marked with their language."
+)
+#: The language of ``ACCESSIBILITY_SUMMARY`` (there is no UI string for it).
+ACCESSIBILITY_SUMMARY_LANG = "en"
+
+_WS = re.compile(r"[ \t\r\n]+")  # NBSP (U+00A0) and thin spaces stay inside Str
+_KEYWORD_SEP = re.compile(r"\s*[;,]\s*")
+
+
+# --- pandoc ---------------------------------------------------------------------
+
+
+def pandoc_path() -> str:
+    return pypandoc.get_pandoc_path()
+
+
+@cache
+def pandoc_api_version() -> list[int]:
+    """The pandoc-types version the installed pandoc reads and writes."""
+    out = subprocess.run(
+        [pandoc_path(), "-f", "markdown", "-t", "json"],
+        input=b"", capture_output=True, check=True,
+    ).stdout
+    return list(json.loads(out)["pandoc-api-version"])
+
+
+# --- AST constructors -------------------------------------------------------------
+
+Attr = list[Any]
+SPACE: dict[str, Any] = {"t": "Space"}
+
+
+def attr(ident: str = "", classes: list[str] | None = None,
+         kv: list[tuple[str, str]] | None = None) -> Attr:
+    return [ident, list(classes or []), [list(p) for p in (kv or [])]]
+
+
+def text_inlines(text: str) -> list[dict[str, Any]]:
+    """Plain text as ``Str``/``Space`` inlines; no markup is interpreted."""
+    out: list[dict[str, Any]] = []
+    for i, part in enumerate(_WS.split(text)):
+        if i:
+            out.append(SPACE)
+        if part:
+            out.append({"t": "Str", "c": part})
+    return out
+
+
+def span(inlines: list[Any], lang: str | None = None, classes: list[str] | None = None,
+         ) -> dict[str, Any]:
+    kv = [("lang", lang)] if lang else []
+    return {"t": "Span", "c": [attr("", classes, kv), inlines]}
+
+
+def link(inlines: list[Any], url: str, classes: list[str] | None = None) -> dict[str, Any]:
+    return {"t": "Link", "c": [attr("", classes), inlines, [url, ""]]}
+
+
+def url_link(url: str) -> dict[str, Any]:
+    return link([{"t": "Str", "c": url}], url)
+
+
+def para(inlines: list[Any]) -> dict[str, Any]:
+    return {"t": "Para", "c": inlines}
+
+
+def plain(inlines: list[Any]) -> dict[str, Any]:
+    return {"t": "Plain", "c": inlines}
+
+
+def div(blocks: list[Any], ident: str = "", classes: list[str] | None = None,
+        lang: str | None = None, kv: list[tuple[str, str]] | None = None) -> dict[str, Any]:
+    pairs = list(kv or [])
+    if lang:
+        pairs.insert(0, ("lang", lang))
+    return {"t": "Div", "c": [attr(ident, classes, pairs), blocks]}
+
+
+def header(level: int, inlines: list[Any], ident: str = "", classes: list[str] | None = None,
+           kv: list[tuple[str, str]] | None = None) -> dict[str, Any]:
+    return {"t": "Header", "c": [max(1, min(6, level)), attr(ident, classes, kv), inlines]}
+
+
+def ordered_list(items: list[list[Any]], start: int = 1) -> dict[str, Any]:
+    return {"t": "OrderedList",
+            "c": [[start, {"t": "Decimal"}, {"t": "Period"}], items]}
+
+
+def meta_value(value: Any) -> dict[str, Any]:
+    """Python data as pandoc metadata; strings stay literal (``MetaString``)."""
+    if isinstance(value, bool):
+        return {"t": "MetaBool", "c": value}
+    if isinstance(value, dict):
+        return {"t": "MetaMap", "c": {k: meta_value(v) for k, v in value.items()}}
+    if isinstance(value, list | tuple):
+        return {"t": "MetaList", "c": [meta_value(v) for v in value]}
+    return {"t": "MetaString", "c": str(value)}
+
+
+# --- inline content -----------------------------------------------------------------
+
+_KIND_ORDER = {"lang": 0, "link": 1, "strong": 2, "emph": 3}
+
+
+def _wrappers(s: Span, index: int, targets: frozenset[str] | set[str]) -> list[tuple[Any, ...]]:
+    """The inline wrappers one span asks for, outermost first."""
+    kinds: list[tuple[str, str | None]] = []
+    if s.lang:
+        kinds.append(("lang", s.lang))
+    if s.cite is not None and s.targets:
+        target = anchor(s.targets[0])
+        if target in targets:  # never link to an anchor the book does not have
+            kinds.append(("link", target))
+    if s.style == "bold":
+        kinds.append(("strong", None))
+    elif s.style == "italic":
+        kinds.append(("emph", None))
+    return [(s.start, -s.end, index, _KIND_ORDER[k], k, v) for k, v in kinds]
+
+
+def _nest(segments: list[tuple[str, list[tuple[Any, ...]]]], cur_lang: str,
+          in_link: bool) -> list[Any]:
+    """Turn text segments with their wrapper stacks into nested inlines.
+
+    Consecutive segments that share their outermost wrapper share one element, so
+    properly nested spans give properly nested inlines and crossing spans are cut
+    where they cross.
+    """
+    out: list[Any] = []
+    i = 0
+    while i < len(segments):
+        text, stack = segments[i]
+        if not stack:
+            out.extend(text_inlines(text))
+            i += 1
+            continue
+        head = stack[0]
+        group = []
+        while i < len(segments) and segments[i][1] and segments[i][1][0] == head:
+            group.append((segments[i][0], segments[i][1][1:]))
+            i += 1
+        kind, value = head[4], head[5]
+        if kind == "lang":
+            if value == cur_lang:
+                out.extend(_nest(group, cur_lang, in_link))
+            else:
+                out.append(span(_nest(group, value, in_link), lang=value))
+        elif kind == "link":
+            inner = _nest(group, cur_lang, True)
+            out.extend(inner if in_link else [link(inner, "#" + value, ["citation"])])
+        elif kind == "strong":
+            out.append({"t": "Strong", "c": _nest(group, cur_lang, in_link)})
+        else:
+            out.append({"t": "Emph", "c": _nest(group, cur_lang, in_link)})
+    return out
+
+
+def block_inlines(b: Block, targets: frozenset[str] | set[str] = frozenset()) -> list[Any]:
+    """``b.text`` with its spans, split at every span boundary."""
+    text = b.text
+    spans = [s for s in b.spans if 0 <= s.start < s.end <= len(text)]
+    cuts = sorted({0, len(text), *(s.start for s in spans), *(s.end for s in spans)})
+    wrappers = [(s, _wrappers(s, i, targets)) for i, s in enumerate(spans)]
+    segments = []
+    after_space = False
+    for a, z in zip(cuts, cuts[1:], strict=False):
+        piece = text[a:z]
+        if after_space:  # whitespace split by a span boundary is still one Space
+            piece = piece.lstrip(" \t\r\n")
+        if not piece:
+            continue
+        after_space = piece[-1] in " \t\r\n"
+        stack = sorted(w for s, ws in wrappers if s.start <= a and z <= s.end for w in ws)
+        segments.append((piece, stack))
+    return _nest(segments, b.lang, False)
+
+
+def anchor(ident: str) -> str:
+    """A block id as an XHTML id (no whitespace)."""
+    return re.sub(r"\s+", "-", ident.strip()) or "block"
+
+
+# --- the book -------------------------------------------------------------------------
+
+
+class _Builder:
+    def __init__(self, ed: Edition):
+        self.ed = ed
+        self.lang = ed.lang
+        self.ui = ui_strings(ed.lang)
+        self.used: set[str] = set()
+        for b in [*ed.front, *ed.body, *ed.references, *ed.footnotes]:
+            self.used.add(anchor(b.id))
+        self.targets = {anchor(b.id) for b in ed.references}
+
+    def uid(self, base: str) -> str:
+        """A generated id that no block id already uses."""
+        ident, n = base, 1
+        while ident in self.used:
+            n += 1
+            ident = f"{base}-{n}"
+        self.used.add(ident)
+        return ident
+
+    def lang_kv(self, lang: str, context: str) -> str | None:
+        return lang if lang != context else None
+
+    def inlines(self, b: Block) -> list[Any]:
+        return block_inlines(b, self.targets)
+
+    def label_inlines(self, text: str, lang: str) -> list[Any]:
+        """A UI label, marked with its language where it differs from the book's."""
+        inl = text_inlines(text)
+        return [span(inl, lang=lang)] if lang != self.lang else inl
+
+    # -- front matter
+
+    def titles(self) -> tuple[str, str, list[tuple[str, str]]]:
+        ed = self.ed
+        titles = list(ed.titles)
+        if not titles:  # no title in the edition's language: show another, marked
+            declared = [(lg, str(t)) for lg, t in (ed.meta.get("title") or {}).items() if t]
+            titles = declared[:1] or [(ed.lang, str(ed.meta.get("doi") or ""))]
+        main = next((t for t in titles if t[0] == ed.lang), titles[0])
+        return main[0], main[1], [t for t in titles if t is not main]
+
+    def front(self, body_starts_section: bool) -> list[Any]:
+        main_lang, main_title, others = self.titles()
+        kv = [("epub:type", "titlepage")] if body_starts_section else []
+        out: list[Any] = [
+            header(1, self.label_inlines(main_title, main_lang), self.uid("title"),
+                   ["title"], kv)
+        ]
+        for lang, text in others:
+            out.append(div([para(text_inlines(text))], classes=["title", "parallel-title"],
+                           lang=lang))
+        out.extend(self.authors())
+        out.extend(self.journal())
+        out.extend(self.abstracts())
+        return out
+
+    def authors(self) -> list[Any]:
+        authors = self.ed.meta.get("authors") or []
+        items = []
+        for a in authors:
+            if isinstance(a, str):
+                a = {"name": a}
+            name = str(a.get("name") or "").strip()
+            if not name:
+                continue
+            blocks = [para([span(text_inlines(name), classes=["name"])])]
+            if a.get("affiliation"):
+                blocks.append(div([para(text_inlines(str(a["affiliation"])))],
+                                  classes=["affiliation"]))
+            contact: list[Any] = []
+            if a.get("orcid"):
+                orcid = str(a["orcid"]).strip()
+                url = orcid if orcid.startswith("http") else f"https://orcid.org/{orcid}"
+                contact.append(url_link(url))
+            if a.get("email"):
+                email = str(a["email"]).strip()
+                if contact:
+                    contact.append(SPACE)
+                contact.append(link([{"t": "Str", "c": email}], f"mailto:{email}"))
+            if contact:
+                blocks.append(div([para(contact)], classes=["contact"]))
+            items.append(div(blocks, classes=["author"]))
+        return [div(items, classes=["authors"])] if items else []
+
+    def journal(self) -> list[Any]:
+        meta, ui = self.ed.meta, self.ui
+        journal = meta.get("journal") or {}
+        names = journal.get("name") or {}
+        if isinstance(names, str):
+            names = {self.lang: names}
+        name_lang = next((lg for lg in (self.lang, "en", *names) if names.get(lg)), None)
+        parts: list[list[Any]] = []
+        if name_lang:
+            parts.append(self.label_inlines(str(names[name_lang]), name_lang))
+        if meta.get("volume") is not None:
+            parts.append(text_inlines(f"{ui['volume']}\u00a0{meta['volume']}"))
+        if meta.get("issue") is not None:
+            parts.append(text_inlines(f"{ui['issue']}\u00a0{meta['issue']}"))
+        if meta.get("year") is not None:
+            parts.append(text_inlines(str(meta["year"])))
+        if meta.get("doi"):
+            parts.append([url_link(doi_url(meta["doi"]))])
+        out: list[Any] = []
+        if parts:
+            line: list[Any] = []
+            for i, p in enumerate(parts):
+                if i:
+                    line += [{"t": "Str", "c": ","}, SPACE]
+                line += p
+            out.append(div([para(line)], classes=["journal"]))
+        dates = []
+        for key in ("received", "accepted"):
+            if meta.get(key):
+                dates.append(para(self.labelled(ui[key], format_date(meta[key], ui))))
+        if dates:
+            out.append(div(dates, classes=["dates"]))
+        if meta.get("license"):
+            lic: list[Any] = text_inlines(str(meta["license"]))
+            if meta.get("license_url"):
+                lic = [link(lic, str(meta["license_url"]), ["license"])]
+            out.append(div([para(self.labelled(ui["license"], lic))], classes=["license"]))
+        return out
+
+    @staticmethod
+    def labelled(label: str, value: list[Any] | str) -> list[Any]:
+        if isinstance(value, str):
+            value = text_inlines(value)
+        return [span(text_inlines(label + ":"), classes=["label"]), SPACE, *value]
+
+    def abstracts(self) -> list[Any]:
+        """One box per language: its abstract (heading + paragraphs) and keywords."""
+        groups: list[tuple[str, list[Block]]] = []
+        for b in self.ed.front:
+            if groups and groups[-1][0] == b.lang:
+                groups[-1][1].append(b)
+            else:
+                groups.append((b.lang, [b]))
+        out = []
+        for lang, blocks in groups:
+            ui = ui_strings(lang)
+            content: list[Any] = []
+            if any(b.role == "abstract" for b in blocks):
+                content.append(header(2, self.label_inlines(ui["abstract"], lang),
+                                      self.uid(f"abstract-{lang}")))
+            for b in blocks:
+                if b.role == "abstract":
+                    content.append(self.in_lang(para(self.inlines(b)), b.lang, lang, b.id))
+                elif b.role == "keywords":
+                    kw = para(self.labelled(ui["keywords"], self.inlines(b)))
+                    content.append(div([kw], classes=["keywords"],
+                                       lang=self.lang_kv(b.lang, lang)))
+            out.append(div(content, classes=["abstract"], lang=lang))
+        return out
+
+    @staticmethod
+    def in_lang(block: dict[str, Any], lang: str, context: str, ident: str = "") -> Any:
+        if lang == context:
+            return block
+        return div([block], anchor(ident) if ident else "", lang=lang)
+
+    # -- body
+
+    def body(self) -> list[Any]:
+        ed = self.ed
+        if not ed.body:
+            if not ed.notice:
+                return []
+            inl = text_inlines(ed.notice)
+            if ed.meta.get("doi"):
+                inl += [SPACE, url_link(doi_url(ed.meta["doi"]))]
+            return [div([para(inl)], classes=["notice"])]
+        out: list[Any] = []
+        items: list[list[Any]] = []
+        for b in ed.body:
+            if b.role != "list_item" and items:
+                out.append({"t": "BulletList", "c": items})
+                items = []
+            if not b.text.strip():
+                continue
+            if b.role == "list_item":
+                items.append([self.in_lang(plain(self.inlines(b)), b.lang, self.lang, b.id)])
+            elif b.role == "heading":
+                out.append(self.heading(b))
+            elif b.role == "quote":
+                out.append({"t": "BlockQuote", "c": [
+                    self.in_lang(para(self.inlines(b)), b.lang, self.lang, b.id)]})
+            elif b.role == "caption":
+                out.append(div([para(self.inlines(b))], anchor(b.id), ["caption"],
+                               lang=self.lang_kv(b.lang, self.lang)))
+            else:  # paragraph, and any role a later stage may add
+                out.append(self.in_lang(para(self.inlines(b)), b.lang, self.lang, b.id))
+        if items:
+            out.append({"t": "BulletList", "c": items})
+        return out
+
+    def heading(self, b: Block) -> dict[str, Any]:
+        inl = self.inlines(b)
+        if b.number and not b.text.lstrip().startswith(b.number):
+            inl = [span(text_inlines(b.number), classes=["number"]), SPACE, *inl]
+        if b.lang != self.lang:  # on the inlines, so that the nav entry has it too
+            inl = [span(inl, lang=b.lang)]
+        classes = ["run-in"] if b.run_in else []
+        return header(b.level or 1, inl, anchor(b.id), classes)
+
+    # -- back matter
+
+    def numbered(self, blocks: list[Block], cls: str) -> list[Any]:
+        """A numbered list whose items carry their block ids as anchors."""
+        numbers = [b.number for b in blocks]
+        start = 1
+        sequential = True
+        if all(n and n.isdigit() for n in numbers):
+            start = int(numbers[0])  # type: ignore[arg-type]
+            sequential = [int(n) for n in numbers] == list(  # type: ignore[arg-type]
+                range(start, start + len(numbers)))
+        elif any(numbers):
+            sequential = False
+        if sequential:
+            items = [[div([plain(self.inlines(b))], anchor(b.id), [cls],
+                          lang=self.lang_kv(b.lang, self.lang))] for b in blocks]
+            return [div([ordered_list(items, start)], classes=[f"{cls}s"])]
+        paras = []
+        for b in blocks:
+            inl = self.inlines(b)
+            if b.number:
+                inl = [span(text_inlines(f"{b.number}."), classes=["number"]), SPACE, *inl]
+            paras.append(div([para(inl)], anchor(b.id), [cls],
+                             lang=self.lang_kv(b.lang, self.lang)))
+        return [div(paras, classes=[f"{cls}s", "unlisted"])]
+
+    def back(self) -> list[Any]:
+        ed, ui = self.ed, self.ui
+        out: list[Any] = []
+        if ed.footnotes:
+            out.append(header(1, text_inlines(ui["footnotes"]), self.uid("notes"), [],
+                              [("epub:type", "endnotes")]))
+            out.extend(self.numbered(ed.footnotes, "note"))
+        cited = any(s.cite for b in [*ed.front, *ed.body] for s in b.spans)
+        if ed.references or (cited and ed.body):
+            out.append(header(1, text_inlines(ui["references"]), self.uid("references"), [],
+                              [("epub:type", "bibliography")]))
+            if ed.references:
+                out.extend(self.numbered(ed.references, "reference"))
+            else:  # citations without a list: say so, invent nothing
+                out.append(div([para(text_inlines(ui["missing_references"]))],
+                               classes=["missing"]))
+        return out
+
+    def blocks(self) -> list[Any]:
+        body = self.body()
+        starts = bool(body) and body[0]["t"] == "Header" and body[0]["c"][0] == 1
+        return [*self.front(starts or not self.ed.body), *body, *self.back()]
+
+
+def doi_url(doi: Any) -> str:
+    doi = str(doi).strip()
+    return doi if doi.startswith("http") else f"https://doi.org/{doi}"
+
+
+def _as_date(value: Any) -> dt.date | None:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value).strip())
+    except ValueError:
+        return None
+
+
+def format_date(value: Any, ui: dict[str, Any]) -> str:
+    """A date as the UI language writes it ("12 March 2026")."""
+    d = _as_date(value)
+    if d is None:
+        return str(value)
+    return ui["date_format"].format(day=d.day, month=ui["months"][d.month - 1], year=d.year)
+
+
+# --- metadata ---------------------------------------------------------------------------
+
+
+def _keywords(ed: Edition) -> list[str]:
+    declared = (ed.meta.get("keywords") or {})
+    if isinstance(declared, dict) and declared.get(ed.lang):
+        words = declared[ed.lang]
+        return [str(w) for w in words] if isinstance(words, list) else \
+            [w for w in _KEYWORD_SEP.split(str(words)) if w]
+    out = []
+    for b in ed.front:
+        if b.role == "keywords" and b.lang == ed.lang:
+            out += [w.strip(" .") for w in _KEYWORD_SEP.split(b.text) if w.strip(" .")]
+    return out
+
+
+def identifier(ed: Edition) -> str:
+    """The book's fixed identifier: the DOI, or a name-based UUID without one."""
+    doi = ed.meta.get("doi")
+    if doi:
+        return str(doi).strip()
+    seed = json.dumps([ed.key, ed.titles], ensure_ascii=False)
+    return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, seed)}"
+
+
+def metadata(ed: Edition, titles: list[tuple[str, str, str]]) -> dict[str, Any]:
+    """The EPUB package metadata, as pandoc reads it (see the manual's EPUB section)."""
+    meta, ui = ed.meta, ui_strings(ed.lang)
+    out: dict[str, Any] = {
+        "title": [{"text": text, "type": kind} if kind else {"text": text}
+                  for _lang, text, kind in titles],
+        "lang": ed.lang,
+        "toc-title": ui["contents"],
+        "abstract-title": ui["abstract"],
+        **ACCESSIBILITY,
+        "accessibilitySummary": ACCESSIBILITY_SUMMARY,
+    }
+    doi = meta.get("doi")
+    out["identifier"] = [{"text": identifier(ed), "scheme": "DOI"}] if doi else \
+        identifier(ed)
+    creators = []
+    for a in meta.get("authors") or []:
+        name = a if isinstance(a, str) else (a or {}).get("name")
+        if name:
+            creators.append({"text": str(name), "role": "author"})
+    if creators:
+        out["creator"] = creators
+    journal = meta.get("journal") or {}
+    if journal.get("publisher"):
+        out["publisher"] = str(journal["publisher"])
+    date = _as_date(meta.get("accepted")) if meta.get("accepted") else None
+    if date:
+        out["date"] = date.isoformat()
+    elif meta.get("year"):
+        out["date"] = str(meta["year"])
+    rights = " ".join(str(meta[k]) for k in ("license", "license_url") if meta.get(k))
+    if rights:
+        out["rights"] = rights
+    keywords = _keywords(ed)
+    if keywords:
+        out["subject"] = keywords
+    abstract = [b.text for b in ed.front if b.role == "abstract" and b.lang == ed.lang]
+    if abstract:
+        out["description"] = "\n".join(abstract)
+    return out
+
+
+def book_titles(ed: Edition) -> list[tuple[str, str, str]]:
+    """(lang, title, EPUB title-type) in the order pandoc writes ``dc:title``.
+
+    The main title is in the edition's language; the parallel titles have no
+    title-type (EPUB has none for "the same title in another language": the
+    ``xml:lang`` that :func:`postprocess` adds says it); the short title is last.
+    """
+    main_lang, main_title, others = _Builder(ed).titles()
+    titles = [(main_lang, main_title, "main")] + [(lg, t, "") for lg, t in others]
+    short = (ed.meta.get("short_title") or {}).get(ed.lang)
+    if short:
+        titles.append((ed.lang, str(short), "short"))
+    return titles
+
+
+def to_pandoc_ast(ed: Edition) -> dict[str, Any]:
+    """The edition as pandoc's JSON AST (a dict ready for ``json.dumps``)."""
+    meta = metadata(ed, book_titles(ed))
+    return {
+        "pandoc-api-version": pandoc_api_version(),
+        "meta": {k: meta_value(v) for k, v in meta.items()},
+        "blocks": _Builder(ed).blocks(),
+    }
+
+
+# --- post-processing -----------------------------------------------------------------------
+
+_TAG = re.compile(r"<([A-Za-z][\w:.-]*)(\s[^<>]*?)?(/?)>")
+_LANG = re.compile(r'(?<![\w:.-])lang="([^"]*)"')
+
+
+def add_xml_lang(xhtml: str) -> str:
+    """Give every element that has ``lang`` but no ``xml:lang`` the same ``xml:lang``."""
+
+    def fix(m: re.Match[str]) -> str:
+        attrs = m.group(2) or ""
+        found = _LANG.search(attrs)
+        if not found or "xml:lang=" in attrs:
+            return m.group(0)
+        attrs = attrs[: found.end()] + f' xml:lang="{found.group(1)}"' + attrs[found.end():]
+        return f"<{m.group(1)}{attrs}{m.group(3)}>"
+
+    return _TAG.sub(fix, xhtml)
+
+
+def _fix_opf(opf: str, title_langs: list[str], book_lang: str) -> str:
+    """Languages on the package metadata pandoc cannot express."""
+    count = 0
+
+    def title(m: re.Match[str]) -> str:
+        nonlocal count
+        lang = title_langs[count] if count < len(title_langs) else None
+        count += 1
+        if not lang or "xml:lang=" in m.group(0):
+            return m.group(0)
+        return m.group(0)[:-1] + f' xml:lang="{lang}">'
+
+    opf = re.sub(r"<dc:title\b[^>]*>", title, opf)
+    if ACCESSIBILITY_SUMMARY_LANG != book_lang:
+        opf = opf.replace(
+            '<meta property="schema:accessibilitySummary">',
+            f'<meta property="schema:accessibilitySummary" '
+            f'xml:lang="{ACCESSIBILITY_SUMMARY_LANG}">',
+        )
+    return opf
+
+
+_HEADING = re.compile(r"<h[1-6]\b[^>]*>(.*?)</h[1-6]>", re.S)
+_PAGE_TITLE = re.compile(r"<title>[^<]*</title>")
+
+
+def _fix_page_title(xhtml: str) -> str:
+    """pandoc titles each chapter file by its file name; use the chapter's heading."""
+    heading = _HEADING.search(xhtml)
+    if not heading:
+        return xhtml
+    text = " ".join(re.sub(r"<[^>]*>", "", heading.group(1)).split())  # still escaped
+    if not text:
+        return xhtml
+    return _PAGE_TITLE.sub(lambda _m: f"<title>{text}</title>", xhtml, count=1)
+
+
+def _fix_nav(nav: str, contents: str) -> str:
+    """Title the navigation document and its landmark in the book's language.
+
+    pandoc labels the landmark of the table of contents in English and, with a
+    structured ``title``, titles the document with the output file's name.
+    """
+    label = html.escape(contents, quote=False)
+    nav = _PAGE_TITLE.sub(lambda _m: f"<title>{label}</title>", nav, count=1)
+    return re.sub(
+        r'(<a [^>]*epub:type="toc"[^>]*>)Table of Contents(</a>)',
+        lambda m: m.group(1) + label + m.group(2),
+        nav,
+    )
+
+
+def source_date_epoch() -> int:
+    try:
+        return int(os.environ.get("SOURCE_DATE_EPOCH", "0"))
+    except ValueError:
+        return 0
+
+
+def _zip_time(epoch: int) -> tuple[int, int, int, int, int, int]:
+    t = dt.datetime.fromtimestamp(max(epoch, 0), dt.UTC)
+    if t.year < 1980:  # the earliest time a zip entry can hold
+        return (1980, 1, 1, 0, 0, 0)
+    return (t.year, t.month, t.day, t.hour, t.minute, t.second - t.second % 2)
+
+
+def postprocess(data: bytes, lang: str, title_langs: list[str]) -> bytes:
+    """Fix languages and labels in pandoc's EPUB and re-zip it deterministically."""
+    with zipfile.ZipFile(io.BytesIO(data)) as zin:
+        files = {i.filename: zin.read(i) for i in zin.infolist() if not i.is_dir()}
+    for name, content in files.items():
+        if name.endswith(".xhtml"):
+            text = add_xml_lang(content.decode("utf-8"))
+            if name.endswith("nav.xhtml"):
+                text = _fix_nav(text, ui_strings(lang)["contents"])
+            else:
+                text = _fix_page_title(text)
+            files[name] = text.encode("utf-8")
+        elif name.endswith(".opf"):
+            files[name] = _fix_opf(content.decode("utf-8"), title_langs, lang).encode()
+    stamp = _zip_time(source_date_epoch())
+    out = io.BytesIO()
+    names = sorted(files, key=lambda n: (n != "mimetype", n))
+    with zipfile.ZipFile(out, "w") as zout:
+        for name in names:
+            info = zipfile.ZipInfo(name, date_time=stamp)
+            info.create_system = 3
+            info.external_attr = 0o100644 << 16
+            if name == "mimetype":
+                info.compress_type = zipfile.ZIP_STORED
+                zout.writestr(info, files[name])
+            else:
+                info.compress_type = zipfile.ZIP_DEFLATED
+                zout.writestr(info, files[name], compresslevel=9)
+    return out.getvalue()
+
+
+# --- rendering ---------------------------------------------------------------------------------
+
+
+def epub_source(ed: Edition) -> dict[str, Any]:
+    """What pandoc and the post-processing need: the AST and the book's languages.
+
+    make keeps this as ``build/<id>/<key>.epub.json``, rewritten only when it
+    changes, so an edit that does not show in an edition does not rebuild it.
+    """
+    return {
+        "ast": to_pandoc_ast(ed),
+        "lang": ed.lang,
+        "title_langs": [lang for lang, _text, _kind in book_titles(ed)],
+    }
+
+
+def epub_from_source(source: dict[str, Any], css: Path = CSS) -> bytes:
+    """Run pandoc on an ``epub_source`` and post-process its EPUB."""
+    env = dict(os.environ)
+    env["SOURCE_DATE_EPOCH"] = str(source_date_epoch())
+    with tempfile.TemporaryDirectory(prefix="basma-epub-") as tmp:
+        out = Path(tmp) / "book.epub"
+        data_dir = Path(tmp) / "data"  # empty: no user templates or defaults leak in
+        data_dir.mkdir()
+        cmd = [
+            pandoc_path(), "--from=json", "--to=epub3", f"--output={out}",
+            f"--data-dir={data_dir}", f"--css={css}",
+            "--toc", "--toc-depth=2", "--split-level=1", "--epub-title-page=false",
+        ]
+        proc = subprocess.run(cmd, input=json.dumps(source["ast"], ensure_ascii=False).encode(),
+                              capture_output=True, env=env, cwd=tmp)
+        if proc.returncode != 0:
+            raise TypesetError("pandoc", "pandoc could not write the EPUB: "
+                               + proc.stderr.decode(errors="replace").strip()[:300])
+        data = out.read_bytes()
+    return postprocess(data, source["lang"], source["title_langs"])
+
+
+def epub_bytes(ed: Edition, css: Path = CSS) -> bytes:
+    """The finished EPUB of ``ed`` as bytes."""
+    return epub_from_source(epub_source(ed), css)
+
+
+def render_epub(ed: Edition, out_path: Path) -> None:
+    """Write the EPUB of ``ed`` to ``out_path`` atomically."""
+    atomic_write(out_path, epub_bytes(ed))

@@ -1,0 +1,82 @@
+"""Reading sources and writing outputs safely.
+
+Outputs are written to a temporary file in the target folder and renamed, so a
+failure never leaves half a file and the last good build stays intact.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from .errors import InputError
+
+
+def atomic_write(path: Path | str, data: str | bytes, *, only_if_changed: bool = False) -> bool:
+    """Write ``data`` to ``path`` atomically; return whether the file changed.
+
+    With ``only_if_changed`` an identical file is left untouched, keeping its
+    timestamp, so make does not rebuild what depends on it.
+    """
+    path = Path(path)
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    if only_if_changed and path.exists() and path.read_bytes() == raw:
+        return False
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(raw)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return True
+
+
+def sniff(raw: bytes) -> str:
+    """What a source is by its content, not its name: pdf, text, docx, image or binary."""
+    head = raw[:1024]
+    if head.lstrip(b"\x00\t\r\n ").startswith(b"%PDF-"):
+        return "pdf"
+    if head.startswith(b"\x89PNG") or head.startswith(b"\xff\xd8\xff") or head[:4] in (
+        b"GIF8",
+        b"II*\x00",
+        b"MM\x00*",
+    ):
+        return "image"
+    if head.startswith(b"PK\x03\x04"):
+        return "docx" if b"word/" in raw[:65536] else "zip"
+    if head.startswith((b"\xff\xfe", b"\xfe\xff", b"\xef\xbb\xbf")):
+        return "text"
+    sample = raw[:65536]
+    if b"\x00" in sample:
+        # UTF-16 without a BOM has a NUL in every other byte; other binaries don't.
+        even, odd = sample[0::2].count(0), sample[1::2].count(0)
+        if max(even, odd) > len(sample) // 4 and min(even, odd) < len(sample) // 50:
+            return "text"
+        if sample.count(0) > len(sample) // 10:
+            return "binary"
+    return "text"
+
+
+def decode_text(raw: bytes, path: Path | str) -> str:
+    """Decode a text source: UTF-8 (with or without BOM), UTF-16, cp1251, KOI8-R…"""
+    if raw.startswith(b"\xef\xbb\xbf"):
+        return raw[3:].decode("utf-8", errors="replace")
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return raw.decode("utf-16")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(raw, cp_isolation=["cp1251", "koi8_r", "utf_16", "mac_cyrillic", "cp1252"])
+    match = best.best()
+    if match is None:
+        raise InputError(path, "the text is in an encoding that cannot be recognised",
+                         "save the file as UTF-8")
+    return str(match)

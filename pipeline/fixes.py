@@ -1,0 +1,400 @@
+"""The cleaner's repairs, one small function each (in the manner of ftfy's fixes.py).
+
+Every function states the real-world cause of the defect it repairs and shows
+examples. They are pure ``str -> str`` functions (or, for decisions, functions
+that return a choice with its evidence); ``clean.py`` applies them in a fixed
+order and records every change they make.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+
+import ftfy
+
+# --- invisible debris -----------------------------------------------------------
+
+_CONTROL = re.compile(
+    "[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u00ad\u200b\u2060\ufeff\ufffe]"
+)
+
+
+def remove_control_chars(text: str) -> str:
+    """Drop NUL bytes, C0/C1 controls, BOMs, soft hyphens and zero-width spaces.
+
+    Cause: files saved by Windows tools carry a BOM; PDF text layers keep the
+    soft hyphens (U+00AD) of the typesetter's hyphenation and stray control
+    codes of broken font maps. None of them is text a reader sees.
+
+    >>> remove_control_chars("\\ufeffби\\u00adлим\\x00")
+    'билим'
+    """
+    return _CONTROL.sub("", text)
+
+
+# --- mojibake -------------------------------------------------------------------
+
+_FTFY = ftfy.TextFixerConfig(
+    unescape_html=False,  # "&amp;" typed by an author is the author's text
+    uncurl_quotes=False,  # typographic quotes are the author's choice
+    fix_line_breaks=False,
+    explain=False,
+)
+
+
+def fix_mojibake(text: str) -> str:
+    """Undo UTF-8 text that was decoded as cp1251, cp1252 or latin-1 on the way.
+
+    Cause: a file passed through a tool that guessed the wrong encoding, e.g. an
+    export from an old Windows system. ftfy detects the round trip and undoes it,
+    and it also expands the Latin ligatures (ﬁ → fi) that PDFs carry.
+
+    >>> fix_mojibake("Р‘РёР»РёРј Р±РµСЂТЇТЇ")
+    'Билим берүү'
+    >>> fix_mojibake("Ð‘Ð¸Ð»Ð¸Ð¼")
+    'Билим'
+    >>> fix_mojibake("«ёлочки» – as written")
+    '«ёлочки» – as written'
+    """
+    if text.isascii():
+        return text
+    return ftfy.fix_text(text, _FTFY)
+
+
+# --- legacy Kyrgyz fonts ----------------------------------------------------------
+
+LEGACY_UE = {"\u04a5": "\u04af", "\u04a4": "\u04ae"}  # ҥ → ү, Ҥ → Ү
+LEGACY_UE_AS_NG = {"\u04a5": "\u04a3", "\u04a4": "\u04a2"}  # ҥ → ң, Ҥ → Ң
+#: The Ukrainian/Belarusian slots of cp1251 that legacy Kyrgyz fonts reused.
+CP1251_SLOTS = {"є": "ө", "ї": "ү", "ў": "ң", "Є": "Ө", "Ї": "Ү", "Ў": "Ң"}
+KHANTY_EN = {"\u04ca": "\u04a3", "\u04c9": "\u04a2"}  # ӊ → ң, Ӊ → Ң
+KY_VOWELS = set("аэоөуүыиеёюяАЭОӨУҮЫИЕЁЮЯ")
+
+
+def remap_legacy_ue(text: str, to_ng: bool = False) -> str:
+    """Replace ҥ (U+04A5, a letter of no Kyrgyz, Russian or English word) by ү.
+
+    Cause: a legacy Kyrgyz font put the ү glyph in the slot of ҥ ("ligature en
+    ghe"), so the PDF's text layer says ҥ where the page shows ү. Some fonts
+    used the slot for ң instead; ``decide_legacy_ue`` picks which per font.
+
+    >>> remap_legacy_ue("билим берҥҥ")
+    'билим берүү'
+    >>> remap_legacy_ue("Ҥй-бҥлө")
+    'Үй-бүлө'
+    >>> remap_legacy_ue("деҥгээл", to_ng=True)
+    'деңгээл'
+    """
+    table = LEGACY_UE_AS_NG if to_ng else LEGACY_UE
+    return text.translate(str.maketrans(table))
+
+
+def remap_cp1251_slots(text: str) -> str:
+    """Replace є ї ў (and capitals) by ө ү ң.
+
+    Cause: before Unicode, Kyrgyz fonts sat on cp1251 and borrowed the slots of
+    Ukrainian є ї and Belarusian ў for ө ү ң. Only applied to text that is
+    otherwise Kyrgyz (see ``decide_cp1251_slots``): real Ukrainian keeps them.
+
+    >>> remap_cp1251_slots("Кыргызстандын єнїгїшї, жаўы")
+    'Кыргызстандын өнүгүшү, жаңы'
+    """
+    return text.translate(str.maketrans(CP1251_SLOTS))
+
+
+def remap_khanty_en(text: str) -> str:
+    """Replace ӊ (U+04CA, Khanty "en with tail") by ң.
+
+    Cause: fonts and keyboard layouts that lacked ң used the Khanty letter,
+    which looks the same. It belongs to no Kyrgyz, Russian or English word.
+
+    >>> remap_khanty_en("жаӊы деӊгээл")
+    'жаңы деңгээл'
+    """
+    return text.translate(str.maketrans(KHANTY_EN))
+
+
+@dataclass
+class Decision:
+    """A choice the cleaner made for one font or the whole document, with why."""
+
+    apply: bool
+    target: str
+    evidence: str
+
+
+def decide_legacy_ue(text: str, vocabulary: Counter[str]) -> Decision:
+    """Decide whether ҥ in ``text`` (one font's text) stands for ү or for ң.
+
+    Evidence, in order of strength:
+
+    * phonotactics: Kyrgyz has long vowels (үү) but never ңң, and ү fills vowel
+      slots (between consonants, after a consonant at a word's end) where ң can't;
+    * the document: which repaired form of each word occurs elsewhere, spelt
+      right in another font.
+
+    >>> decide_legacy_ue("берҥҥ кҥндө", Counter()).target
+    'ү'
+    >>> decide_legacy_ue("деҥиз", Counter({"деңиз": 2})).target
+    'ң'
+    """
+    vote_ue = vote_ng = 0
+    lowered = text.lower()
+    vote_ue += 3 * lowered.count("\u04a5\u04a5")
+    for m in re.finditer("(.)\u04a5(.?)", lowered):
+        before, after = m.group(1), m.group(2)
+        if before.isalpha() and before not in KY_VOWELS and (not after or after not in KY_VOWELS):
+            vote_ue += 1  # a vowel slot: consonant + ҥ + consonant/end
+    seen_ue = seen_ng = 0
+    for word in set(re.findall(r"\w*\u04a5\w*", lowered)):
+        if vocabulary[remap_legacy_ue(word)]:
+            seen_ue += 1
+        if vocabulary[remap_legacy_ue(word, to_ng=True)]:
+            seen_ng += 1
+    vote_ue += 2 * seen_ue
+    vote_ng += 2 * seen_ng
+    target = "ү" if vote_ue >= vote_ng else "ң"
+    evidence = (
+        f"{lowered.count(chr(0x4A5))} × ҥ; doubled ҥҥ {lowered.count(chr(0x4A5) * 2)} times "
+        f"(ңң never occurs in Kyrgyz); words found elsewhere spelt with ү: {seen_ue}, "
+        f"with ң: {seen_ng}; score ү {vote_ue} : ң {vote_ng}"
+    )
+    return Decision(True, target, evidence)
+
+
+def decide_cp1251_slots(text: str) -> Decision:
+    """Decide whether є ї ў in one font's text are Kyrgyz ө ү ң.
+
+    Ukrainian text uses і on nearly every line and Belarusian uses і too; Kyrgyz
+    never does. Text with є/ї/ў but no і is a legacy Kyrgyz font.
+
+    >>> decide_cp1251_slots("Кыргызстандын єнїгїшї").apply
+    True
+    >>> decide_cp1251_slots("Україна є незалежною і демократичною").apply
+    False
+    """
+    slots = sum(text.count(c) for c in CP1251_SLOTS)
+    ukr_i = sum(text.count(c) for c in "іІґҐ")
+    apply = slots > 0 and ukr_i == 0
+    evidence = f"{slots} × є/ї/ў, {ukr_i} × Ukrainian і/ґ"
+    return Decision(apply, "ө/ү/ң", evidence)
+
+
+# --- look-alike letters -------------------------------------------------------------
+
+
+@cache
+def _lookalikes() -> tuple[dict[str, str], dict[str, str]]:
+    """Cyrillic↔Latin look-alike letters, from Unicode TR39 confusables data."""
+    from confusable_homoglyphs import confusables
+
+    to_latin: dict[str, str] = {}
+    to_cyrillic: dict[str, str] = {}
+    cyrillic = [chr(c) for c in range(0x400, 0x530) if chr(c).isalpha()]
+    latin = [chr(c) for c in range(0x41, 0x7B) if chr(c).isalpha()]
+    for src, alias, table in ((cyrillic, "latin", to_latin), (latin, "cyrillic", to_cyrillic)):
+        for ch in src:
+            found = confusables.is_confusable(ch, preferred_aliases=[alias], greedy=True) or []
+            for item in found:
+                for glyph in item["homoglyphs"]:
+                    c = glyph["c"]
+                    if len(c) == 1 and glyph["n"].startswith(alias.upper() + " ") and (
+                        unicodedata.category(c) == unicodedata.category(ch)
+                    ):
+                        table.setdefault(ch, c)
+    return to_latin, to_cyrillic
+
+
+def _script(ch: str) -> str | None:
+    if not ch.isalpha():
+        return None
+    name = unicodedata.name(ch, "")
+    if name.startswith("CYRILLIC"):
+        return "Cyrl"
+    if name.startswith("LATIN"):
+        return "Latn"
+    return "other"
+
+
+_LETTER_RUN = re.compile(r"[^\W\d_]+")
+
+
+def fix_homoglyphs(text: str) -> str:
+    """Respell words that mix Latin and Cyrillic look-alike letters in one script.
+
+    Cause: text typed with the keyboard layout switched mid-word, or copied from
+    a source that "fixed" letters; the seed has "Cyber Ноmе" with Cyrillic Н, о,
+    е. A word is respelt toward the script whose letters cannot be respelt (m has
+    no Cyrillic twin); when both could, toward the script of the words around it.
+    A word whose letters of both scripts have no twins (a formula, a code) is
+    mixed on purpose and stays.
+
+    >>> fix_homoglyphs("Cyber Ноmе Learning System")
+    'Cyber Home Learning System'
+    >>> fix_homoglyphs("Бишкек шаарындагы мектеп")  # Latin 'a', 'e' inside
+    'Бишкек шаарындагы мектеп'
+    >>> fix_homoglyphs("LMS-тин")
+    'LMS-тин'
+    """
+    to_latin, to_cyrillic = _lookalikes()
+    runs = list(_LETTER_RUN.finditer(text))
+    scripts = [
+        {s for s in map(_script, m.group()) if s in ("Cyrl", "Latn")} for m in runs
+    ]
+    out = []
+    pos = 0
+    for i, m in enumerate(runs):
+        word = m.group()
+        if scripts[i] != {"Cyrl", "Latn"}:
+            continue
+        cyr = [c for c in word if _script(c) == "Cyrl"]
+        lat = [c for c in word if _script(c) == "Latn"]
+        cyr_ok = all(c in to_latin for c in cyr)
+        lat_ok = all(c in to_cyrillic for c in lat)
+        if cyr_ok and lat_ok:
+            context = Counter(
+                s for j in range(max(0, i - 3), min(len(runs), i + 4)) if j != i
+                for s in scripts[j] if len(scripts[j]) == 1
+            )
+            target = "Latn" if context["Latn"] > context["Cyrl"] else "Cyrl"
+            if context["Latn"] == context["Cyrl"]:
+                target = "Latn" if len(lat) > len(cyr) else "Cyrl"
+        elif cyr_ok:
+            target = "Latn"
+        elif lat_ok:
+            target = "Cyrl"
+        else:
+            continue  # mixed on purpose
+        table = to_latin if target == "Latn" else to_cyrillic
+        fixed = "".join(table.get(c, c) if _script(c) != target else c for c in word)
+        out.append(text[pos : m.start()])
+        out.append(fixed)
+        pos = m.end()
+    out.append(text[pos:])
+    return "".join(out)
+
+
+# --- typography -------------------------------------------------------------------------
+
+_SPACES = re.compile(r"[ \t\u2000-\u200a\u202f\u205f\u3000]+")
+_SPACE_BEFORE_PUNCT = re.compile(r"(?<=\w) +([,.;:!?)\]»%])(?=\s|$|[,.;:!?)\]»])")
+_SPACE_AFTER_OPEN = re.compile(r"([(\[«]) +(?=\w)")
+_DASH_AFTER_CYRILLIC = re.compile(r"(?<=[\u0400-\u04ff\w»)]) ([–—])(?= )")
+
+
+def normalize_spaces(text: str) -> str:
+    """Collapse runs of spaces and odd space characters to one space; trim the ends.
+
+    Cause: justified PDF lines and bullets ("–  ") leave double or thin spaces.
+
+    >>> normalize_spaces("  адам   капиталы\\u2009– бул ")
+    'адам капиталы – бул'
+    """
+    return _SPACES.sub(" ", text).strip()
+
+
+def remove_space_before_punctuation(text: str) -> str:
+    """Remove a space before , . ; : ! ? ) ] » % and after ( [ «.
+
+    Cause: extraction puts a gap before punctuation that was kerned close.
+
+    >>> remove_space_before_punctuation("сайт ; бул ( жана ) «  сөз »")
+    'сайт; бул (жана) «сөз»'
+    """
+    text = _SPACE_BEFORE_PUNCT.sub(r"\1", text)
+    text = _SPACE_AFTER_OPEN.sub(r"\1", text)
+    return re.sub(r"(?<=\w) +(»)", r"\1", text)
+
+
+def nbsp_before_dash(text: str) -> str:
+    """Tie a spaced dash to the word before it with a no-break space.
+
+    Cause: Russian and Kyrgyz typography never starts a line with a dash
+    ("капиталы – бул"); the tie keeps the dash at the end of the line.
+
+    >>> nbsp_before_dash("адам капиталы – бул") == "адам капиталы\\u00a0– бул"
+    True
+    >>> nbsp_before_dash("– виртуалдык класстар")
+    '– виртуалдык класстар'
+    """
+    return _DASH_AFTER_CYRILLIC.sub("\u00a0\\1", text)
+
+
+# --- lines into paragraphs ----------------------------------------------------------------
+
+#: Dashes and bullets that open a list item; "1)" and "a)" numbered items.
+BULLET = re.compile(r"^\s*(?P<b>[–—•·▪◦‣*-]|\d{1,2}[.)](?=\s)|[а-яa-z]\))\s+(?=\S)")
+#: A line ending in one of these can end a paragraph.
+TERMINAL = tuple(".!?:;…»\"”")
+#: Lines starting with these continue the sentence before them.
+CONTINUATION = re.compile(r"^[\s]*([a-zа-яёңөүәғқұһі]|[.,;:!?)\]»%])")
+#: Compound-word first halves that keep their hyphen at a line end.
+COMPOUND_PREFIXES = frozenset(
+    """веб онлайн офлайн интернет медиа мульти видео аудио радио теле микро макро мини
+    экс вице контр пост нео псевдо ультра илимий научно социально культурно учебно
+    историко экономико военно ӱй үй ата эне кыз эл жер-""".split()
+)
+
+
+def split_bullet(text: str) -> tuple[str | None, str]:
+    """Split a list marker from the start of a line.
+
+    Cause: list items arrive with their dash or number as text; the model keeps
+    the item's text and the renderers draw the marker.
+
+    >>> split_bullet("–  бардык билим берүү мекемелери")
+    ('–', 'бардык билим берүү мекемелери')
+    >>> split_bullet("1) биринчи")
+    ('1)', 'биринчи')
+    >>> split_bullet("Адам – өзүн")
+    (None, 'Адам – өзүн')
+    """
+    m = BULLET.match(text)
+    if not m:
+        return None, text
+    return m.group("b"), text[m.end() :]
+
+
+def keep_line_end_hyphen(head: str, tail: str, vocabulary: Counter[str]) -> tuple[bool, str]:
+    """Decide whether "head-" at a line end and "tail" on the next line keep the hyphen.
+
+    Cause: a typesetter's hyphenation splits words at line ends, but real
+    compounds (үй-бүлө, веб-конференция) are split at their own hyphen too. The
+    hyphen goes only where the joined word is likelier: it occurs elsewhere in
+    the document and the hyphenated form does not, or the head is a fragment no
+    compound starts with. Returns the choice and the evidence.
+
+    >>> keep_line_end_hyphen("үй", "бүлөнүн", Counter())[0]
+    True
+    >>> keep_line_end_hyphen("би", "лимдин", Counter({"билимдин": 3}))[0]
+    False
+    """
+    h, t = head.lower(), tail.lower()
+    joined, hyphened = h + t, h + "-" + t
+    n_joined, n_hyph = vocabulary[joined], vocabulary[hyphened]
+    if n_hyph > n_joined:
+        return True, f"«{hyphened}» occurs {n_hyph}× elsewhere, «{joined}» {n_joined}×"
+    if n_joined > n_hyph:
+        return False, f"«{joined}» occurs {n_joined}× elsewhere, «{hyphened}» {n_hyph}×"
+    if h in COMPOUND_PREFIXES:
+        return True, f"«{h}-» is a compound prefix"
+    # A head that is itself a word of the document starts a compound
+    # (маалыматтык-коммуникациялык); a syllable fragment (би-, мек-) is not a word.
+    if vocabulary[h] and len(h) >= 3:
+        return True, f"«{h}» is a word of its own ({vocabulary[h]}× elsewhere)"
+    if len(h) <= 1 or not any(c in KY_VOWELS or c in "aeiouy" for c in h):
+        return False, f"«{h}-» is a fragment"
+    return True, "no evidence either way: the hyphen written is kept"
+
+
+def vocabulary_of(texts: Iterable[str]) -> Counter[str]:
+    """Word counts of a document, lowercased, hyphenated compounds kept whole."""
+    counts: Counter[str] = Counter()
+    for text in texts:
+        counts.update(w.lower() for w in re.findall(r"\w+(?:-\w+)*", text))
+    return counts

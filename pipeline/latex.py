@@ -1,0 +1,423 @@
+"""The LaTeX writer: an ``Edition`` → journal-ready LaTeX source → print PDF.
+
+Text reaches LaTeX only through ``escape`` (or ``inline``, which escapes every
+piece it emits): the jinja2 environment's ``finalize`` escapes any value that
+was not built here as ``Markup``, so a forgotten filter cannot let ``\\input`` or
+``\\write18`` through. LuaLaTeX runs with ``--no-shell-escape``, and the build
+fails on a "Missing character" or on an overfull line wider than 1 pt.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from .editions import TEMPLATES, Edition, ui_strings
+from .errors import TypesetError
+from .fileio import atomic_write
+from .model import Block, Span
+
+#: babel's names for the languages the journal prints.
+BABEL = {"ky": "kyrgyz", "ru": "russian", "en": "english", "kk": "kazakh", "de": "german",
+         "fr": "french", "la": "latin", "tr": "turkish", "uz": "uzbek"}
+#: Languages babel loads from its .ldf files (with TeX Live's patterns); others from .ini.
+LDF = ("english", "russian")
+
+_SPECIAL = {
+    "\\": r"\textbackslash{}",
+    "{": r"\{",
+    "}": r"\}",
+    "$": r"\$",
+    "&": r"\&",
+    "#": r"\#",
+    "^": r"\textasciicircum{}",
+    "_": r"\_",
+    "~": r"\textasciitilde{}",
+    "%": r"\%",
+    "\u00a0": "~",
+    "[": "{[}",
+    "]": "{]}",
+}
+_SPECIAL_RE = re.compile("|".join(re.escape(k) for k in _SPECIAL) + r"|--|''|``|-(?=-)")
+
+
+def escape(text: str) -> Markup:
+    r"""Make ``text`` print literally in LaTeX.
+
+    >>> str(escape(r"\input{/etc/passwd} 50% & $x_1^2$ #1 ~ a--b"))
+    '\\textbackslash{}input\\{/etc/passwd\\} 50\\% \\& \\$x\\_1\\textasciicircum{}2\\$ \\#1 \\textasciitilde{} a-{}-b'
+    """
+    def sub(m: re.Match[str]) -> str:
+        s = m.group()
+        if s in _SPECIAL:
+            return _SPECIAL[s]
+        return s[0] + "{}" + s[1:]  # break TeX ligatures: "--" would print a dash
+
+    return Markup(_SPECIAL_RE.sub(sub, text))
+
+
+def _finalize(value: Any) -> Any:
+    if isinstance(value, Markup):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return value
+    return escape("" if value is None else str(value))
+
+
+def environment() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+        block_start_string="((*",
+        block_end_string="*))",
+        variable_start_string="(((",
+        variable_end_string=")))",
+        comment_start_string="((=",
+        comment_end_string="=))",
+        trim_blocks=True,
+        autoescape=False,
+        finalize=_finalize,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+    )
+
+
+def babel_name(lang: str) -> str:
+    return BABEL.get(lang.split("-")[0], "english")
+
+
+# --- inline text ---------------------------------------------------------------------
+
+
+def inline(block: Block, main_lang: str) -> Markup:
+    """A block's text with its spans: other languages, emphasis and citations."""
+    text = block.text
+    cuts = {0, len(text)}
+    for s in block.spans:
+        cuts.update((s.start, s.end))
+    points = sorted(c for c in cuts if 0 <= c <= len(text))
+    out: list[str] = []
+    for a, b in zip(points, points[1:], strict=False):
+        piece = str(escape(text[a:b]))
+        covering = [s for s in block.spans if s.start <= a and b <= s.end]
+        piece = _wrap(piece, covering, block.lang or main_lang)
+        out.append(piece)
+    return Markup("".join(out))
+
+
+def _wrap(piece: str, spans: list[Span], block_lang: str) -> str:
+    for s in spans:
+        if s.style == "italic":
+            piece = r"\emph{" + piece + "}"
+        elif s.style == "bold":
+            piece = r"\textbf{" + piece + "}"
+    for s in spans:
+        if s.cite and s.targets:
+            piece = r"\hyperlink{" + s.targets[0] + "}{" + piece + "}"
+    for s in spans:
+        if s.lang and s.lang != block_lang:
+            piece = r"\foreignlanguage{" + babel_name(s.lang) + "}{" + piece + "}"
+    return piece
+
+
+def _in_lang(block: Block, content: str, main_lang: str) -> str:
+    if block.lang and block.lang != main_lang and block.lang != "und":
+        return r"\foreignlanguage{" + babel_name(block.lang) + "}{" + content + "}"
+    return content
+
+
+def body_latex(blocks: list[Block], main_lang: str) -> Markup:
+    """The body: headings, paragraphs, lists, quotes and captions, in order."""
+    out: list[str] = []
+    in_list = False
+    pending_run_in: Block | None = None
+    for block in blocks:
+        if block.role == "list_item" and not in_list:
+            out.append(r"\begin{itemize}")
+            in_list = True
+        if block.role != "list_item" and in_list:
+            out.append(r"\end{itemize}")
+            in_list = False
+        content = str(inline(block, main_lang))
+        if block.role == "heading" and block.run_in:
+            pending_run_in = block
+            continue
+        if block.role == "heading":
+            level = min(block.level or 1, 3)
+            title = (str(escape(block.number)) + r"\enspace " if block.number else "") + content
+            out.append(r"\basmaheading{" + str(level) + "}{" + _in_lang(block, title, main_lang)
+                       + "}{" + str(escape(block.text)) + "}")
+            continue
+        if pending_run_in is not None:
+            head = pending_run_in
+            head_tex = _in_lang(head, str(inline(head, main_lang)), main_lang)
+            out.append(r"\runin{" + head_tex + "}{" + str(escape(head.text)) + "}"
+                       + _in_lang(block, content, main_lang) + "\n")
+            pending_run_in = None
+            continue
+        if block.role == "list_item":
+            label = "[" + str(escape(block.number)) + "]" if block.number else ""
+            out.append(r"\item" + label + "{}" + " " + _in_lang(block, content, main_lang))
+        elif block.role == "quote":
+            out.append(r"\begin{quote}" + _in_lang(block, content, main_lang) + r"\end{quote}")
+        elif block.role == "caption":
+            out.append(r"\begin{center}\small " + _in_lang(block, content, main_lang)
+                       + r"\end{center}")
+        else:
+            out.append(_in_lang(block, content, main_lang) + "\n")
+    if in_list:
+        out.append(r"\end{itemize}")
+    if pending_run_in is not None:
+        out.append(r"\runin{" + str(inline(pending_run_in, main_lang)) + "}{"
+                   + str(escape(pending_run_in.text)) + "}\n")
+    return Markup("\n".join(out))
+
+
+# --- the document ------------------------------------------------------------------
+
+
+def _kyrgyz_words(ed: Edition) -> set[str]:
+    words: set[str] = set()
+    blocks = list(ed.front) + list(ed.body)
+    for block in blocks:
+        if block.lang == "ky":
+            words.update(re.findall(r"[А-Яа-яЁёӨөҮүҢң]+", block.text))
+    for lang, title in ed.titles:
+        if lang == "ky":
+            words.update(re.findall(r"[А-Яа-яЁёӨөҮүҢң]+", title))
+    return words
+
+
+def _journal_line(meta: dict[str, Any], lang: str) -> Markup:
+    ui = ui_strings(lang)
+    journal = meta.get("journal") or {}
+    names = journal.get("name") or {}
+    name = names.get(lang) or next(iter(names.values()), "") if names else ""
+    parts = [escape(name)] if name else []
+    if meta.get("volume"):
+        parts.append(escape(f"{ui['volume']} {meta['volume']}"))
+    if meta.get("issue"):
+        parts.append(escape(f"{ui['issue']} {meta['issue']}"))
+    if meta.get("year"):
+        parts.append(escape(str(meta["year"])))
+    return Markup(", ").join(parts)
+
+
+def _doi_link(doi: str, shown: str) -> Markup:
+    """A link to the DOI resolver; the URL part of \\href is read almost verbatim."""
+    if any(c in doi for c in "\\{}^~ "):
+        return escape(shown)
+    url = ("https://doi.org/" + doi).replace("%", r"\%").replace("#", r"\#")
+    return Markup(r"\href{" + url + "}{" + str(escape(shown)) + "}")
+
+
+def _header(meta: dict[str, Any], lang: str) -> tuple[Markup, Markup]:
+    journal = meta.get("journal") or {}
+    left = [_journal_line(meta, lang)]
+    if journal.get("issn"):
+        left.append(escape(f"ISSN {journal['issn']}"))
+    right = []
+    if meta.get("doi"):
+        doi = str(meta["doi"])
+        right.append(_doi_link(doi, "DOI: " + doi))
+    if meta.get("license"):
+        right.append(escape(str(meta["license"])))
+    return Markup(" · ").join(x for x in left if x), Markup(" · ").join(right)
+
+
+def _authors(meta: dict[str, Any]) -> tuple[list[dict], list[dict]]:
+    affiliations: list[str] = []
+    authors = []
+    for a in meta.get("authors") or []:
+        aff = a.get("affiliation")
+        mark = ""
+        if aff:
+            if aff not in affiliations:
+                affiliations.append(aff)
+            mark = str(affiliations.index(aff) + 1)
+        contact = [escape(f"ORCID {a['orcid']}")] if a.get("orcid") else []
+        if a.get("email"):
+            contact.append(escape(str(a["email"])))
+        authors.append({"name": escape(str(a["name"])), "mark": mark,
+                        "contact": Markup(", ").join(contact)})
+    if len(affiliations) == 1:
+        for a in authors:
+            a["mark"] = ""
+        return authors, [{"mark": "", "text": escape(affiliations[0])}]
+    return authors, [{"mark": str(i + 1), "text": escape(t)} for i, t in enumerate(affiliations)]
+
+
+def _format_date(value: str, lang: str) -> str:
+    m = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", str(value))
+    if not m:
+        return str(value)
+    ui = ui_strings(lang)
+    year, month, day = int(m.group(1)), int(m.group(2)), int(m.group(3))
+    return ui["date_format"].format(year=year, day=day, month=ui["months"][month - 1])
+
+
+def context(ed: Edition) -> dict[str, Any]:
+    """Everything the template prints, already escaped or built as LaTeX."""
+    from .hyphenate import tex_exceptions
+
+    meta = ed.meta
+    lang = ed.lang
+    ui = ui_strings(lang)
+    main = babel_name(lang)
+    langs = {lang, "ky", "ru", "en"} | {b.lang for b in ed.front + ed.body if b.lang != "und"}
+    langs |= {s.lang for b in ed.front + ed.body for s in b.spans if s.lang}
+    names = sorted({babel_name(x) for x in langs})
+    ldf = [n for n in names if n in LDF]
+    ini = []
+    for n in names:
+        if n in LDF:
+            continue
+        opts = ["import"]
+        if n == main:
+            opts.append("main")
+        if n == "kyrgyz":
+            opts.append("hyphenrules=nohyphenation")
+        ini.append((n, ",".join(opts)))
+    ldf_opts = ",".join(ldf + ([f"main={main}"] if main in LDF else []))
+
+    titles = [{"babel": babel_name(tl), "text": escape(tt)} for tl, tt in ed.titles]
+    front = []
+    for b in ed.front:
+        label = ui_strings(b.lang)["abstract" if b.role == "abstract" else "keywords"]
+        front.append({"babel": babel_name(b.lang), "label": escape(label),
+                      "text": inline(b, b.lang)})
+    for code, words in (meta.get("keywords") or {}).items():
+        if ed.key == "full" or code == lang:
+            if not any(b.role == "keywords" and b.lang == code for b in ed.front):
+                text = ", ".join(words) if isinstance(words, list) else str(words)
+                front.append({"babel": babel_name(code),
+                              "label": escape(ui_strings(code)["keywords"]),
+                              "text": escape(text)})
+    short = (meta.get("short_title") or {}).get(lang) or ed.title()
+    authors, affiliations = _authors(meta)
+    surnames = ", ".join(str(a["name"]).split()[-1] for a in meta.get("authors") or [])
+    running = escape(short if not surnames else f"{surnames}. {short}")
+    dates = []
+    for key in ("received", "accepted"):
+        if meta.get(key):
+            dates.append(escape(f"{ui[key]}: {_format_date(meta[key], lang)}"))
+    header_left, header_right = _header(meta, lang)
+    notice = None
+    if ed.notice:
+        notice = escape(ed.notice)
+        if meta.get("doi"):
+            notice += Markup(" ") + _doi_link(str(meta["doi"]), "https://doi.org/" + meta["doi"])
+    keywords = [b.text for b in ed.front if b.role == "keywords" and b.lang == lang]
+    author_names = "; ".join(str(a.get("name")) for a in meta.get("authors") or [])
+    return {
+        "pdf_lang": lang,
+        "babel_ldf": ldf_opts,
+        "babel_ini": ini,
+        "babel_main": main,
+        "main_babel": main,
+        "body_babel": babel_name(ed.body_lang),
+        "ky_exceptions": Markup(tex_exceptions(_kyrgyz_words(ed))),
+        "ui": {k: escape(v) if isinstance(v, str) else v for k, v in ui.items()},
+        "ui_ky": {k: escape(v) for k, v in ui_strings("ky").items() if isinstance(v, str)},
+        "pdf_title": escape(ed.title()),
+        "pdf_author": escape(author_names),
+        "pdf_subject": _journal_line(meta, lang),
+        "pdf_keywords": escape("; ".join(keywords)),
+        "trailer_id": "",  # filled in render_tex once the source is known
+        "journal_line": _journal_line(meta, lang),
+        "running_head": running,
+        "first_page": int(meta.get("first_page") or 1),
+        "header_left": header_left,
+        "header_right": header_right,
+        "udc": escape(f"УДК {meta['udc']}") if meta.get("udc") else None,
+        "titles": titles,
+        "authors": authors,
+        "affiliations": affiliations,
+        "dates": Markup(" · ").join(dates) if dates else None,
+        "front": front,
+        "notice": notice,
+        "body": body_latex(ed.body, ed.body_lang),
+        "notes": [inline(b, ed.body_lang) for b in ed.footnotes],
+        "references": [
+            {"anchor": escape(b.id), "number": escape(b.number or str(i + 1)),
+             "text": inline(b, b.lang)}
+            for i, b in enumerate(ed.references)
+        ],
+    }
+
+
+def render_tex(ed: Edition) -> str:
+    """The edition's LaTeX source."""
+    ctx = context(ed)
+    template = environment().get_template("article.tex.j2")
+    first = template.render(**ctx)
+    # A fixed /ID derived from the content keeps PDFs byte-identical across
+    # directories (LuaTeX otherwise hashes the file's path into it).
+    ctx["trailer_id"] = Markup(hashlib.md5(first.encode("utf-8")).hexdigest())
+    return template.render(**ctx)
+
+
+# --- typesetting ---------------------------------------------------------------------------
+
+OVERFULL = re.compile(r"^Overfull \\hbox \((?P<pt>[\d.]+)pt too wide\)(?P<rest>.*)$", re.M)
+MISSING = re.compile(r"^Missing character: (?P<what>.*)$", re.M)
+
+
+def typeset(tex: str, workdir: Path, name: str, pdf_out: Path, max_passes: int = 3) -> str:
+    """Run LuaLaTeX on ``tex`` in ``workdir``; install the PDF atomically at ``pdf_out``.
+
+    Returns the log. Raises ``TypesetError`` on a TeX error, a missing character
+    or an overfull line over 1 pt; the previous PDF then stays as it was.
+    """
+    workdir.mkdir(parents=True, exist_ok=True)
+    src = workdir / f"{name}.tex"
+    atomic_write(src, tex)
+    env = dict(os.environ)
+    env.setdefault("SOURCE_DATE_EPOCH", "0")
+    env["FORCE_SOURCE_DATE"] = "1"
+    log = ""
+    previous_aux = None
+    for _ in range(max_passes):
+        proc = subprocess.run(
+            ["lualatex", "--no-shell-escape", "--interaction=nonstopmode", "--halt-on-error",
+             f"--jobname={name}", src.name],
+            cwd=workdir, env=env, capture_output=True, text=True, errors="replace",
+        )
+        log_path = workdir / f"{name}.log"
+        log = log_path.read_text(encoding="utf-8", errors="replace") if log_path.exists() else ""
+        if proc.returncode != 0:
+            first_error = next((ln for ln in log.splitlines() if ln.startswith("!")),
+                               "LuaLaTeX failed")
+            raise TypesetError(log_path, f"LuaLaTeX stopped: {first_error.lstrip('! ')}")
+        aux = b"".join(
+            (workdir / f"{name}.{ext}").read_bytes()
+            for ext in ("aux", "out")
+            if (workdir / f"{name}.{ext}").exists()
+        )
+        if aux == previous_aux and "Rerun" not in log:
+            break
+        previous_aux = aux
+    missing = MISSING.findall(log)
+    if missing:
+        raise TypesetError(workdir / f"{name}.log",
+                           f"the font has no glyph for {len(missing)} character(s): {missing[0]}",
+                           "use a font that covers them or correct the text")
+    overfull = [m for m in OVERFULL.finditer(log) if float(m.group("pt")) > 1.0]
+    if overfull:
+        worst = max(overfull, key=lambda m: float(m.group("pt")))
+        raise TypesetError(workdir / f"{name}.log",
+                           f"{len(overfull)} line(s) stick out into the margin, worst "
+                           f"{worst.group('pt')} pt{worst.group('rest')}",
+                           "add a hyphenation point or reword the line")
+    pdf_out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = pdf_out.with_name(f".{pdf_out.name}.tmp")
+    shutil.copyfile(workdir / f"{name}.pdf", tmp)
+    os.replace(tmp, pdf_out)
+    return log

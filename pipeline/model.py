@@ -1,0 +1,267 @@
+"""The document model: defined once, read and written by every stage.
+
+Two families of types live here, in the order the stages produce them:
+
+* ``Run`` / ``Line`` / ``Extraction``: what *extract* saw on the page — text with
+  its font and position, nothing interpreted yet (pdfplumber's object model, cut
+  down to what later stages use).
+* ``Span`` / ``Block`` / ``Document``: the publishable article — blocks in reading
+  order with a role and a language, inline spans for other languages, emphasis and
+  citations (pandoc's AST idea: every writer reads this, nothing re-parses text).
+
+``Change`` is the audit trail: every edit the cleaner or the editor made.
+
+All types round-trip through JSON with ``to_json`` / ``from_json``; ``validate``
+checks a document on write so that a broken stage fails loudly, not a renderer.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+ROLES = (
+    "title",
+    "author",
+    "affiliation",
+    "abstract",
+    "keywords",
+    "heading",
+    "paragraph",
+    "list_item",
+    "quote",
+    "footnote",
+    "caption",
+    "references_heading",
+    "reference",
+)
+
+#: Roles that belong to the front matter rather than to the article body.
+FRONT_ROLES = frozenset({"title", "author", "affiliation", "abstract", "keywords"})
+
+#: The languages an edition can be made in, in the journal's order.
+EDITION_LANGS = ("ky", "ru", "en")
+
+SCHEMA_VERSION = 1
+
+
+@dataclass
+class Run:
+    """A stretch of one line set in one font."""
+
+    text: str
+    font: str | None = None
+    size: float | None = None
+    bold: bool = False
+    italic: bool = False
+
+
+@dataclass
+class Line:
+    """One visual line of the source, as extracted.
+
+    ``para_hint`` is the extractor's evidence that a new paragraph starts here
+    (an indent, a wider gap, or the dump's blank-with-a-space marker);
+    ``page_break`` says a page or column break precedes the line. ``fill`` is the
+    line's width as a share of a full line, so a short last line can be told apart.
+    """
+
+    runs: list[Run]
+    page: int = 1
+    fill: float = 1.0
+    para_hint: bool = False
+    page_break: bool = False
+    x0: float | None = None
+    top: float | None = None
+    size: float | None = None
+    number: int | None = None  # 1-based line number in the source file, for text dumps
+
+    @property
+    def text(self) -> str:
+        return "".join(r.text for r in self.runs)
+
+
+@dataclass
+class Extraction:
+    """Output of the extract stage."""
+
+    source: str
+    kind: str  # "text" or "pdf"
+    lines: list[Line]
+    pages: int = 1
+    footnotes: list[Line] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # what the extractor decided
+
+
+@dataclass
+class Paragraph:
+    """A paragraph (or list item) the cleaner assembled from lines, roles not yet known.
+
+    ``runs`` keep the fonts of the lines they came from: segmentation needs them
+    to find run-in headings. ``bullet`` is the list marker the cleaner removed.
+    """
+
+    runs: list[Run]
+    page: int = 1
+    line: int | None = None
+    bullet: str | None = None
+    footnote: bool = False
+
+    @property
+    def text(self) -> str:
+        return "".join(r.text for r in self.runs)
+
+
+@dataclass
+class Cleaned:
+    """Output of the clean stage: repaired paragraphs and the plan of every change."""
+
+    source: str
+    paragraphs: list[Paragraph]
+    changes: list[Change] = field(default_factory=list)
+    decisions: list[str] = field(default_factory=list)  # per-font and per-document choices
+    undecided: list[str] = field(default_factory=list)  # what the editor should look at
+
+
+@dataclass
+class Change:
+    """One edit to the text, recorded for the editor's cleaning report."""
+
+    rule: str
+    before: str
+    after: str
+    where: str  # human-readable location: "line 44", "block p12"
+    context: str = ""
+    by: str = "cleaner"  # "cleaner" or "editor"
+    note: str = ""
+
+
+@dataclass
+class Span:
+    """An inline annotation over ``Block.text[start:end]``.
+
+    ``lang`` is set only where the span's language differs from its block's;
+    ``style`` is "italic" or "bold"; ``cite`` holds the reference numbers an
+    in-text citation names ("[2; 5]" → [2, 5]) and ``targets`` the ids of the
+    reference blocks they resolved to (empty when the list is missing).
+    """
+
+    start: int
+    end: int
+    lang: str | None = None
+    style: str | None = None
+    cite: list[int] | None = None
+    targets: list[str] | None = None
+
+
+@dataclass
+class Block:
+    """One block of the article in reading order."""
+
+    id: str
+    role: str
+    lang: str
+    text: str
+    level: int | None = None  # heading level, 1 = section
+    number: str | None = None  # heading or reference number as printed ("1.2", "7")
+    label: str | None = None  # the label that led the block ("Аннотация:"), not in text
+    run_in: bool = False  # a heading printed at the start of its paragraph
+    spans: list[Span] = field(default_factory=list)
+    page: int | None = None
+
+
+@dataclass
+class Document:
+    """The whole article: the editor's metadata plus blocks in reading order."""
+
+    meta: dict[str, Any]
+    blocks: list[Block]
+    changes: list[Change] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)  # what a person must look at
+    schema: int = SCHEMA_VERSION
+
+    def by_role(self, role: str) -> list[Block]:
+        return [b for b in self.blocks if b.role == role]
+
+
+# --- JSON -----------------------------------------------------------------
+
+
+def _drop_nones(obj: Any) -> Any:
+    if isinstance(obj, dict):
+        return {k: _drop_nones(v) for k, v in obj.items() if v is not None and v != []}
+    if isinstance(obj, list):
+        return [_drop_nones(v) for v in obj]
+    return obj
+
+
+def to_json(obj: Any) -> str:
+    """Serialise a model object; empty optional fields are left out."""
+    data = _drop_nones(dataclasses.asdict(obj))
+    return json.dumps(data, ensure_ascii=False, indent=1, sort_keys=False) + "\n"
+
+
+def _build(cls: type, data: dict[str, Any]) -> Any:
+    kwargs = {}
+    for f in dataclasses.fields(cls):
+        if f.name not in data:
+            continue
+        value = data[f.name]
+        if f.name == "runs":
+            value = [_build(Run, v) for v in value]
+        elif f.name in ("lines", "footnotes") and cls is Extraction:
+            value = [_build(Line, v) for v in value]
+        elif f.name == "paragraphs":
+            value = [_build(Paragraph, v) for v in value]
+        elif f.name == "spans":
+            value = [_build(Span, v) for v in value]
+        elif f.name == "blocks":
+            value = [_build(Block, v) for v in value]
+        elif f.name == "changes":
+            value = [_build(Change, v) for v in value]
+        kwargs[f.name] = value
+    return cls(**kwargs)
+
+
+def extraction_from_json(text: str) -> Extraction:
+    return _build(Extraction, json.loads(text))
+
+
+def cleaned_from_json(text: str) -> Cleaned:
+    return _build(Cleaned, json.loads(text))
+
+
+def document_from_json(text: str) -> Document:
+    return _build(Document, json.loads(text))
+
+
+def changes_from_json(items: list[dict[str, Any]]) -> list[Change]:
+    return [_build(Change, c) for c in items]
+
+
+# --- validation -------------------------------------------------------------
+
+
+def validate(doc: Document) -> None:
+    """Raise ``ValueError`` naming the first block that breaks the schema."""
+    seen: set[str] = set()
+    for b in doc.blocks:
+        where = f"block {b.id!r}"
+        if b.id in seen:
+            raise ValueError(f"{where}: duplicate id")
+        seen.add(b.id)
+        if b.role not in ROLES:
+            raise ValueError(f"{where}: unknown role {b.role!r}")
+        if not b.lang or not b.lang.replace("-", "").isalnum():
+            raise ValueError(f"{where}: language {b.lang!r} is not a BCP 47 code")
+        if not isinstance(b.text, str):
+            raise ValueError(f"{where}: text is not a string")
+        if b.role == "heading" and not b.level:
+            raise ValueError(f"{where}: heading without a level")
+        for s in b.spans:
+            if not (0 <= s.start < s.end <= len(b.text)):
+                raise ValueError(f"{where}: span {s.start}-{s.end} outside the text")
+            if s.style not in (None, "italic", "bold"):
+                raise ValueError(f"{where}: unknown style {s.style!r}")

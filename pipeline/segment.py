@@ -1,0 +1,289 @@
+"""Stage 3, segment: give every paragraph its role.
+
+Entry point: ``segment(cleaned) -> Document``. Roles come from what a reader of
+the page sees: labels ("Аннотация:", "Keywords:"), numbering, bold run-in
+phrases, list markers, the references heading, and position (the title and
+front matter come before the body). Languages are the tagger's job; blocks leave
+here with ``lang = "und"``.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from dataclasses import dataclass
+
+from .model import Block, Cleaned, Document, Paragraph, Run, Span
+
+#: Labels that lead an abstract, in Kyrgyz, Russian and English.
+ABSTRACT_LABEL = re.compile(
+    r"^\s*(Аннотация|Кыскача\s+мазмуну|Резюме|Annotation|Abstract|Summary)\s*[:.—–-]\s*",
+    re.IGNORECASE,
+)
+KEYWORDS_LABEL = re.compile(
+    r"^\s*(Урунттуу\s+сөздөр|Негизги\s+сөздөр|Ачкыч\s+сөздөр|Ключевые\s+слова|"
+    r"Key\s*words|Keywords)\s*[:.—–-]\s*",
+    re.IGNORECASE,
+)
+REFERENCES_HEADING = re.compile(
+    r"^\s*(Адабияттар(\s+тизмеси)?|Колдонулган\s+адабияттар(\s+тизмеси)?|"
+    r"Список\s+(использованной\s+)?литературы|Литература|Библиографический\s+список|"
+    r"References|Bibliography)\s*[:.]?\s*$",
+    re.IGNORECASE,
+)
+CAPTION = re.compile(
+    r"^\s*(Сүрөт|Рисунок|Рис\.|Figure|Fig\.|Таблица|Жадыбал|Table)\s*\d+[.:]?\s", re.IGNORECASE
+)
+NUMBERED_HEADING = re.compile(r"^\s*(?P<num>\d{1,2}(?:\.\d{1,2}){0,3})\.?\s+(?P<text>\S.*)$")
+REFERENCE_NUMBER = re.compile(r"^\s*(?:\[(\d{1,3})\]|(\d{1,3})[.)])\s+")
+UDC = re.compile(r"^\s*(УДК|UDC|ӘОЖ)\s*[:.]?\s*(?P<code>[\d.:/()\-+\s\"]+?)\s*$", re.IGNORECASE)
+ORCID = re.compile(r"\b\d{4}-\d{4}-\d{4}-\d{3}[\dX]\b")
+EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
+DATES = re.compile(
+    r"^\s*(Received|Accepted|Келип\s+түштү|Кабыл\s+алынды|Поступила(\s+в\s+редакцию)?|"
+    r"Принята(\s+к\s+печати)?)\s*[:.]?\s*(?P<date>.+)$",
+    re.IGNORECASE,
+)
+#: An in-text citation: "[1]", "[3, с. 15]", "[2; 5]", "[4–6]".
+CITATION = re.compile(
+    r"\[(?P<nums>\d{1,3}(?:\s*[,;–-]\s*\d{1,3})*)(?:\s*[,;]\s*(?:[сcp]|pp|бет|б)\.\s*[\d–-]+)?\]"
+)
+SENTENCE_END = re.compile(r"[.!?](?=\s|$)")
+
+
+@dataclass
+class _State:
+    body_started: bool = False
+    in_references: bool = False
+
+
+def _strip_runs(runs: list[Run], n: int) -> list[Run]:
+    """Drop the first ``n`` characters of a run list (a label or a run-in heading)."""
+    out: list[Run] = []
+    for run in runs:
+        if n >= len(run.text):
+            n -= len(run.text)
+            continue
+        out.append(Run(run.text[n:], run.font, run.size, run.bold, run.italic))
+        n = 0
+    if out:
+        out[0].text = out[0].text.lstrip()
+    return [r for r in out if r.text]
+
+
+def _emphasised(run: Run) -> bool:
+    return run.bold or run.font == "alt"
+
+
+def run_in_heading(para: Paragraph) -> str | None:
+    """The bold phrase ending in a period that opens ``para``, if there is one.
+
+    In a PDF the phrase is bold; in a text dump, the only evidence is a phrase
+    set in another font than the body (see ``extract._infer_fonts_from_glyphs``).
+    The phrase must be a short sentence (≤ 8 words) followed by more text.
+    """
+    text = para.text
+    m = SENTENCE_END.search(text)
+    if not m or m.end() >= len(text.rstrip()):
+        return None
+    phrase = text[: m.end()]
+    if len(phrase.split()) > 8 or not phrase[:1].isupper():
+        return None
+    emphatic = plain = 0
+    pos = 0
+    for run in para.runs:
+        inside = run.text[: max(0, m.end() - pos)]
+        pos += len(run.text)
+        if not any(c.isalpha() for c in inside):
+            continue
+        if _emphasised(run):
+            emphatic += 1
+        elif run.font == "legacy" or run.font not in (None, "alt"):
+            plain += 1  # set in the body font: a dump's ҥ word, or a PDF's regular run
+    if emphatic and not plain:
+        return phrase[:-1].strip()
+    return None
+
+
+def _looks_like_title(para: Paragraph) -> bool:
+    text = para.text.strip()
+    words = text.split()
+    if not words or len(words) > 30 or text.endswith((".", ";", ",")):
+        return False
+    letters = [c for c in text if c.isalpha()]
+    upper = sum(c.isupper() for c in letters)
+    return bool(letters) and (upper > 0.8 * len(letters) or all(r.bold for r in para.runs if
+                                                                 r.text.strip()))
+
+
+def _is_heading_line(para: Paragraph) -> tuple[str, str | None] | None:
+    """A standalone heading: short, no final period, bold or numbered."""
+    text = para.text.strip()
+    if len(text.split()) > 14 or text.endswith((".", ",", ";", ":")) or para.bullet:
+        return None
+    m = NUMBERED_HEADING.match(text)
+    bold = all(r.bold for r in para.runs if r.text.strip()) and any(r.bold for r in para.runs)
+    if m and (bold or m.group("text")[:1].isupper()) and not re.match(r"^\d+\.\d+\s*%", text):
+        return m.group("text").strip(), m.group("num")
+    if bold:
+        return text, None
+    return None
+
+
+def _spans_from_runs(runs: list[Run], offset: int = 0) -> list[Span]:
+    spans: list[Span] = []
+    pos = 0
+    for run in runs:
+        style = "bold" if run.bold else "italic" if run.italic else None
+        stripped = run.text.strip()
+        if style and stripped:
+            start = pos + run.text.index(stripped[0])
+            spans.append(Span(start + offset, start + offset + len(stripped), style=style))
+        pos += len(run.text)
+    return spans
+
+
+def find_citations(text: str) -> list[Span]:
+    """In-text citations as spans carrying the reference numbers they name.
+
+    >>> [(s.start, s.cite) for s in find_citations("коом [1], жана [2; 5] жана [4–6, с. 15]")]
+    [(5, [1]), (15, [2, 5]), (27, [4, 5, 6])]
+    """
+    spans = []
+    for m in CITATION.finditer(text):
+        nums: list[int] = []
+        for part in re.split(r"\s*[,;]\s*", m.group("nums")):
+            if re.fullmatch(r"\d+\s*[–-]\s*\d+", part):
+                a, b = (int(x) for x in re.split(r"\s*[–-]\s*", part))
+                if a < b <= a + 50:
+                    nums.extend(range(a, b + 1))
+                    continue
+            nums.extend(int(x) for x in re.findall(r"\d+", part))
+        spans.append(Span(m.start(), m.end(), cite=nums))
+    return spans
+
+
+def segment(cleaned: Cleaned) -> Document:
+    """Assign roles to the cleaned paragraphs; link citations to references."""
+    blocks: list[Block] = []
+    meta: dict = {}
+    problems: list[str] = []
+    state = _State()
+    headings_seen = 0
+
+    def add(role: str, text: str, para: Paragraph, **kw) -> Block:
+        block = Block(id=f"b{len(blocks) + 1}", role=role, lang="und", text=text.strip(),
+                      page=para.page, **kw)
+        blocks.append(block)
+        return block
+
+    for i, para in enumerate(cleaned.paragraphs):
+        text = para.text.strip()
+        if not text:
+            continue
+        if para.footnote:
+            add("footnote", re.sub(r"^\s*\d{1,3}[.)]?\s+", "", text), para)
+            continue
+        if state.in_references:
+            m = REFERENCE_NUMBER.match(text)
+            number = (m.group(1) or m.group(2)) if m else str(len(blocks_of(blocks, "reference"))
+                                                              + 1)
+            block = add("reference", text[m.end():] if m else text, para, number=number)
+            block.id = f"ref-{number}"
+            continue
+        if REFERENCES_HEADING.match(text):
+            add("references_heading", text.rstrip(":."), para)
+            state.in_references = True
+            state.body_started = True
+            continue
+        m = ABSTRACT_LABEL.match(text)
+        if m:
+            add("abstract", text[m.end():], para, label=m.group(0).strip(),
+                spans=_spans_from_runs(_strip_runs(para.runs, m.end())))
+            continue
+        m = KEYWORDS_LABEL.match(text)
+        if m:
+            add("keywords", text[m.end():].rstrip("."), para, label=m.group(0).strip())
+            continue
+        if not state.body_started:
+            m = UDC.match(text)
+            if m:
+                meta["udc"] = m.group("code").strip()
+                continue
+            m = DATES.match(text)
+            if m:
+                key = "received" if re.match(r"(rec|кел|пост)", m.group(1), re.I) else "accepted"
+                meta[key] = m.group("date").strip()
+                continue
+            if ORCID.search(text) or EMAIL.search(text):
+                add("affiliation", text, para)
+                continue
+            if _looks_like_title(para) and not blocks_of(blocks, "abstract"):
+                add("title", text, para)
+                continue
+        heading = run_in_heading(para)
+        if heading:
+            state.body_started = True
+            headings_seen += 1
+            add("heading", heading, para, level=1, run_in=True)
+            rest = _strip_runs(para.runs, len(text) - len(text.lstrip()) + len(heading) + 1)
+            rest_text = "".join(r.text for r in rest)
+            add("paragraph", rest_text, para, spans=_spans_from_runs(rest))
+            continue
+        standalone = _is_heading_line(para) if state.body_started or blocks else None
+        if standalone and not CAPTION.match(text):
+            state.body_started = True
+            heading_text, number = standalone
+            level = number.count(".") + 1 if number else 1
+            add("heading", heading_text, para, level=level, number=number)
+            continue
+        state.body_started = True
+        if CAPTION.match(text):
+            add("caption", text, para)
+        elif para.bullet:
+            add("list_item", text, para, number=para.bullet if para.bullet[0].isalnum() else None,
+                spans=_spans_from_runs(para.runs))
+        else:
+            add("paragraph", text, para, spans=_spans_from_runs(para.runs))
+
+    _link_citations(blocks, problems)
+    doc = Document(meta=meta, blocks=blocks, problems=problems)
+    return doc
+
+
+def blocks_of(blocks: list[Block], role: str) -> list[Block]:
+    return [b for b in blocks if b.role == role]
+
+
+def _link_citations(blocks: list[Block], problems: list[str]) -> None:
+    """Attach citation spans and resolve them to reference blocks by number."""
+    refs = {b.number: b.id for b in blocks if b.role == "reference"}
+    missing: set[int] = set()
+    for block in blocks:
+        if block.role in ("reference", "references_heading", "title", "keywords"):
+            continue
+        for span in find_citations(block.text):
+            assert span.cite is not None
+            span.targets = [refs[str(n)] for n in span.cite if str(n) in refs]
+            missing.update(n for n in span.cite if str(n) not in refs)
+            if not any(s.start < span.end and span.start < s.end for s in block.spans):
+                block.spans.append(span)
+        block.spans.sort(key=lambda s: s.start)
+    if missing:
+        listed = ", ".join(f"[{n}]" for n in sorted(missing))
+        if refs:
+            problems.append(f"citations {listed} have no entry in the reference list")
+        else:
+            problems.append(
+                f"citations {listed} are unresolved: the reference list is missing from the source"
+            )
+
+
+def main(argv: list[str] | None = None) -> int:
+    from .cli import run_stage
+
+    return run_stage("segment", argv if argv is not None else sys.argv[1:])
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

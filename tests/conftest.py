@@ -1,0 +1,58 @@
+"""Put tests/ on sys.path so that tests can import helper modules (pdfgen)."""
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import os  # noqa: E402
+import shutil  # noqa: E402
+import subprocess  # noqa: E402
+
+import pytest  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+VENV = Path(sys.executable).resolve().parent.parent
+SEED_ID = "trends-modern-education-kg"
+#: What a clean checkout holds that a build needs.
+PROJECT_FILES = ("pipeline", "templates", "input", "Makefile", "pyproject.toml")
+
+
+def copy_project(dest: Path, articles: tuple[str, ...] | None = None) -> Path:
+    """A scratch copy of the project (no outputs), to run make in."""
+    dest.mkdir(parents=True, exist_ok=True)
+    for name in PROJECT_FILES:
+        src = ROOT / name
+        if name == "input" and articles is not None:
+            for a in articles:
+                shutil.copytree(ROOT / "input" / a, dest / "input" / a)
+        elif src.is_dir():
+            shutil.copytree(src, dest / name, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy2(src, dest / name)
+    return dest
+
+
+def run_make(project: Path, *targets: str, jobs: int = 2) -> subprocess.CompletedProcess:
+    """Run make in a scratch project with this test run's venv."""
+    env = dict(os.environ, SOURCE_DATE_EPOCH="1767225600")
+    # Let the scratch project use the venv the tests run in rather than make a new one.
+    venv = project / ".venv"
+    if not venv.exists():
+        venv.symlink_to(VENV)
+    return subprocess.run(["make", f"-j{jobs}", *targets], cwd=project, env=env,
+                          capture_output=True, text=True)
+
+
+@pytest.fixture(scope="session")
+def seed_project(tmp_path_factory) -> Path:
+    """The seed article built once by `make build` in a scratch copy of the project."""
+    project = copy_project(tmp_path_factory.mktemp("seedproject"), (SEED_ID,))
+    proc = run_make(project, "build")
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    return project
+
+
+@pytest.fixture(scope="session")
+def seed_out(seed_project) -> Path:
+    return seed_project / "output" / SEED_ID

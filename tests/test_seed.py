@@ -1,0 +1,143 @@
+"""Acceptance of the first real article (issue: foundation): `make build` end to end."""
+
+import json
+import re
+import subprocess
+import zipfile
+
+import pytest
+from conftest import SEED_ID, run_make
+
+from pipeline import langid
+
+HEADINGS = [
+    "Билим берүүнү гумандаштыруу",
+    "Билим берүүнү демократиялаштыруу",
+    "Билим берүүнү интеграциялоо",
+    "Билим берүүнү стандартташтыруу",
+    "Билим берүүнү маалыматташтыруу",
+]
+MIXED = re.compile(r"\b(?=\w*[а-яёңөүА-ЯЁҢӨҮ])(?=\w*[a-zA-Z])\w+\b")
+
+
+@pytest.fixture(scope="module")
+def doc(seed_out):
+    return json.loads((seed_out / "document.json").read_text(encoding="utf-8"))
+
+
+def pdftext(path) -> str:
+    return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True,
+                          text=True, check=True).stdout
+
+
+def epubtext(path) -> str:
+    with zipfile.ZipFile(path) as z:
+        return "\n".join(z.read(n).decode() for n in z.namelist() if n.endswith(".xhtml"))
+
+
+def test_clean_text_has_no_extraction_debris(doc):
+    texts = [b["text"] for b in doc["blocks"]]
+    joined = "\n".join(texts)
+    assert "ҥ" not in joined and "Ҥ" not in joined
+    assert not [m.group() for t in texts for m in MIXED.finditer(t)]
+    assert not re.search(r"\w- \w", joined), "a hyphen followed by a space inside a word"
+    assert "Cyber Home Learning System" in joined
+    assert "үй-бүлөнүн" in joined and "веб-конференциялар" in joined
+    assert "маалыматтык-коммуникациялык" in joined
+    # Paragraphs whole across their page breaks.
+    assert any("Курстун катышуучулары видеолекцияларды көрүшөт" in t for t in texts)
+    assert any("колдоого багытталган. Бул коомдук" in t for t in texts)
+    assert any("условиях и формировать" in t for t in texts)  # the editor's correction
+    assert not any(t.startswith(".") for t in texts)
+
+
+def test_roles_and_languages(doc):
+    blocks = doc["blocks"]
+    abstracts = [b for b in blocks if b["role"] == "abstract"]
+    assert [b["lang"] for b in abstracts] == ["ky", "ru", "en"]
+    assert not any(b["text"].startswith(("Аннотация", "Annotation")) for b in abstracts)
+    assert [b["text"] for b in blocks if b["role"] == "heading"] == HEADINGS
+    items = [b for b in blocks if b["role"] == "list_item"]
+    assert len(items) == 10 and not any(b["text"].startswith(("–", "-")) for b in items)
+    titles = [b for b in blocks if b["role"] == "title"]
+    assert [(b["lang"], b["text"]) for b in titles] == [
+        ("en", "TRENDS AND PROBLEMS OF MODERN EDUCATION IN KYRGYZSTAN")]
+    body = [b for b in blocks if b["role"] in ("heading", "paragraph", "list_item")]
+    assert len(body) >= 45 and {b["lang"] for b in body} == {"ky"}
+    assert any("reference list is missing" in p for p in doc["problems"])
+
+
+def test_journal_pdf(seed_out, seed_project):
+    pdf = seed_out / f"{SEED_ID}.pdf"
+    text = pdftext(pdf)
+    assert "ү" in text and "ҥ" not in text
+    fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True).stdout
+    rows = fonts.splitlines()[2:]
+    assert rows and all(r.split()[-5] == "yes" for r in rows), fonts
+    log = (seed_project / "build" / SEED_ID / "tex-full" / f"{SEED_ID}.log").read_text()
+    assert "Missing character" not in log
+    first = pdftext_page(pdf, 1)
+    flat = " ".join(first.split())
+    for title in ("Кыргызстандагы заманбап билим берүүнүн тенденциялары жана көйгөйлөрү",
+                  "Тенденции и проблемы современного образования в Кыргызстане",
+                  "Trends and Problems of Modern Education in Kyrgyzstan"):
+        assert title in flat
+    for start in ("Билим берүү системасында олуттуу", "Невозможно охарактеризовать",
+                  "It is impossible to characterize"):
+        assert start in flat
+    # The journal, volume, issue and year in the header or footer of every page.
+    pages = int(re.search(r"Pages:\s+(\d+)", subprocess.run(
+        ["pdfinfo", str(pdf)], capture_output=True, text=True).stdout).group(1))
+    for p in range(1, pages + 1):
+        page = " ".join(pdftext_page(pdf, p).split())
+        assert re.search(r"Билим берүү жана коом, Том 12, Саны 2, 2026", page) or p % 2, p
+
+
+def pdftext_page(pdf, page: int) -> str:
+    return subprocess.run(["pdftotext", "-layout", "-f", str(page), "-l", str(page), str(pdf),
+                           "-"], capture_output=True, text=True, check=True).stdout
+
+
+@pytest.mark.parametrize("key", ["", ".ky", ".ru", ".en"])
+def test_epubcheck_passes(seed_out, key):
+    from pipeline.check import epubcheck
+
+    errors, warnings, first = epubcheck(seed_out / f"{SEED_ID}{key}.epub")
+    assert (errors, warnings) == (0, 0), first
+
+
+def _sentences(text: str) -> list[str]:
+    return [s for s in re.split(r"(?<=[.!?])\s+", " ".join(text.split())) if len(s.split()) >= 5]
+
+
+@pytest.mark.parametrize("ext", ["pdf", "epub"])
+def test_editions(seed_out, ext):
+    read = pdftext if ext == "pdf" else epubtext
+    ky = " ".join(read(seed_out / f"{SEED_ID}.ky.{ext}").split())
+    assert "Кыргызстандагы заманбап билим берүүнүн" in ky
+    assert "Билим берүү системасында олуттуу" in ky  # the Kyrgyz abstract
+    assert "Билим берүүнү гумандаштыруу" in ky  # and the body
+    assert "Невозможно охарактеризовать" not in ky and "It is impossible" not in ky
+    for lang, title, abstract, notice in (
+        ("ru", "Тенденции и проблемы современного образования в Кыргызстане",
+         "Невозможно охарактеризовать", "Полный текст статьи на кыргызском языке"),
+        ("en", "Trends and Problems of Modern Education in Kyrgyzstan",
+         "It is impossible to characterize", "The full text of the article is in Kyrgyz"),
+    ):
+        raw = read(seed_out / f"{SEED_ID}.{lang}.{ext}")
+        if ext == "epub":
+            raw = re.sub(r"<[^>]+>", " ", raw)
+        text = " ".join(raw.split())
+        assert title in text and abstract in text and notice in text
+        assert "10.99999/es.2026.12.2.45" in text
+        kyrgyz = [s for s in _sentences(text) if langid.identify(s) == "ky"]
+        assert not kyrgyz, kyrgyz[:3]
+        assert not re.search("[өүңӨҮҢ]", text)
+
+
+def test_second_make_does_nothing(seed_project):
+    proc = run_make(seed_project, "build")
+    assert proc.returncode == 0
+    assert "[" + SEED_ID + "]" not in proc.stderr, proc.stderr
+    dry = run_make(seed_project, "-n", "build")
+    assert "pipeline" not in dry.stdout, dry.stdout
