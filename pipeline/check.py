@@ -52,7 +52,8 @@ def check_outputs(folder: Path) -> Iterator[str]:
     for pdf in pdfs:
         missing = unembedded_fonts(pdf)
         verdict = "FAIL" if missing else "ok  "
-        yield f"{verdict} {pdf}: fonts {'not embedded: ' + ', '.join(missing) if missing else 'all embedded'}"
+        what = "not embedded: " + ", ".join(missing) if missing else "all embedded"
+        yield f"{verdict} {pdf}: fonts {what}"
     build = Path("build") / folder.name
     for log in sorted(build.glob("tex-*/*.log")):
         text = log.read_text(encoding="utf-8", errors="replace")

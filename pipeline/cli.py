@@ -93,7 +93,8 @@ def stage_extract(src: Path) -> Extraction:
     except FileNotFoundError:
         raise InputError(src, "the file does not exist", "check the path") from None
     except IsADirectoryError:
-        raise InputError(src, "is a folder without a source file", "give the article's file")
+        raise InputError(src, "is a folder without a source file",
+                         "give the article's file") from None
     return extract(raw, str(src))
 
 

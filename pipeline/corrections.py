@@ -69,7 +69,8 @@ def apply_corrections(doc: Document, text: str, path: Path | str) -> Document:
             raise CorrectionError(path, f"line {line}: entry {find!r} {what}")
         block, start = hits[0]
         end = start + len(find)
-        context = block.text[max(0, start - 40) : start] + "⟦" + find + "⟧" + block.text[end:end + 40]
+        before, after = block.text[max(0, start - 40) : start], block.text[end : end + 40]
+        context = before + "⟦" + find + "⟧" + after
         block.text = block.text[:start] + replace + block.text[end:]
         _shift_spans(block, start, end, len(replace) - len(find))
         doc.changes.append(Change("editor_correction", find, replace, f"block {block.id}",

@@ -68,9 +68,12 @@ def _is_blank(line: str) -> bool:
 def read_text_dump(text: str, name: str) -> Extraction:
     """Lines of a PDF-to-text dump, with paragraph and page evidence.
 
-    >>> ex = read_text_dump("First line of a\\n\\nparagraph.\\n \\nNext one.\\n", "x.txt")
-    >>> [(ln.text, ln.para_hint) for ln in ex.lines]
-    [('First line of a', False), ('paragraph.', False), ('Next one.', True)]
+    >>> dump = "First line of a\\n\\nparagraph.\\n \\nNext one\\n\\ngoes on.\\n\\n"
+    >>> [(ln.text, ln.para_hint) for ln in read_text_dump(dump, "x.txt").lines]
+    [('First line of a', True), ('paragraph.', False), ('Next one', True), ('goes on.', False)]
+    >>> plain = "A paragraph\\nof two lines.\\n\\nAnother.\\n"
+    >>> [(ln.text, ln.para_hint) for ln in read_text_dump(plain, "x.txt").lines]
+    [('A paragraph', True), ('of two lines.', False), ('Another.', True)]
     """
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     raw_lines = text.split("\n")

@@ -64,10 +64,19 @@ KK_LETTERS = KK_STRONG | KK_WEAK
 KY_LETTERS = frozenset("ңөүҢӨҮ")
 KY_LEGACY = frozenset("ҥєїўҤЄЇЎ")
 KY_EVIDENCE = KY_LETTERS | KY_LEGACY
-#: Kyrgyz writes its long vowels doubled (окуу, берүү, маалымат, ээ); Kazakh has no long
-#: vowels, so such words are evidence *against* Kazakh. "уу" is left out: Kazakh has it
-#: in verbal nouns (жуу, қуу).
-_KY_LONG_VOWEL = re.compile(r"аа|оо|өө|үү|ээ|ыы")
+#: Kyrgyz writes its long vowels doubled (окуу, берүү, маалымат, ээ). Kazakh has no long
+#: vowels and Russian few: "оо" after с, к, з is left out for сообщение, кооперация,
+#: зоология. Kazakh has "уу" in a handful of verbal nouns (жуу, қуу), hence the words
+#: below weigh against Kazakh only when they outnumber the Kazakh-letter words.
+_KY_LONG_VOWEL = re.compile(r"(?<![скз])оо|аа|ээ|уу|ыы|өө|үү")
+#: Frequent Kyrgyz words with no Kyrgyz letter that are neither Russian nor Kazakh
+#: (Kazakh: және, бұл, бір, жоқ, бойынша, болып, кейін, қазір, ...). They matter on
+#: short text, where the small model leans towards Russian.
+KY_WORDS = frozenset(
+    "жана бул бир эмес боюнча катары болуп болот дагы ошондуктан анткени жок эле гана "
+    "биз алар анын аны кийин чейин азыр аркылуу тууралуу ылайык кылат берет келет "
+    "жатат жатышат".split()
+)
 
 #: Cyrillic and Latin letters that look alike. A word mixing the two scripts where one
 #: side has only such look-alikes is a homoglyph-damaged word of the other script
@@ -158,6 +167,19 @@ _RUN_GAP = re.compile(r"[\s\-\u2010\u2011\u2013\u2014'’.,:/&+0-9]*\Z")
 _TIGHT_GAP = re.compile(r"[\s\-\u2010\u2011'’]*\Z")
 #: A word: letters, plus combining marks, soft hyphens and joiners inside it.
 _WORD = re.compile(r"[^\W\d_](?:[^\W\d_]|[\u0300-\u036f\u0483-\u0489\u00ad\u200c\u200d])*")
+#: Latin phrases of academic prose that the model takes for Italian or Spanish.
+LATIN_PHRASES = frozenset({
+    "a priori", "a posteriori", "ad hoc", "alma mater", "curriculum vitae", "de facto",
+    "de jure", "honoris causa", "per aspera ad astra", "per se", "post factum",
+    "status quo", "sui generis", "terra incognita", "vice versa", "homo sapiens",
+    "tabula rasa", "in situ", "in vitro", "in vivo", "mutatis mutandis",
+})
+#: Latin abbreviations used in English citations; left out when a Latin-script run's
+#: language is guessed.
+_NEUTRAL_LATIN = frozenset({"et", "al", "etc", "cf", "vs", "viz", "ca", "ibid", "op", "cit"})
+#: Roman numerals of centuries and chapters (up to LXXXIX; C, D and M are left out, so
+#: that acronyms such as CV and MD stay words).
+_ROMAN = re.compile(r"(?=[IVXL])(?:XL|L?X{0,3})(?:IX|IV|V?I{0,3})\Z")
 _QUOTE = re.compile(r"«([^«»]+)»|“([^“”]+)”|„([^„“”]+)[“”]|\"([^\"]+)\"")
 #: The model reads words joined by spaces; huge blocks are cut here (fastText averages
 #: over the text, so a few thousand characters carry all the signal there is).
@@ -339,17 +361,26 @@ def _cyrillic_lang(words: list[str], *, short_default: str | None = None) -> str
     With *short_default* set (inline runs), text under four words that has no telling
     letters gets that language instead of a model guess.
     """
-    lower = [set(w.lower()) for w in words]
+    lower_words = [w.lower() for w in words]
+    lower = [set(w) for w in lower_words]
     n = len(words)
     kk_strong = sum(1 for w in lower if w & KK_STRONG)
     kk_any = sum(1 for w in lower if w & KK_LETTERS)
+    # Kazakh letters in a capitalised word after the first are likely a name ("Абай
+    # Құнанбаев" in a Kyrgyz sentence): they add to the Kazakh share, but Kazakh needs at
+    # least one ordinary word with Kazakh letters too. (Not so for an inline run, where
+    # the name *is* the foreign text: "Абай Құнанбайұлы" in English is Kazakh.)
+    kk_common = kk_any if short_default else sum(
+        1 for i, (w, word) in enumerate(zip(lower, words, strict=True))
+        if w & KK_LETTERS and (i == 0 or not word.istitle()))
     ky_letter = sum(1 for w in lower if w & KY_EVIDENCE and not w & KK_LETTERS)
-    ky_long = sum(1 for w in words if _KY_LONG_VOWEL.search(w.lower()))
+    # Kyrgyz spelling and vocabulary that neither Kazakh nor Russian share.
+    ky_marks = sum(1 for w in lower_words if w in KY_WORDS or _KY_LONG_VOWEL.search(w))
 
-    # Kazakh needs Kazakh-only letters that outnumber the Kyrgyz long vowels: a Kyrgyz
-    # paragraph quoting a Kazakh name or title has many more окуу/берүү words than
+    # Kazakh also needs those ordinary Kazakh words to outnumber the Kyrgyz marks: a
+    # Kyrgyz paragraph quoting a Kazakh title has more окуу/берүү/жана words than
     # Kazakh words, and so can never become "kk".
-    kk_possible = kk_any > ky_long
+    kk_possible = kk_common > ky_marks
     if kk_possible and kk_strong and kk_any >= 0.35 * n:
         return "kk"
     if kk_possible:
@@ -357,21 +388,34 @@ def _cyrillic_lang(words: list[str], *, short_default: str | None = None) -> str
         # Without ә ғ қ ұ һ the і may be Ukrainian or Belarusian.
         candidates = ["kk", "ky", "ru"] if kk_strong else ["kk", "uk", "be", "ru"]
         return _best(_model_scores(_model_text(words)), candidates)[0]
+    if kk_any:
+        # Not Kazakh: the Kazakh words are quoted names or titles, which would only
+        # mislead the model about the language around them.
+        kept = [(w, s) for w, s in zip(words, lower, strict=True) if not s & KK_LETTERS]
+        if kept:
+            words, lower = [w for w, _ in kept], [s for _, s in kept]
+            lower_words = [w.lower() for w in words]
+            n = len(words)
 
     if ky_letter and (ky_letter >= 0.25 * n or any(w & KY_LEGACY for w in lower)):
         return "ky"
-    if short_default and n < 4:
+    if short_default and n < 4 and not ky_letter:
         return short_default
 
     scores = _model_scores(_model_text(words))
-    if not ky_letter:
+    if not ky_letter and not ky_marks:
         # Only long text can be told apart from ky/ru reliably enough to name another
         # Cyrillic language; short Kyrgyz often scores as bg, sr or mk.
         other, p = _best(scores, CYRILLIC_OTHERS)
         if n >= 6 and p >= 0.5 and p > scores.get("ru", 0.0) + scores.get("ky", 0.0):
             return other
-    # Kyrgyz letters, or none: Kyrgyz against Russian. Long vowels tip a near tie to ky.
-    p_ky = scores.get("ky", 0.0) * (1.5 if ky_long or ky_letter else 1.0)
+    # Kyrgyz against Russian. On short text the model leans to Russian, so each word
+    # with a Kyrgyz letter, long vowel or function word triples Kyrgyz's odds (up to
+    # four such words): a long Russian paragraph naming Сүсамыр and Көк-Арт stays
+    # Russian, "Информатика мугалими программалоонун негиздерин" becomes Kyrgyz.
+    votes = sum(1 for w, lw in zip(lower, lower_words, strict=True)
+                if w & KY_EVIDENCE or lw in KY_WORDS or _KY_LONG_VOWEL.search(lw))
+    p_ky = scores.get("ky", 0.0) * 3 ** min(votes, 4)
     return "ky" if p_ky > scores.get("ru", 0.0) else "ru"
 
 
@@ -479,6 +523,9 @@ def _script_run_spans(text: str, tokens: list[_Token],
             if not run:
                 continue
         words = [text[t.start:t.end] for t in run]
+        if len(words) == 1 and (len(words[0]) == 1 or _ROMAN.match(words[0])):
+            # "XX кылымдын", "XIX века", "n = 240": numerals and variables, no language.
+            continue
         spans.append((run[0].start, run[-1].end, _run_lang(words, script)))
     return spans
 
@@ -486,8 +533,15 @@ def _script_run_spans(text: str, tokens: list[_Token],
 def _run_lang(words: list[str], script: str) -> str:
     """Language of an unhinted run of another script inside a block."""
     if script == "Latn":
-        # Names and acronyms dominate: only three words or more may leave English.
-        return _latin_lang(words, min_words=3, min_score=0.8)
+        phrase = " ".join(words).lower()
+        if phrase in LATIN_PHRASES:
+            return "la"
+        # "et al.", "e.g." belong to English citations whatever their origin; single
+        # letters (initials, "d'" of "d'être") say nothing.
+        words = [w for w in words if w.lower() not in _NEUTRAL_LATIN and len(w) > 1]
+        # Names and acronyms dominate: one word stays English, two or more may leave it
+        # when the model is sure ("Die Zeit", "Bilim ve Teknoloji", "raison d'être").
+        return _latin_lang(words, min_words=2, min_score=0.85)
     if script == "Cyrl":
         return _cyrillic_lang(words, short_default="ru")
     candidates = OTHER_SCRIPT_LANGS.get(script, ("und",))

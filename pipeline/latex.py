@@ -52,8 +52,10 @@ _SPECIAL_RE = re.compile("|".join(re.escape(k) for k in _SPECIAL) + r"|--|''|``|
 def escape(text: str) -> Markup:
     r"""Make ``text`` print literally in LaTeX.
 
-    >>> str(escape(r"\input{/etc/passwd} 50% & $x_1^2$ #1 ~ a--b"))
-    '\\textbackslash{}input\\{/etc/passwd\\} 50\\% \\& \\$x\\_1\\textasciicircum{}2\\$ \\#1 \\textasciitilde{} a-{}-b'
+    >>> print(escape(r"\input{/etc/passwd} 50% & $x_1^2$"))
+    \textbackslash{}input\{/etc/passwd\} 50\% \& \$x\_1\textasciicircum{}2\$
+    >>> print(escape("#1 ~ a--b [x]"))
+    \#1 \textasciitilde{} a-{}-b {[}x{]}
     """
     def sub(m: re.Match[str]) -> str:
         s = m.group()

@@ -66,7 +66,8 @@ def load_meta(text: str, path: Path | str = "meta.yaml") -> dict[str, Any]:
                 if isinstance(value, str) and value.strip().isdigit():
                     data[key] = int(value)
                 else:
-                    fail(key, f"{value!r} is not a whole number", f"write {key} as a number, e.g. 12")
+                    fail(key, f"{value!r} is not a whole number",
+                         f"write {key} as a number, e.g. 12")
     for key in _TEXT_FIELDS:
         if key in data and data[key] is not None and not isinstance(data[key], (str, int)):
             fail(key, "should be plain text", f"write {key} on one line")

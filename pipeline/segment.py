@@ -177,7 +177,7 @@ def segment(cleaned: Cleaned) -> Document:
         blocks.append(block)
         return block
 
-    for i, para in enumerate(cleaned.paragraphs):
+    for para in cleaned.paragraphs:
         text = para.text.strip()
         if not text:
             continue

@@ -16,7 +16,8 @@ from .model import Block
 def parse_translation(text: str, lang: str) -> list[Block]:
     """Blocks of a translated body.
 
-    >>> [(b.role, b.text) for b in parse_translation("# Введение\\n\\nТекст\\nдальше.\\n\\n- пункт", "ru")]
+    >>> md = "# Введение\\n\\nТекст\\nдальше.\\n\\n- пункт"
+    >>> [(b.role, b.text) for b in parse_translation(md, "ru")]
     [('heading', 'Введение'), ('paragraph', 'Текст дальше.'), ('list_item', 'пункт')]
     """
     blocks: list[Block] = []

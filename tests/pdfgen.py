@@ -41,6 +41,7 @@ import pikepdf
 from reportlab import rl_config
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import cm
+from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
@@ -926,7 +927,9 @@ def image_only(src: str | Path, dst: str | Path, dpi: int = 200) -> None:
             c = Canvas(str(dst), invariant=1)
             for (w, h), image in zip(sizes, images, strict=True):
                 c.setPageSize((w, h))
-                c.drawImage(str(image), 0, 0, w, h)
+                # An ImageReader, not a file name: reportlab names the XObject after
+                # its argument, and the temporary file's name changes every run.
+                c.drawImage(ImageReader(str(image)), 0, 0, w, h)
                 c.showPage()
             c.save()
         finally:
