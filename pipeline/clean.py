@@ -2,7 +2,7 @@
 
 Entry point: ``clean(extraction) -> Cleaned``. The plan, in order:
 
-1. per run: ``remove_control_chars``, ``fix_mojibake``, ``remap_khanty_en``;
+1. per run: ``fix_mojibake``, ``remove_control_chars``, ``remap_khanty_en``;
 2. per font (per document for a text dump, which has no fonts): decide what the
    legacy glyphs ҥ and є ї ў stand for (``decide_legacy_ue``,
    ``decide_cp1251_slots``) and remap them;
@@ -67,8 +67,9 @@ def repair_glyphs(ex: Extraction, changes: list[Change], decisions: list[str]) -
     """Steps 1–3 of the plan, on the runs of every line."""
     for line in ex.lines + ex.footnotes:
         where = _where(line)
-        _apply(fixes.remove_control_chars, "remove_control_chars", line.runs, where, changes)
+        # Mojibake first: its C1 bytes would otherwise be stripped as controls.
         _apply(fixes.fix_mojibake, "fix_mojibake", line.runs, where, changes)
+        _apply(fixes.remove_control_chars, "remove_control_chars", line.runs, where, changes)
         _apply(fixes.remap_khanty_en, "remap_khanty_en", line.runs, where, changes)
 
     by_font: dict[str, list[Run]] = {}
