@@ -81,8 +81,8 @@ def read_text_dump(text: str, name: str) -> Extraction:
     # dumps, like the seed); there a paragraph end is a line of spaces. In an
     # ordinary text file an empty line itself ends the paragraph.
     text_lines = [i for i, ln in enumerate(raw_lines) if ln.strip()]
-    followed = sum(1 for i in text_lines if i + 1 < len(raw_lines) and raw_lines[i + 1] == "")
-    double_spaced = len(text_lines) >= 4 and followed > 0.6 * len(text_lines)
+    followed = sum(1 for i in text_lines if i + 1 < len(raw_lines) and not raw_lines[i + 1].strip())
+    double_spaced = len(text_lines) >= 4 and followed > 0.9 * len(text_lines)
     lines: list[Line] = []
     marker = False  # a paragraph marker was seen since the last text line
     empties = 0

@@ -113,42 +113,48 @@ OTHER_SCRIPT_LANGS = {
 }
 #: The script each language is normally written in (anything unlisted: Latin).
 LANG_SCRIPT = {
-    **{lang: "Cyrl" for lang in ("ky", "ru", "kk", "uk", "be", "bg", "mk", "sr", "tg", "mn",
-                                 "tt", "ba")},
+    **{
+        lang: "Cyrl"
+        for lang in ("ky", "ru", "kk", "uk", "be", "bg", "mk", "sr", "tg", "mn", "tt", "ba")
+    },
     **{lang: script for script, langs in OTHER_SCRIPT_LANGS.items() for lang in langs},
 }
 
+# fmt: off
 _SCRIPT_PREFIXES = (
     ("LATIN", "Latn"), ("FULLWIDTH LATIN", "Latn"), ("CYRILLIC", "Cyrl"), ("GREEK", "Grek"),
     ("ARABIC", "Arab"), ("HEBREW", "Hebr"), ("GEORGIAN", "Geor"), ("ARMENIAN", "Armn"),
     ("CJK", "Hani"), ("HIRAGANA", "Hira"), ("KATAKANA", "Kana"), ("HANGUL", "Hang"),
     ("DEVANAGARI", "Deva"), ("THAI", "Thai"),
 )
+# fmt: on
 
 # --- dictionary abbreviations -----------------------------------------------------------
 
 #: Abbreviations that name the language of the next word in an etymology or gloss. They
 #: count only when written with their full stop ("лат." but not "лат"), so ordinary
 #: words ("нем" in Russian "о нем") are not mistaken for them.
+# fmt: off
 ABBREVIATIONS = {
     # Kyrgyz
     "немец": "de", "нем": "de", "лат": "la", "латын": "la", "англ": "en", "франц": "fr",
     "фр": "fr", "рус": "ru", "орус": "ru", "итал": "it", "исп": "es", "тур": "tr",
-    "түрк": "tr", "грек": "el", "кыт": "zh", "жап": "ja", "араб": "ar",
-    "перс": "fa", "фарс": "fa", "каз": "kk", "казак": "kk", "кырг": "ky",
-    "укр": "uk", "польш": "pl",
+    "түрк": "tr", "грек": "el", "кыт": "zh", "жап": "ja", "араб": "ar", "перс": "fa",
+    "фарс": "fa", "каз": "kk", "казак": "kk", "кырг": "ky", "укр": "uk", "польш": "pl",
     # Russian (those not above)
-    "греч": "el", "тюрк": "tr", "кит": "zh", "япон": "ja", "польск": "pl",
-    "голл": "nl", "нидерл": "nl", "порт": "pt", "швед": "sv", "чеш": "cs", "узб": "uz",
-    "казах": "kk", "кирг": "ky", "англо": "en",
+    "греч": "el", "тюрк": "tr", "кит": "zh", "япон": "ja", "польск": "pl", "голл": "nl",
+    "нидерл": "nl", "порт": "pt", "швед": "sv", "чеш": "cs", "узб": "uz", "казах": "kk",
+    "кирг": "ky", "англо": "en",
     # English
-    "lat": "la", "ger": "de", "germ": "de", "fr": "fr", "ital": "it",
-    "span": "es", "gk": "el", "russ": "ru", "rus": "ru",
-    "kyrg": "ky", "kaz": "kk", "tur": "tr", "turk": "tr", "eng": "en",
+    "lat": "la", "ger": "de", "germ": "de", "fr": "fr", "ital": "it", "span": "es",
+    "gk": "el", "russ": "ru", "rus": "ru", "kyrg": "ky", "kaz": "kk", "tur": "tr",
+    "turk": "tr", "eng": "en",
 }
+# fmt: on
 #: Whole words that do the same job before a word in *another* script ("латынча
 #: tendere", "Russian «образование»"). Not used inside a run of the same script, where
 #: "Latin America" would otherwise become Latin.
+# fmt: off
 HINT_WORDS = {
     "немисче": "de", "латынча": "la", "англисче": "en", "французча": "fr", "орусча": "ru",
     "немецкий": "de", "латинский": "la", "английский": "en", "французский": "fr",
@@ -156,6 +162,7 @@ HINT_WORDS = {
     "kazakh": "kk", "english": "en", "italian": "it", "spanish": "es", "turkish": "tr",
     "greek": "el",
 }
+# fmt: on
 #: A hinted word starting like this is the language's *name* ("англ. тилинде" = "in
 #: the English language"), not a word of that language.
 _NOT_A_GLOSS = re.compile(r"(?i)тил|язык|language|term|word|сөз|слов")
@@ -173,12 +180,14 @@ _TIGHT_GAP = re.compile(r"[\s\-\u2010\u2011'’]*\Z")
 #: A word: letters, plus combining marks, soft hyphens and joiners inside it.
 _WORD = re.compile(r"[^\W\d_](?:[^\W\d_]|[\u0300-\u036f\u0483-\u0489\u00ad\u200c\u200d])*")
 #: Latin phrases of academic prose that the model takes for Italian or Spanish.
-LATIN_PHRASES = frozenset({
-    "a priori", "a posteriori", "ad hoc", "alma mater", "curriculum vitae", "de facto",
-    "de jure", "honoris causa", "per aspera ad astra", "per se", "post factum",
-    "status quo", "sui generis", "terra incognita", "vice versa", "homo sapiens",
-    "tabula rasa", "in situ", "in vitro", "in vivo", "mutatis mutandis",
-})
+LATIN_PHRASES = frozenset(
+    (
+        "a priori, a posteriori, ad hoc, alma mater, curriculum vitae, de facto, de jure, "
+        "honoris causa, per aspera ad astra, per se, post factum, status quo, sui generis, "
+        "terra incognita, vice versa, homo sapiens, tabula rasa, in situ, in vitro, in vivo, "
+        "mutatis mutandis"
+    ).split(", ")
+)
 #: Latin abbreviations used in English citations; left out when a Latin-script run's
 #: language is guessed.
 _NEUTRAL_LATIN = frozenset({"et", "al", "etc", "cf", "vs", "viz", "ca", "ibid", "op", "cit"})
@@ -277,10 +286,16 @@ def _word_scripts(word: str) -> list[tuple[int, int, str]]:
     if len(kinds) <= 1:
         return [(0, len(word), kinds.pop() if kinds else "Zyyy")]
     if kinds == {"Cyrl", "Latn"}:
-        cyr_real = sum(1 for ch, s in zip(word, scripts, strict=True)
-                       if s == "Cyrl" and ch not in _CYRL_LOOKALIKE)
-        lat_real = sum(1 for ch, s in zip(word, scripts, strict=True)
-                       if s == "Latn" and ch not in _LATN_LOOKALIKE)
+        cyr_real = sum(
+            1
+            for ch, s in zip(word, scripts, strict=True)
+            if s == "Cyrl" and ch not in _CYRL_LOOKALIKE
+        )
+        lat_real = sum(
+            1
+            for ch, s in zip(word, scripts, strict=True)
+            if s == "Latn" and ch not in _LATN_LOOKALIKE
+        )
         if cyr_real and not lat_real:
             return [(0, len(word), "Cyrl")]
         if lat_real and not cyr_real:
@@ -349,7 +364,7 @@ def identify(text: str, default: str = "und") -> str:
     if not tokens:
         return default
     script = _majority_script(text, tokens)
-    words = [text[t.start:t.end] for t in tokens if t.script == script]
+    words = [text[t.start : t.end] for t in tokens if t.script == script]
     if script == "Cyrl":
         return _cyrillic_lang(words)
     if script == "Latn":
@@ -366,62 +381,66 @@ def _cyrillic_lang(words: list[str], *, short_default: str | None = None) -> str
     With *short_default* set (inline runs), text under four words that has no telling
     letters gets that language instead of a model guess.
     """
+    inline = short_default is not None
     lower_words = [w.lower() for w in words]
-    lower = [set(w) for w in lower_words]
+    sets = [set(w) for w in lower_words]
+    # A capitalised word after the first is taken for a name (Сүймөнкул in a Russian
+    # sentence, Құнанбаев in a Kyrgyz one): it may tip a model decision but not make
+    # the language on its own. In an inline run the name *is* the foreign text.
+    plain = [inline or i == 0 or not w.istitle() for i, w in enumerate(words)]
     n = len(words)
-    kk_strong = sum(1 for w in lower if w & KK_STRONG)
-    kk_any = sum(1 for w in lower if w & KK_LETTERS)
-    # Kazakh letters in a capitalised word after the first are likely a name ("Абай
-    # Құнанбаев" in a Kyrgyz sentence): they add to the Kazakh share, but Kazakh needs at
-    # least one ordinary word with Kazakh letters too. (Not so for an inline run, where
-    # the name *is* the foreign text: "Абай Құнанбайұлы" in English is Kazakh.)
-    kk_common = kk_any if short_default else sum(
-        1 for i, (w, word) in enumerate(zip(lower, words, strict=True))
-        if w & KK_LETTERS and (i == 0 or not word.istitle()))
-    ky_letter = sum(1 for w in lower if w & KY_EVIDENCE and not w & KK_LETTERS)
+    kk_strong = sum(1 for w in sets if w & KK_STRONG)
+    kk_any = sum(1 for w in sets if w & KK_LETTERS)
+    kk_plain = sum(1 for w, p in zip(sets, plain, strict=True) if p and w & KK_LETTERS)
     # Kyrgyz spelling and vocabulary that neither Kazakh nor Russian share.
     ky_marks = sum(1 for w in lower_words if w in KY_WORDS or _KY_LONG_VOWEL.search(w))
 
-    # Kazakh also needs those ordinary Kazakh words to outnumber the Kyrgyz marks: a
-    # Kyrgyz paragraph quoting a Kazakh title has more окуу/берүү/жана words than
-    # Kazakh words, and so can never become "kk".
-    kk_possible = kk_common > ky_marks
-    if kk_possible and kk_strong and kk_any >= 0.35 * n:
-        return "kk"
-    if kk_possible:
+    # Kazakh needs ordinary words with Kazakh-only letters, more of them than the
+    # Kyrgyz marks: a Kyrgyz paragraph quoting a Kazakh title has more окуу/берүү/жана
+    # words than Kazakh words, and so can never become "kk".
+    if kk_plain > ky_marks:
+        if kk_strong and kk_any >= 0.35 * n:
+            return "kk"
         # Kazakh letters but few: let the model weigh Kazakh against its neighbours.
         # Without ә ғ қ ұ һ the і may be Ukrainian or Belarusian.
         candidates = ["kk", "ky", "ru"] if kk_strong else ["kk", "uk", "be", "ru"]
         return _best(_model_scores(_model_text(words)), candidates)[0]
-    if kk_any:
+    if 0 < kk_any < n:
         # Not Kazakh: the Kazakh words are quoted names or titles, which would only
         # mislead the model about the language around them.
-        kept = [(w, s) for w, s in zip(words, lower, strict=True) if not s & KK_LETTERS]
-        if kept:
-            words, lower = [w for w, _ in kept], [s for _, s in kept]
-            lower_words = [w.lower() for w in words]
-            n = len(words)
+        keep = [not w & KK_LETTERS for w in sets]
+        words, lower_words, sets, plain = (
+            [x for x, k in zip(seq, keep, strict=True) if k]
+            for seq in (words, lower_words, sets, plain)
+        )
+        n = len(words)
 
-    if ky_letter and (ky_letter >= 0.25 * n or any(w & KY_LEGACY for w in lower)):
+    ky_plain = [w for w, p in zip(sets, plain, strict=True) if p and w & KY_EVIDENCE]
+    if ky_plain and (len(ky_plain) >= 0.25 * n or any(w & KY_LEGACY for w in ky_plain)):
         return "ky"
-    if short_default and n < 4 and not ky_letter:
-        return short_default
+    if inline and n < 4:
+        # A name or two: Russian (the default) unless a Kyrgyz word or spelling shows.
+        return "ky" if ky_marks else short_default
 
     scores = _model_scores(_model_text(words))
-    if not ky_letter and not ky_marks:
+    if not ky_marks and not any(w & KY_EVIDENCE for w in sets):
         # Only long text can be told apart from ky/ru reliably enough to name another
         # Cyrillic language; short Kyrgyz often scores as bg, sr or mk.
         other, p = _best(scores, CYRILLIC_OTHERS)
         if n >= 6 and p >= 0.5 and p > scores.get("ru", 0.0) + scores.get("ky", 0.0):
             return other
-    # Kyrgyz against Russian. On short text the model leans to Russian, so each word
-    # with a Kyrgyz letter, long vowel or function word, and each harmonic word beyond
-    # the disharmonic ones, triples Kyrgyz's odds (up to four votes): a long Russian
-    # paragraph naming Сүсамыр and Көк-Арт stays Russian, a heading "Корутунду" or
-    # "Урматтуу окурмандар" becomes Kyrgyz.
-    votes = sum(1 for w, lw in zip(lower, lower_words, strict=True)
-                if w & KY_EVIDENCE or lw in KY_WORDS or _KY_LONG_VOWEL.search(lw))
-    votes += max(0, _harmony_balance(lower_words))
+    # Kyrgyz against Russian. On short text the model leans to Russian, so each plain
+    # word with a Kyrgyz letter, long vowel or function word, and each harmonic word
+    # beyond the disharmonic ones, triples Kyrgyz's odds (up to four votes): a Russian
+    # sentence naming Сүсамыр and Көк-Арт stays Russian, the heading "Урматтуу
+    # окурмандар" becomes Kyrgyz.
+    plain_words = [w for w, p in zip(lower_words, plain, strict=True) if p]
+    votes = sum(
+        1
+        for w in plain_words
+        if not set(w).isdisjoint(KY_EVIDENCE) or w in KY_WORDS or _KY_LONG_VOWEL.search(w)
+    )
+    votes += max(0, _harmony_balance(plain_words))
     p_ky = scores.get("ky", 0.0) * 3 ** min(votes, 4)
     return "ky" if p_ky > scores.get("ru", 0.0) else "ru"
 
@@ -484,8 +503,11 @@ def foreign_spans(text: str, block_lang: str) -> list[tuple[int, int, str]]:
     tokens = _tokens(text)
     if not tokens:
         return []
-    block_script = (_lang_script(block_lang) if _primary(block_lang) not in ("und", "")
-                    else _majority_script(text, tokens))
+    block_script = (
+        _lang_script(block_lang)
+        if _primary(block_lang) not in ("und", "")
+        else _majority_script(text, tokens)
+    )
     spans = _script_run_spans(text, tokens, block_script)
     spans += _gloss_spans(text, tokens, block_script, block_lang)
     spans += _quote_spans(text, tokens, block_script, block_lang)
@@ -504,8 +526,7 @@ def _runs(text: str, tokens: list[_Token], gap: re.Pattern[str]) -> list[list[_T
     """Group consecutive tokens of one script whose gaps all match *gap*."""
     runs: list[list[_Token]] = []
     for t in tokens:
-        if (runs and runs[-1][-1].script == t.script
-                and gap.match(text[runs[-1][-1].end:t.start])):
+        if runs and runs[-1][-1].script == t.script and gap.match(text[runs[-1][-1].end : t.start]):
             runs[-1].append(t)
         else:
             runs.append([t])
@@ -518,7 +539,7 @@ def _hint_before(text: str, pos: int, script: str) -> str | None:
     A hint word counts only for a run in its language's own script ("Latin" before a
     Cyrillic name says nothing about the name).
     """
-    m = re.search(r"([^\W\d_]+)(\.?)\s*\Z", text[max(0, pos - 40):pos])
+    m = re.search(r"([^\W\d_]+)(\.?)\s*\Z", text[max(0, pos - 40) : pos])
     if not m:
         return None
     word, dot = m.group(1).lower(), m.group(2)
@@ -534,8 +555,9 @@ def _tag(lang: str, script: str) -> str:
     return lang if _lang_script(lang) == script else f"{lang}-{script}"
 
 
-def _script_run_spans(text: str, tokens: list[_Token],
-                      block_script: str) -> list[tuple[int, int, str]]:
+def _script_run_spans(
+    text: str, tokens: list[_Token], block_script: str
+) -> list[tuple[int, int, str]]:
     spans = []
     for run in _runs(text, tokens, _RUN_GAP):
         script = run[0].script
@@ -547,10 +569,10 @@ def _script_run_spans(text: str, tokens: list[_Token],
             # tendenz" only "tendent" is vouched for by the abbreviation.
             head = _runs(text, run, _TIGHT_GAP)[0]
             spans.append((head[0].start, head[-1].end, _tag(hint, script)))
-            run = run[len(head):]
+            run = run[len(head) :]
             if not run:
                 continue
-        words = [text[t.start:t.end] for t in run]
+        words = [text[t.start : t.end] for t in run]
         if len(words) == 1 and (len(words[0]) == 1 or _ROMAN.match(words[0])):
             # "XX кылымдын", "XIX века", "n = 240": numerals and variables, no language.
             continue
@@ -578,8 +600,9 @@ def _run_lang(words: list[str], script: str) -> str:
     return _best(_model_scores(_model_text(words)), candidates)[0]
 
 
-def _gloss_spans(text: str, tokens: list[_Token], block_script: str,
-                 block_lang: str) -> list[tuple[int, int, str]]:
+def _gloss_spans(
+    text: str, tokens: list[_Token], block_script: str, block_lang: str
+) -> list[tuple[int, int, str]]:
     """Words in the block's own script that an abbreviation marks as another language.
 
     "(Lat. tendere)" in English, "(орус. тенденция)" in Kyrgyz. The abbreviation must
@@ -588,33 +611,44 @@ def _gloss_spans(text: str, tokens: list[_Token], block_script: str,
     """
     spans = []
     for i, t in enumerate(tokens[:-1]):
-        word = text[t.start:t.end]
+        word = text[t.start : t.end]
         lang = ABBREVIATIONS.get(word.lower())
         nxt = tokens[i + 1]
-        if (lang is None or t.script != block_script or nxt.script != block_script
-                or _lang_script(lang) != block_script
-                or _primary(lang) == _primary(block_lang)
-                or not re.fullmatch(r"\.\s+", text[t.end:nxt.start])):
+        if (
+            lang is None
+            or t.script != block_script
+            or nxt.script != block_script
+            or _lang_script(lang) != block_script
+            or _primary(lang) == _primary(block_lang)
+            or not re.fullmatch(r"\.\s+", text[t.end : nxt.start])
+        ):
             continue
-        before = text[:t.start].rstrip()
+        before = text[: t.start].rstrip()
         prev_word = re.search(r"([^\W\d_]+)\Z", before)
-        if not (not before or before[-1] in "([,;" or (
-                prev_word and prev_word.group(1).lower() in _GLOSS_LEADS)):
+        if not (
+            not before
+            or before[-1] in "([,;"
+            or (prev_word and prev_word.group(1).lower() in _GLOSS_LEADS)
+        ):
             continue
         phrase = [nxt]
-        for u in tokens[i + 2:]:
-            if (len(phrase) == 4 or u.script != block_script
-                    or not _TIGHT_GAP.match(text[phrase[-1].end:u.start])):
+        for u in tokens[i + 2 :]:
+            if (
+                len(phrase) == 4
+                or u.script != block_script
+                or not _TIGHT_GAP.match(text[phrase[-1].end : u.start])
+            ):
                 break
             phrase.append(u)
-        if _NOT_A_GLOSS.match(text[nxt.start:nxt.end]):
+        if _NOT_A_GLOSS.match(text[nxt.start : nxt.end]):
             continue
         spans.append((phrase[0].start, phrase[-1].end, lang))
     return spans
 
 
-def _quote_spans(text: str, tokens: list[_Token], block_script: str,
-                 block_lang: str) -> list[tuple[int, int, str]]:
+def _quote_spans(
+    text: str, tokens: list[_Token], block_script: str, block_lang: str
+) -> list[tuple[int, int, str]]:
     """Quotations of three or more words, in the block's script but another language."""
     spans = []
     for m in _QUOTE.finditer(text):
@@ -623,7 +657,7 @@ def _quote_spans(text: str, tokens: list[_Token], block_script: str,
         inner = [t for t in tokens if a <= t.start and t.end <= b]
         if len(inner) < 3 or any(t.script != block_script for t in inner):
             continue
-        words = [text[t.start:t.end] for t in inner]
+        words = [text[t.start : t.end] for t in inner]
         if block_script == "Cyrl":
             lang = _cyrillic_lang(words)
         elif block_script == "Latn":

@@ -163,13 +163,55 @@ def find_citations(text: str) -> list[Span]:
     return spans
 
 
+_NAME = (
+    r"(?:[A-ZА-ЯЁӨҮҢ][a-zа-яёөүң]+(?:-[A-ZА-ЯЁӨҮҢ][a-zа-яёөүң]+)?\s+"
+    r"[A-ZА-ЯЁӨҮҢ]\.\s?(?:[A-ZА-ЯЁӨҮҢ]\.)?"
+    r"|[A-ZА-ЯЁӨҮҢ]\.\s?(?:[A-ZА-ЯЁӨҮҢ]\.\s?)?[A-ZА-ЯЁӨҮҢ][a-zа-яёөүң]+(?:-[A-ZА-ЯЁӨҮҢ][a-zа-яёөүң]+)?)"
+)
+AUTHOR = re.compile(rf"^\s*(?P<name>{_NAME})\s*[¹²³⁴⁵⁶⁷⁸⁹⁰*\d,]*\s*$")
+AUTHOR_SEPARATOR = re.compile(r"\s*(?:[,;]|\s(?:and|жана|и)\s)\s*(?=[A-ZА-ЯЁӨҮҢ])")
+INSTITUTION = re.compile(
+    r"университет|институт|академия|колледж|лицей|universit|institut|academy|college",
+    re.IGNORECASE,
+)
+SUPERSCRIPT_LEAD = re.compile(r"^\s*[¹²³⁴⁵⁶⁷⁸⁹*]+\s*")
+
+
+def split_authors(text: str) -> list[str] | None:
+    """Author names of an author line, or None when the line is not one.
+
+    >>> split_authors("Асанов А.А.¹, Петрова Б.В.²")
+    ['Асанов А.А.', 'Петрова Б.В.']
+    >>> split_authors("J. Smith and K. Brown")
+    ['J. Smith', 'K. Brown']
+    >>> split_authors("Билим берүү системасы")
+    """
+    parts = [p for p in AUTHOR_SEPARATOR.split(text.strip()) if p.strip()]
+    names = []
+    for part in parts:
+        m = AUTHOR.match(part)
+        if not m:
+            return None
+        names.append(m.group("name").strip())
+    return names or None
+
+
+def _heading_number(para: Paragraph) -> str | None:
+    """A list-marker-looking number ("1.") that actually numbers a heading."""
+    if para.bullet and re.fullmatch(r"\d{1,2}\.", para.bullet):
+        text = para.text.strip()
+        if (len(text.split()) <= 12 and text[:1].isupper()
+                and not text.endswith((".", ",", ";", ":"))):
+            return para.bullet.rstrip(".")
+    return None
+
+
 def segment(cleaned: Cleaned) -> Document:
     """Assign roles to the cleaned paragraphs; link citations to references."""
     blocks: list[Block] = []
     meta: dict = {}
     problems: list[str] = []
     state = _State()
-    headings_seen = 0
 
     def add(role: str, text: str, para: Paragraph, **kw) -> Block:
         block = Block(id=f"b{len(blocks) + 1}", role=role, lang="und", text=text.strip(),
@@ -186,59 +228,47 @@ def segment(cleaned: Cleaned) -> Document:
             continue
         if state.in_references:
             m = REFERENCE_NUMBER.match(text)
-            number = (m.group(1) or m.group(2)) if m else str(len(blocks_of(blocks, "reference"))
-                                                              + 1)
-            block = add("reference", text[m.end():] if m else text, para, number=number)
+            if m:
+                number, text = m.group(1) or m.group(2), text[m.end():]
+            elif para.bullet and para.bullet[:1].isdigit():
+                number = para.bullet.rstrip(".)")
+            else:
+                number = str(len(blocks_of(blocks, "reference")) + 1)
+            block = add("reference", text, para, number=number)
             block.id = f"ref-{number}"
             continue
-        if REFERENCES_HEADING.match(text):
+        if REFERENCES_HEADING.match(text) and not para.bullet:
             add("references_heading", text.rstrip(":."), para)
-            state.in_references = True
-            state.body_started = True
+            state.in_references = state.body_started = True
             continue
         m = ABSTRACT_LABEL.match(text)
-        if m:
+        if m and not state.body_started:
             add("abstract", text[m.end():], para, label=m.group(0).strip(),
                 spans=_spans_from_runs(_strip_runs(para.runs, m.end())))
             continue
         m = KEYWORDS_LABEL.match(text)
-        if m:
+        if m and not state.body_started:
             add("keywords", text[m.end():].rstrip("."), para, label=m.group(0).strip())
             continue
-        if not state.body_started:
-            m = UDC.match(text)
-            if m:
-                meta["udc"] = m.group("code").strip()
-                continue
-            m = DATES.match(text)
-            if m:
-                key = "received" if re.match(r"(rec|кел|пост)", m.group(1), re.I) else "accepted"
-                meta[key] = m.group("date").strip()
-                continue
-            if ORCID.search(text) or EMAIL.search(text):
-                add("affiliation", text, para)
-                continue
-            if _looks_like_title(para) and not blocks_of(blocks, "abstract"):
-                add("title", text, para)
-                continue
+        if not state.body_started and _front_matter(para, text, add, meta, blocks):
+            continue
+        state.body_started = True
         heading = run_in_heading(para)
         if heading:
-            state.body_started = True
-            headings_seen += 1
             add("heading", heading, para, level=1, run_in=True)
             rest = _strip_runs(para.runs, len(text) - len(text.lstrip()) + len(heading) + 1)
-            rest_text = "".join(r.text for r in rest)
-            add("paragraph", rest_text, para, spans=_spans_from_runs(rest))
+            add("paragraph", "".join(r.text for r in rest), para, spans=_spans_from_runs(rest))
             continue
-        standalone = _is_heading_line(para) if state.body_started or blocks else None
+        number = _heading_number(para)
+        if number:
+            add("heading", text, para, level=number.count(".") + 1, number=number)
+            continue
+        standalone = _is_heading_line(para)
         if standalone and not CAPTION.match(text):
-            state.body_started = True
             heading_text, number = standalone
             level = number.count(".") + 1 if number else 1
             add("heading", heading_text, para, level=level, number=number)
-            continue
-        state.body_started = True
-        if CAPTION.match(text):
+        elif CAPTION.match(text):
             add("caption", text, para)
         elif para.bullet:
             add("list_item", text, para, number=para.bullet if para.bullet[0].isalnum() else None,
@@ -247,8 +277,48 @@ def segment(cleaned: Cleaned) -> Document:
             add("paragraph", text, para, spans=_spans_from_runs(para.runs))
 
     _link_citations(blocks, problems)
-    doc = Document(meta=meta, blocks=blocks, problems=problems)
-    return doc
+    return Document(meta=meta, blocks=blocks, problems=problems)
+
+
+def _front_matter(para: Paragraph, text: str, add, meta: dict, blocks: list[Block]) -> bool:
+    """Roles of what precedes the body: UDC, dates, authors, affiliations, titles.
+
+    Returns False when ``para`` is the first paragraph of the body.
+    """
+    m = UDC.match(text)
+    if m:
+        meta["udc"] = m.group("code").strip()
+        return True
+    m = DATES.match(text)
+    if m:
+        key = "received" if re.match(r"(rec|кел|пост)", m.group(1), re.I) else "accepted"
+        meta[key] = m.group("date").strip()
+        return True
+    front_done = any(b.role in ("abstract", "keywords") for b in blocks)
+    if ORCID.search(text) or EMAIL.search(text):
+        add("affiliation", text, para)
+        return True
+    if front_done:
+        return False  # after the abstracts, anything else is body
+    names = split_authors(text)
+    if names:
+        for name in names:
+            add("author", name, para)
+        return True
+    # An affiliation names an institution and, after a comma, its city; a title
+    # in capitals may name an institution too but has no such comma.
+    if SUPERSCRIPT_LEAD.match(text) or (
+        INSTITUTION.search(text) and "," in text and not text.isupper()
+        and blocks and blocks[-1].role in ("author", "affiliation")
+    ):
+        add("affiliation", SUPERSCRIPT_LEAD.sub("", text), para)
+        return True
+    if _looks_like_title(para) or (
+        len(text.split()) <= 25 and not text.endswith((".", ";", ",", ":"))
+    ):
+        add("title", text, para)
+        return True
+    return False
 
 
 def blocks_of(blocks: list[Block], role: str) -> list[Block]:

@@ -1,0 +1,180 @@
+"""Segmentation and language tagging of journal articles (fixtures the tests build)."""
+
+import pytest
+
+from pipeline.clean import clean
+from pipeline.extract import read_text_dump
+from pipeline.segment import find_citations, segment
+from pipeline.tag import tag
+
+FRONT = """\
+УДК 37.013.2
+
+Асанов А.А.¹, Петрова Б.В.²
+
+¹Кыргыз улуттук университети, Бишкек, Кыргызстан
+
+²Кыргыз-Россия Славян университети, Бишкек, Кыргызстан
+
+ORCID: 0000-0002-1825-0097, e-mail: asanov@knu.kg
+
+МЕКТЕПТЕГИ САНАРИПТИК БИЛИМ БЕРҮҮНҮН ӨЗГӨЧӨЛҮКТӨРҮ
+
+ОСОБЕННОСТИ ЦИФРОВОГО ОБРАЗОВАНИЯ В ШКОЛЕ
+
+FEATURES OF DIGITAL EDUCATION AT SCHOOL
+
+{ky_label} Макалада мектептеги санариптик билим берүүнүн өзгөчөлүктөрү жана мугалимдердин
+даярдыгы талданат. Изилдөөнүн жыйынтыктары окуучулардын жетишкендиктерин жакшыртууга
+мүмкүндүк берет.
+
+{ky_kw} санариптик билим берүү, мектеп, мугалимдин даярдыгы, окуучу.
+
+{ru_label} В статье анализируются особенности цифрового образования в школе и
+готовность учителей к его внедрению. Результаты исследования позволяют улучшить
+достижения учащихся.
+
+{ru_kw} цифровое образование, школа, подготовка учителя, ученик.
+
+{en_label} The article analyses the features of digital education at school and the
+readiness of teachers to introduce it. The results of the study make it possible to
+improve the achievements of pupils.
+
+{en_kw} digital education, school, teacher training, pupil.
+
+Келип түштү: 2026-01-15
+"""
+
+BODY = """\
+1. Киришүү
+
+Санариптик технологиялар бүгүнкү күндө мектептин күнүмдүк турмушуна кирди [1]. Көптөгөн
+изилдөөчүлөр бул процессти ар тараптуу карашкан [2; 5], бирок мугалимдердин даярдыгы
+жетишсиз бойдон калууда [3, с. 15].
+
+1.1 Изилдөөнүн максаты
+
+Изилдөөнүн максаты – мектептеги санариптик билим берүүнүн абалын баалоо жана
+мугалимдердин муктаждыктарын аныктоо [4–6].
+
+2. Натыйжалар
+
+Сурамжылоого катышкан мугалимдер төмөнкү көйгөйлөрдү белгилешти [7]:
+
+– интернеттин ылдамдыгы төмөн;
+
+– заманбап жабдуулар жетишсиз;
+
+– окутуу программалары жаңыланбайт.
+
+Таблица 1. Сурамжылоонун жыйынтыктары
+
+Ошентип, санариптик билим берүүнү өнүктүрүү үчүн мугалимдерди даярдоо зарыл [8], [9],
+[10].
+
+Колдонулган адабияттар
+
+1. Асанов А.А. Мектептеги билим берүүнүн көйгөйлөрү. – Бишкек: Илим, 2020. – 120 б.
+
+2. Иванов И.И. Цифровая трансформация образования. – М.: Просвещение, 2019. – 240 с.
+
+3. Smith J. Digital Schools and Their Teachers. – London: Routledge, 2018. – 312 p.
+
+4. Петрова Б.В. Готовность учителей к цифровому обучению // Вестник КРСУ. – 2021. – № 4. – С. 12–18.
+
+5. Brown K., Lee M. Teacher readiness online // Computers & Education. – 2020. – P. 1–14.
+
+6. Токтогулова Н. Санариптик сабаттуулук жана мектеп. – Бишкек, 2022. – 98 б.
+
+7. Сидоров П.П. Методика опроса учителей. – Алматы, 2017. – 150 с.
+
+8. Johnson R. Rethinking Teacher Education. – New York: Springer, 2021. – 280 p.
+
+9. Кадырова Ж. Мугалимдин кесиптик өнүгүүсү. – Ош, 2019. – 76 б.
+
+10. ЮНЕСКО. Цифровые навыки для жизни и работы. – Париж, 2018. – 90 с.
+"""
+
+LABELS = [
+    ("Кыскача мазмуну:", "Негизги сөздөр:", "Резюме:", "Ключевые слова:", "Summary:",
+     "Key words:"),
+    ("Резюме:", "Урунттуу сөздөр:", "Аннотация:", "Ключевые слова:", "Abstract:", "Keywords:"),
+    ("Аннотация:", "Ачкыч сөздөр:", "Аннотация:", "Ключевые слова:", "Annotation:",
+     "Keywords:"),
+]
+
+
+def build(labels):
+    ky, ky_kw, ru, ru_kw, en, en_kw = labels
+    text = FRONT.format(ky_label=ky, ky_kw=ky_kw, ru_label=ru, ru_kw=ru_kw, en_label=en,
+                        en_kw=en_kw) + "\n" + BODY
+    return tag(segment(clean(read_text_dump(text, "fixture.txt"))))
+
+
+@pytest.fixture(scope="module", params=range(len(LABELS)))
+def doc(request):
+    return build(LABELS[request.param])
+
+
+def roles(doc, role):
+    return [b for b in doc.blocks if b.role == role]
+
+
+def test_front_matter(doc):
+    assert [(b.lang, b.text) for b in roles(doc, "title")] == [
+        ("ky", "МЕКТЕПТЕГИ САНАРИПТИК БИЛИМ БЕРҮҮНҮН ӨЗГӨЧӨЛҮКТӨРҮ"),
+        ("ru", "ОСОБЕННОСТИ ЦИФРОВОГО ОБРАЗОВАНИЯ В ШКОЛЕ"),
+        ("en", "FEATURES OF DIGITAL EDUCATION AT SCHOOL"),
+    ]
+    assert [b.text for b in roles(doc, "author")] == ["Асанов А.А.", "Петрова Б.В."]
+    affiliations = [b.text for b in roles(doc, "affiliation")]
+    assert affiliations[0].startswith("Кыргыз улуттук университети")
+    assert any("0000-0002-1825-0097" in a and "asanov@knu.kg" in a for a in affiliations)
+    assert doc.meta["udc"] == "37.013.2"
+    assert doc.meta["received"] == "2026-01-15"
+
+
+def test_abstracts_and_keywords_whatever_their_label(doc):
+    assert [b.lang for b in roles(doc, "abstract")] == ["ky", "ru", "en"]
+    keywords = roles(doc, "keywords")
+    assert [b.lang for b in keywords] == ["ky", "ru", "en"]
+    assert keywords[2].text == "digital education, school, teacher training, pupil"
+    assert not any(b.text.endswith(":") or ":" in b.text[:20] for b in roles(doc, "abstract"))
+
+
+def test_body_roles(doc):
+    headings = roles(doc, "heading")
+    assert [(b.number, b.level, b.text) for b in headings] == [
+        ("1", 1, "Киришүү"), ("1.1", 2, "Изилдөөнүн максаты"), ("2", 1, "Натыйжалар")]
+    assert [b.text for b in roles(doc, "list_item")] == [
+        "интернеттин ылдамдыгы төмөн;", "заманбап жабдуулар жетишсиз;",
+        "окутуу программалары жаңыланбайт."]
+    assert [b.text for b in roles(doc, "caption")] == [
+        "Таблица 1. Сурамжылоонун жыйынтыктары"]
+    body = [b for b in doc.blocks if b.role in ("heading", "paragraph", "list_item")]
+    assert {b.lang for b in body} == {"ky"}
+
+
+def test_references_and_citations(doc):
+    refs = roles(doc, "reference")
+    assert [b.number for b in refs] == [str(i) for i in range(1, 11)]
+    assert refs[0].text.startswith("Асанов А.А. Мектептеги")
+    assert [b.lang for b in refs] == ["ky", "ru", "en", "ru", "en", "ky", "ru", "en", "ky", "ru"]
+    assert len(roles(doc, "references_heading")) == 1
+    cited = sorted({n for b in doc.blocks for s in b.spans if s.cite for n in s.cite})
+    assert cited == list(range(1, 11))
+    for b in doc.blocks:
+        for s in b.spans:
+            if s.cite:
+                assert s.targets == [f"ref-{n}" for n in s.cite]
+    assert not doc.problems
+
+
+def test_citation_forms():
+    spans = find_citations("a [1] b [3, с. 15] c [2; 5] d [4–6] e [7, p. 3] f [2020]")
+    assert [s.cite for s in spans] == [[1], [3], [2, 5], [4, 5, 6], [7]]  # [2020] is a year
+
+
+def test_unresolved_citations_are_reported():
+    doc = tag(segment(clean(read_text_dump("Текст [1] жана [2].\n", "t.txt"))))
+    assert doc.problems and "missing" in doc.problems[0]
