@@ -31,7 +31,7 @@ export BASMA_PROGRESS := 1
 COMMON := pipeline/__init__.py pipeline/__main__.py pipeline/cli.py pipeline/model.py \
   pipeline/errors.py pipeline/fileio.py
 EXTRACT_CODE := $(COMMON) pipeline/extract.py pipeline/pdf.py pipeline/docx.py
-CLEAN_CODE := $(COMMON) pipeline/clean.py pipeline/fixes.py
+CLEAN_CODE := $(COMMON) pipeline/clean.py pipeline/fixes.py pipeline/langid.py
 SEGMENT_CODE := $(COMMON) pipeline/segment.py
 TAG_CODE := $(COMMON) pipeline/tag.py pipeline/langid.py
 DOCUMENT_CODE := $(COMMON) pipeline/meta.py pipeline/corrections.py

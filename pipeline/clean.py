@@ -2,11 +2,12 @@
 
 Entry point: ``clean(extraction) -> Cleaned``. The plan, in order:
 
-1. per run: ``fix_mojibake``, ``remove_control_chars``, ``remap_khanty_en``;
+1. per run: ``fix_mojibake``, ``remove_control_chars``, ``remap_khanty_en``,
+   ``fix_homoglyphs``;
 2. per font (per document for a text dump, which has no fonts): decide what the
    legacy glyphs ҥ and є ї ў stand for (``decide_legacy_ue``,
    ``decide_cp1251_slots``) and remap them;
-3. per run: ``fix_homoglyphs``;
+3. (step 1 already repaired look-alike letters);
 4. lines into paragraphs (``join_lines``): paragraph ends, page-break debris,
    bullets (``split_bullet``), line-end hyphens (``keep_line_end_hyphen``);
 5. per paragraph: ``normalize_spaces``, ``remove_space_before_punctuation``,
@@ -24,7 +25,7 @@ import sys
 from collections import Counter
 from collections.abc import Callable
 
-from . import fixes
+from . import fixes, langid
 from .model import Change, Cleaned, Extraction, Line, Paragraph, Run
 
 _TOKEN = re.compile(r"\S+|\s+")
@@ -64,13 +65,16 @@ def _font_key(run: Run, kind: str) -> str:
 
 
 def repair_glyphs(ex: Extraction, changes: list[Change], decisions: list[str]) -> None:
-    """Steps 1–3 of the plan, on the runs of every line."""
+    """Steps 1–2 of the plan, on the runs of every line."""
     for line in ex.lines + ex.footnotes:
         where = _where(line)
         # Mojibake first: its C1 bytes would otherwise be stripped as controls.
         _apply(fixes.fix_mojibake, "fix_mojibake", line.runs, where, changes)
         _apply(fixes.remove_control_chars, "remove_control_chars", line.runs, where, changes)
         _apply(fixes.remap_khanty_en, "remap_khanty_en", line.runs, where, changes)
+        # Look-alikes before the legacy-glyph decisions, so that those decisions
+        # (and so a second cleaning) see the same letters.
+        _apply(fixes.fix_homoglyphs, "fix_homoglyphs", line.runs, where, changes)
 
     by_font: dict[str, list[Run]] = {}
     for line in ex.lines + ex.footnotes:
@@ -90,7 +94,7 @@ def repair_glyphs(ex: Extraction, changes: list[Change], decisions: list[str]) -
             decisions.append(f"{font}: ҥ stands for {d.target} — {d.evidence}")
             steps.append(lambda t, to_ng=to_ng: fixes.remap_legacy_ue(t, to_ng=to_ng))
         if any(c in text for c in fixes.CP1251_SLOTS):
-            d = fixes.decide_cp1251_slots(text)
+            d = fixes.decide_cp1251_slots(text, langid.model_scores)
             verdict = "are ө/ү/ң" if d.apply else "are left as written (Ukrainian text)"
             decisions.append(f"{font}: є/ї/ў {verdict} — {d.evidence}")
             if d.apply:
@@ -105,9 +109,9 @@ def repair_glyphs(ex: Extraction, changes: list[Change], decisions: list[str]) -
                 if new != run.text:
                     _record("remap_legacy_glyphs", run.text, new, _where(line), changes)
                     run.text = new
+                    # A remapped letter (ү) may be a look-alike in a Latin word.
+                    _apply(fixes.fix_homoglyphs, "fix_homoglyphs", [run], _where(line), changes)
 
-    for line in ex.lines + ex.footnotes:
-        _apply(fixes.fix_homoglyphs, "fix_homoglyphs", line.runs, _where(line), changes)
 
 
 def _chain(steps: tuple[Callable[[str], str], ...], text: str) -> str:
@@ -195,6 +199,8 @@ def join_lines(lines: list[Line], changes: list[Change]) -> list[Paragraph]:
 
 
 _TYPOGRAPHY = (
+    # Again on whole paragraphs: a word joined across a line end is new here.
+    (fixes.fix_homoglyphs, "fix_homoglyphs"),
     (fixes.normalize_spaces, "normalize_spaces"),
     (fixes.remove_space_before_punctuation, "remove_space_before_punctuation"),
     (fixes.nbsp_before_dash, "nbsp_before_dash"),

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache
 
@@ -167,11 +167,15 @@ def decide_legacy_ue(text: str, vocabulary: Counter[str]) -> Decision:
     return Decision(True, target, evidence)
 
 
-def decide_cp1251_slots(text: str) -> Decision:
+def decide_cp1251_slots(
+    text: str, scores: Callable[[str], dict[str, float]] | None = None
+) -> Decision:
     """Decide whether є ї ў in one font's text are Kyrgyz ө ү ң.
 
-    Ukrainian text uses і on nearly every line and Belarusian uses і too; Kyrgyz
-    never does. Text with є/ї/ў but no і is a legacy Kyrgyz font.
+    Ukrainian uses і on nearly every line and Belarusian too; Kyrgyz never does.
+    With a language model (``scores``: text → probabilities), the letters are
+    remapped only when the remapped text is likelier Kyrgyz than the text as
+    written is Ukrainian or Belarusian.
 
     >>> decide_cp1251_slots("Кыргызстандын єнїгїшї").apply
     True
@@ -182,6 +186,13 @@ def decide_cp1251_slots(text: str) -> Decision:
     ukr_i = sum(text.count(c) for c in "іІґҐ")
     apply = slots > 0 and ukr_i == 0
     evidence = f"{slots} × є/ї/ў, {ukr_i} × Ukrainian і/ґ"
+    if apply and scores is not None:
+        as_written, remapped = scores(text), scores(remap_cp1251_slots(text))
+        p_slav = as_written.get("uk", 0.0) + as_written.get("be", 0.0)
+        p_ky = remapped.get("ky", 0.0)
+        apply = p_ky > p_slav
+        evidence += f"; model: remapped text is Kyrgyz {p_ky:.2f}, as written Ukrainian or " \
+                    f"Belarusian {p_slav:.2f}"
     return Decision(apply, "ө/ү/ң", evidence)
 
 

@@ -227,6 +227,15 @@ def _model_scores(text: str) -> dict[str, float]:
     return {r["lang"]: float(r["score"]) for r in results}
 
 
+def model_scores(text: str) -> dict[str, float]:
+    """The model's probability for every language on ``text``, with no letter rules.
+
+    For callers that must judge text the letter rules would prejudge, such as the
+    cleaner asking whether є and ї are Ukrainian or a legacy Kyrgyz font.
+    """
+    return _model_scores(_model_text(_WORD.findall(text)))
+
+
 def _model_text(words: list[str]) -> str:
     # fastText reads one line; words joined by single spaces also drop digits and the
     # other script's words, which only add noise. ҥ is mapped to ү as the legacy fonts

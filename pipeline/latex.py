@@ -9,11 +9,13 @@ fails on a "Missing character" or on an overfull line wider than 1 pt.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import os
 import re
 import shutil
 import subprocess
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -265,6 +267,29 @@ def _format_date(value: str, lang: str) -> str:
     return ui["date_format"].format(year=year, day=day, month=ui["months"][month - 1])
 
 
+def pdf_date(meta: dict[str, Any]) -> str:
+    """The PDF's date: SOURCE_DATE_EPOCH if set, else the article's own date.
+
+    Never the wall clock, so that a rebuild of unchanged input is byte-identical.
+
+    >>> pdf_date({"accepted": "2026-03-05"}) if "SOURCE_DATE_EPOCH" not in os.environ else ""
+    'D:20260305000000Z'
+    """
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+    if epoch.isdigit():
+        when = dt.datetime.fromtimestamp(int(epoch), dt.UTC)
+    else:
+        found = None
+        for key in ("published", "accepted", "received"):
+            m = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", str(meta.get(key) or ""))
+            if m:
+                found = dt.datetime(*map(int, m.groups()), tzinfo=dt.UTC)
+                break
+        year = int(meta.get("year") or 2000)
+        when = found or dt.datetime(year, 1, 1, tzinfo=dt.UTC)
+    return when.strftime("D:%Y%m%d%H%M%SZ")
+
+
 def context(ed: Edition) -> dict[str, Any]:
     """Everything the template prints, already escaped or built as LaTeX."""
     from .hyphenate import tex_exceptions
@@ -333,6 +358,8 @@ def context(ed: Edition) -> dict[str, Any]:
         "pdf_subject": _journal_line(meta, lang),
         "pdf_keywords": escape("; ".join(keywords)),
         "trailer_id": "",  # filled in render_tex once the source is known
+        "pdf_date": Markup(pdf_date(meta)),
+        "pdf_uuid": Markup(uuid.uuid5(uuid.NAMESPACE_URL, f"{meta.get('doi')}#{ed.key}")),
         "journal_line": _journal_line(meta, lang),
         "running_head": running,
         "first_page": int(meta.get("first_page") or 1),

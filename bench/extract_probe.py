@@ -1,0 +1,73 @@
+"""One extraction in a fresh process, for bench.py: speed and peak memory.
+
+    python bench/extract_probe.py ours|bare PDF --root PROJECT
+
+``ours`` is the pipeline's extractor, ``pipeline.extract.extract(raw, name)``
+(``pdf.read_pdf`` for a PDF), imported from the project copy at ``--root``;
+``bare`` is pdfplumber alone: ``extract_words`` on every page, closing each page.
+Both import pdfplumber before the baseline is taken, so the baseline is the same
+interpreter with the same libraries loaded. Prints one JSON object: pages,
+seconds (the extraction only), and the process's peak resident set before and
+after (``ru_maxrss``, KiB), which is the peak over the whole extraction, and
+the file the extractor was imported from.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import sys
+import time
+from pathlib import Path
+
+
+def peak_rss_kib() -> int:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
+def run_ours(pdf: Path) -> tuple[int, float]:
+    from pipeline.extract import extract
+
+    raw = pdf.read_bytes()
+    started = time.perf_counter()
+    extraction = extract(raw, pdf.name)
+    return extraction.pages, time.perf_counter() - started
+
+
+def run_bare(pdf: Path) -> tuple[int, float]:
+    import pdfplumber
+
+    started = time.perf_counter()
+    pages = 0
+    with pdfplumber.open(pdf) as doc:
+        for page in doc.pages:
+            page.extract_words()
+            page.close()
+            pages += 1
+    return pages, time.perf_counter() - started
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    p.add_argument("mode", choices=("ours", "bare"))
+    p.add_argument("pdf", type=Path)
+    p.add_argument("--root", type=Path, required=True, help="the project copy to import from")
+    args = p.parse_args()
+    sys.path.insert(0, str(args.root.resolve()))
+    import pdfplumber  # noqa: F401 - loaded before the baseline in both modes
+
+    source = pdfplumber.__file__
+    if args.mode == "ours":
+        import pipeline.extract
+
+        source = pipeline.extract.__file__
+    baseline = peak_rss_kib()
+    pages, seconds = (run_ours if args.mode == "ours" else run_bare)(args.pdf)
+    print(json.dumps({"mode": args.mode, "pages": pages, "seconds": seconds,
+                      "rss_baseline_kib": baseline, "rss_peak_kib": peak_rss_kib(),
+                      "module": source}))
+
+
+if __name__ == "__main__":
+    main()
