@@ -68,6 +68,34 @@ def escape(text: str) -> Markup:
     return Markup(_SPECIAL_RE.sub(sub, text))
 
 
+_PDF_SPECIAL = {
+    "\\": r"\@backslashchar{}",
+    "&": r"\string&",
+    "~": r"\string~",
+    "^": r"\string^",
+    "{": r"\{",
+    "}": r"\}",
+    "$": r"\$",
+    "#": r"\#",
+    "_": r"\_",
+    "%": r"\%",
+    "\u00a0": " ",
+}
+_PDF_SPECIAL_RE = re.compile("|".join(re.escape(k) for k in _PDF_SPECIAL))
+
+
+def pdf_escape(text: str) -> Markup:
+    r"""Make ``text`` a literal PDF metadata string (hyperref's ``pdftitle`` and kin).
+
+    Text commands such as ``\textbackslash`` are not expanded there, so the
+    characters are given as themselves (needs ``\makeatletter``).
+
+    >>> print(pdf_escape(r"\input & 100% ~x"))
+    \@backslashchar{}input \string& 100\% \string~x
+    """
+    return Markup(_PDF_SPECIAL_RE.sub(lambda m: _PDF_SPECIAL[m.group()], text))
+
+
 def _finalize(value: Any) -> Any:
     if isinstance(value, Markup):
         return value
@@ -199,19 +227,23 @@ def _kyrgyz_words(ed: Edition) -> set[str]:
     return words
 
 
-def _journal_line(meta: dict[str, Any], lang: str) -> Markup:
+def _journal_text(meta: dict[str, Any], lang: str) -> str:
+    """"Journal, Vol. 12, No. 2, 2026" in the edition's language, as plain text."""
     ui = ui_strings(lang)
-    journal = meta.get("journal") or {}
-    names = journal.get("name") or {}
+    names = (meta.get("journal") or {}).get("name") or {}
     name = names.get(lang) or next(iter(names.values()), "") if names else ""
-    parts = [escape(name)] if name else []
+    parts = [str(name)] if name else []
     if meta.get("volume"):
-        parts.append(escape(f"{ui['volume']} {meta['volume']}"))
+        parts.append(f"{ui['volume']} {meta['volume']}")
     if meta.get("issue"):
-        parts.append(escape(f"{ui['issue']} {meta['issue']}"))
+        parts.append(f"{ui['issue']} {meta['issue']}")
     if meta.get("year"):
-        parts.append(escape(str(meta["year"])))
-    return Markup(", ").join(parts)
+        parts.append(str(meta["year"]))
+    return ", ".join(parts)
+
+
+def _journal_line(meta: dict[str, Any], lang: str) -> Markup:
+    return escape(_journal_text(meta, lang))
 
 
 def _doi_link(doi: str, shown: str) -> Markup:
@@ -342,6 +374,9 @@ def context(ed: Edition) -> dict[str, Any]:
         if meta.get("doi"):
             notice += Markup(" ") + _doi_link(str(meta["doi"]), "https://doi.org/" + meta["doi"])
     keywords = [b.text for b in ed.front if b.role == "keywords" and b.lang == lang]
+    listed = (meta.get("keywords") or {}).get(lang)
+    if not keywords and listed:
+        keywords = list(listed) if isinstance(listed, list) else [str(listed)]
     author_names = "; ".join(str(a.get("name")) for a in meta.get("authors") or [])
     return {
         "pdf_lang": lang,
@@ -353,10 +388,10 @@ def context(ed: Edition) -> dict[str, Any]:
         "ky_exceptions": Markup(tex_exceptions(_kyrgyz_words(ed))),
         "ui": {k: escape(v) if isinstance(v, str) else v for k, v in ui.items()},
         "ui_ky": {k: escape(v) for k, v in ui_strings("ky").items() if isinstance(v, str)},
-        "pdf_title": escape(ed.title()),
-        "pdf_author": escape(author_names),
-        "pdf_subject": _journal_line(meta, lang),
-        "pdf_keywords": escape("; ".join(keywords)),
+        "pdf_title": pdf_escape(ed.title()),
+        "pdf_author": pdf_escape(author_names),
+        "pdf_subject": pdf_escape(_journal_text(meta, lang)),
+        "pdf_keywords": pdf_escape("; ".join(keywords)),
         "trailer_id": "",  # filled in render_tex once the source is known
         "pdf_date": Markup(pdf_date(meta)),
         "pdf_uuid": Markup(uuid.uuid5(uuid.NAMESPACE_URL, f"{meta.get('doi')}#{ed.key}")),
