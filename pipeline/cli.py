@@ -164,8 +164,23 @@ def _edition(doc: Document, key: str, translations: Path | None):
 
     translation = None
     if key != "full" and translations is not None:
-        translation = load_translation(translations / f"{key}.md", key)
+        path = translations / f"{key}.md"
+        translation = load_translation(path, key)
+        _warn_if_stale(path, translations.parent)
     return make_edition(doc, key, translation)
+
+
+def _warn_if_stale(translation: Path, folder: Path) -> None:
+    """Tell the editor when a translation predates the source it translates."""
+    if not translation.exists():
+        return
+    try:
+        source = find_source(folder)
+    except InputError:
+        return
+    if translation.stat().st_mtime < source.stat().st_mtime:
+        print(f"warning: {translation}: translations/{translation.name} is older than "
+              f"{source.name} — check that it still matches the article", file=sys.stderr)
 
 
 def cmd_tex(args: argparse.Namespace) -> int:

@@ -109,7 +109,7 @@ def test_latex_specials_print_literally(tmp_path):
     assert not pwned.exists()
     with pikepdf.open(tmp_path / "h.pdf") as p:
         assert r"\input{/etc/passwd}" in str(p.docinfo["/Title"])
-        assert "& Co" not in str(p.docinfo["/Author"]) and "Асан Үсөнов" == str(p.docinfo["/Author"])
+        assert str(p.docinfo["/Author"]) == "Асан Үсөнов"
         assert str(p.docinfo["/Keywords"]) == "сөз; 100%"
 
 
