@@ -65,6 +65,13 @@ def test_roles_and_languages(doc):
     body = [b for b in blocks if b["role"] in ("heading", "paragraph", "list_item")]
     assert len(body) >= 45 and {b["lang"] for b in body} == {"ky"}
     assert any("reference list is missing" in p for p in doc["problems"])
+    cites = sorted(n for b in blocks for s in b.get("spans", []) for n in s.get("cite", []))
+    assert cites == list(range(1, 11))
+    assert not any(s.get("targets") for b in blocks for s in b.get("spans", []))
+    spans = {(b["text"][s["start"]:s["end"]], s["lang"]) for b in blocks
+             for s in b.get("spans", []) if "lang" in s}
+    assert {("tendent", "de"), ("tendere", "la"), ("Cyber Home Learning System", "en"),
+            ("Open Education Europa", "en")} <= spans
 
 
 def test_journal_pdf(seed_out, seed_project):
