@@ -496,7 +496,9 @@ class _Builder:
     def blocks(self) -> list[Any]:
         body = self.body()
         starts = bool(body) and body[0]["t"] == "Header" and body[0]["c"][0] == 1
-        return [*self.front(starts or not self.ed.body), *body, *self.back()]
+        # A body that opens without a heading would run on from the abstracts.
+        rule = [] if starts or not body else [{"t": "HorizontalRule"}]
+        return [*self.front(starts or not self.ed.body), *rule, *body, *self.back()]
 
 
 def doi_url(doi: Any) -> str:
