@@ -23,10 +23,12 @@ The rules, as implemented:
    next syllable (``мек-теп``, ``кыр-гыз``, ``сту-дент-тер``). й is a consonant
    (``ки-йин``, ``пай-да``). **Cluster policy:** this "last consonant" rule is
    applied to loanwords as well, never keeping a loanword onset such as стр or
-   ств together: ``Кыр-гызс-тан``, ``конст-рук-тив``, ``агентст-во``,
+   ств together: ``конст-рук-тив``, ``агентст-во``,
    ``ми-нистр-лик``. A Kyrgyz syllable begins with at most one consonant, a
    native word never needs anything else, and the rule needs no list of
-   loanwords; Russian rules accept such splits of a cluster as well.
+   loanwords; Russian rules accept such splits of a cluster as well. The one
+   exception is a suffix boundary inside the cluster, which the rules prefer:
+   ``Кыр-гыз-стан``, ``Өз-бек-стан`` (``CLUSTER_SUFFIXES``).
 4. **ь and ъ stay with the consonant before them:** ``аль-бом``,
    ``фа-куль-тет``. Before a vowel they separate it (the vowel starts with й),
    so the break falls right after them: ``объ-ект``, ``подъ-езд``,
@@ -56,6 +58,9 @@ from collections.abc import Iterable
 SUPPORTED_LANGS = ("ky",)
 
 _VOWELS = frozenset("аэоөуүыиеёюя")
+#: Suffixes that begin with a consonant cluster; rule 3's "last consonant"
+#: yields to them, so that the break falls at the morpheme boundary.
+CLUSTER_SUFFIXES = ("стан",)
 _SIGNS = frozenset("ьъ")
 _CONSONANTS = frozenset("бвгджзйклмнңпрстфхцчшщ")
 _LETTERS = _VOWELS | _SIGNS | _CONSONANTS
@@ -120,8 +125,14 @@ def _part_breaks(part: str) -> list[int]:
             # starts with the (iotated) vowel itself.
             cut = right_start
         else:
-            # Kyrgyz syllables begin with at most one consonant.
+            # Kyrgyz syllables begin with at most one consonant, unless the
+            # cluster holds a suffix boundary (Кыргыз|стан): then it breaks there.
             cut = right_start - 1
+            for suffix in CLUSTER_SUFFIXES:
+                at = low.find(suffix, left_end)
+                if left_end < at < right_start - 1 and low.endswith(suffix, at, at + len(suffix)):
+                    cut = at
+                    break
         if cut >= _MIN_PIECE and len(part) - cut >= _MIN_PIECE:
             breaks.append(cut)
     return breaks
@@ -171,7 +182,7 @@ def hyphenate(word: str, lang: str = "ky") -> str:
     >>> hyphenate("университет")
     'уни-вер-си-тет'
     >>> hyphenate("Кыргызстан")
-    'Кыр-гызс-тан'
+    'Кыр-гыз-стан'
     >>> hyphenate("ата-энелер")
     'ата-эне-лер'
     >>> hyphenate("тоо")
