@@ -132,7 +132,9 @@ def _starts_new(prev: Line, line: Line, in_list: bool) -> bool:
     if fixes.CONTINUATION.match(text):
         return False  # a lowercase word or punctuation continues the sentence
     if in_list and _ends_terminal(prev.text):
-        return True  # a capitalised line after a finished list item is new prose
+        # A capitalised line after a finished list item is new prose, unless a
+        # PDF shows it hanging at the item's indent (it has no paragraph hint).
+        return line.para_hint or line.x0 is None
     if line.page_break:
         # At a page or column break the dump's markers mean nothing: a paragraph
         # ends there only if its last line is both finished and short.
@@ -179,9 +181,33 @@ def _join(para: Paragraph, line: Line, vocabulary: Counter[str], changes: list[C
             para.runs.append(run)
 
 
+def _vocabulary(lines: list[Line]) -> Counter[str]:
+    """Word counts of the lines, without the halves of words broken at line ends.
+
+    The halves would be evidence for themselves: "би-" ⏎ "лим" makes «би» a word
+    of the document. Compounds count whole and by their parts (техникалык in
+    илимий-техникалык).
+    """
+    texts = []
+    broken = False
+    for line in lines:
+        text = line.text
+        if broken:
+            text = re.sub(r"^\s*\w+", "", text, count=1)
+        broken = bool(re.search(r"\w-\s*$", text)) and not text.rstrip().endswith("--")
+        if broken:
+            text = re.sub(r"\w+-\s*$", "", text)
+        texts.append(text)
+    counts = fixes.vocabulary_of(texts)
+    for word, n in list(counts.items()):
+        for part in word.split("-") if "-" in word else ():
+            counts[part] += n
+    return counts
+
+
 def join_lines(lines: list[Line], changes: list[Change]) -> list[Paragraph]:
     """Step 4: assemble paragraphs and list items from visual lines."""
-    vocabulary = fixes.vocabulary_of(ln.text for ln in lines)
+    vocabulary = _vocabulary(lines)
     paras: list[Paragraph] = []
     prev: Line | None = None
     for line in lines:

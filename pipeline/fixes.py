@@ -344,11 +344,11 @@ BULLET = re.compile(r"^\s*(?P<b>[–—•·▪◦‣*-]|\d{1,2}[.)](?=\s)|[а-�
 TERMINAL = tuple(".!?:;…»\"”")
 #: Lines starting with these continue the sentence before them.
 CONTINUATION = re.compile(r"^[\s]*([a-zа-яёңөүәғқұһі]|[.,;:!?)\]»%])")
-#: Compound-word first halves that keep their hyphen at a line end.
+#: Compound-word first halves that keep their hyphen at a line end. Prefixes
+#: written solid (видеолекция, мультимедиа, постиндустриалдык) are not here.
 COMPOUND_PREFIXES = frozenset(
-    """веб онлайн офлайн интернет медиа мульти видео аудио радио теле микро макро мини
-    экс вице контр пост нео псевдо ультра илимий научно социально культурно учебно
-    историко экономико военно ӱй үй ата эне кыз эл жер-""".split()
+    """веб онлайн офлайн интернет экс вице илимий научно социально культурно учебно
+    историко экономико военно ӱй үй ата эне кыз эл""".split()
 )
 
 
@@ -376,14 +376,22 @@ def keep_line_end_hyphen(head: str, tail: str, vocabulary: Counter[str]) -> tupl
 
     Cause: a typesetter's hyphenation splits words at line ends, but real
     compounds (үй-бүлө, веб-конференция) are split at their own hyphen too. The
-    hyphen goes only where the joined word is likelier: it occurs elsewhere in
-    the document and the hyphenated form does not, or the head is a fragment no
-    compound starts with. Returns the choice and the evidence.
+    document decides where it can: the joined or the hyphenated form occurring
+    elsewhere, a number before the hyphen (1969-жылы), a prefix that takes a
+    hyphen, or both halves being words of their own (мамлекеттик-коомдук).
+    Without evidence the hyphen goes, since hyphenation is far commoner than a
+    compound falling at a line end; such choices are listed for the editor.
+    ``vocabulary`` must not count the broken halves themselves.
+    Returns the choice and the evidence.
 
     >>> keep_line_end_hyphen("үй", "бүлөнүн", Counter())[0]
     True
     >>> keep_line_end_hyphen("би", "лимдин", Counter({"билимдин": 3}))[0]
     False
+    >>> keep_line_end_hyphen("кара", "та", Counter({"кара": 2}))[0]
+    False
+    >>> keep_line_end_hyphen("1969", "жылы", Counter())[0]
+    True
     """
     h, t = head.lower(), tail.lower()
     joined, hyphened = h + t, h + "-" + t
@@ -392,15 +400,13 @@ def keep_line_end_hyphen(head: str, tail: str, vocabulary: Counter[str]) -> tupl
         return True, f"«{hyphened}» occurs {n_hyph}× elsewhere, «{joined}» {n_joined}×"
     if n_joined > n_hyph:
         return False, f"«{joined}» occurs {n_joined}× elsewhere, «{hyphened}» {n_hyph}×"
+    if h[-1:].isdigit():
+        return True, f"«{h}-» is a number joined to a word"
     if h in COMPOUND_PREFIXES:
         return True, f"«{h}-» is a compound prefix"
-    # A head that is itself a word of the document starts a compound
-    # (маалыматтык-коммуникациялык); a syllable fragment (би-, мек-) is not a word.
-    if vocabulary[h] and len(h) >= 3:
-        return True, f"«{h}» is a word of its own ({vocabulary[h]}× elsewhere)"
-    if len(h) <= 1 or not any(c in KY_VOWELS or c in "aeiouy" for c in h):
-        return False, f"«{h}-» is a fragment"
-    return True, "no evidence either way: the hyphen written is kept"
+    if len(h) >= 3 and len(t) >= 3 and vocabulary[h] and vocabulary[t]:
+        return True, f"«{h}» and «{t}» are words of their own"
+    return False, "no evidence either way: joined, as hyphenation is likelier than a compound"
 
 
 def vocabulary_of(texts: Iterable[str]) -> Counter[str]:

@@ -46,6 +46,8 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
+from pipeline.hyphenate import break_points
+
 #: One block of a fixture article: (role, text).
 Block = tuple[str, str]
 
@@ -172,6 +174,12 @@ def hyphenation_points(word: str) -> list[int]:
             has_vowel_left = any(c in VOWELS for c in low[:i])
             if _is_consonant(low[i]) and low[i + 1] in VOWELS and has_vowel_left:
                 points.add(run.start() + i)
+        # A cluster can hide a suffix boundary (Кыргыз|стан): the project's
+        # syllabifier knows, and a typesetter would not break elsewhere there.
+        allowed = break_points(letters)
+        if allowed:
+            points -= {run.start() + i for i in range(1, len(letters))} - {
+                run.start() + i for i in allowed}
     return sorted(points)
 
 

@@ -1,0 +1,376 @@
+"""PDF extraction (pipeline/pdf.py): fixture PDFs come back through the pipeline.
+
+Every fixture is typeset by ``pdfgen`` into a temporary folder; no PDF is
+committed. The stages run in process (extract → clean → segment → tag), and the
+whole build runs once from the command line, as an editor runs it.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+import shutil
+import subprocess
+import sys
+import textwrap
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from pdfgen import (
+    BODY_FONT,
+    _tokens,
+    break_tounicode,
+    encrypted,
+    image_only,
+    make_pdf,
+    not_a_pdf_png,
+    sample_blocks,
+    seed_blocks,
+    truncated,
+    word_accuracy,
+    zero_page_pdf,
+)
+
+from pipeline import pdf
+from pipeline.clean import clean
+from pipeline.extract import extract
+from pipeline.segment import segment
+from pipeline.tag import tag
+
+ROOT = Path(__file__).resolve().parent.parent
+RUNNING_HEAD = "Заманбап билим берүүнүн тенденциялары"
+FIRST_PAGE = 45
+LAYOUTS = {
+    "one": {"columns": 1},
+    "two": {"columns": 2},
+    "one-hyph": {"columns": 1, "hyphenate": True},
+    "two-hyph": {"columns": 2, "hyphenate": True},
+}
+def _norm(text: str) -> str:
+    return " ".join(text.split())  # str.split also splits at the cleaner's no-break spaces
+
+
+def _run(path: Path):
+    """Extraction, cleaned paragraphs and the tagged document of a PDF.
+
+    The cleaner repairs runs in place, so it gets a copy: the extraction stays as read.
+    """
+    ex = extract(path.read_bytes(), str(path))
+    cleaned = clean(copy.deepcopy(ex))
+    return ex, cleaned, tag(segment(cleaned))
+
+
+def _text(doc) -> str:
+    return "\n".join(b.text for b in doc.blocks)
+
+
+@pytest.fixture(scope="module")
+def seed(tmp_path_factory):
+    """The seed article in every layout: {layout: (path, expected, (ex, cleaned, doc))}."""
+    folder = tmp_path_factory.mktemp("pdf")
+    out = {}
+    for name, layout in LAYOUTS.items():
+        path = folder / f"seed-{name}.pdf"
+        expected = make_pdf(path, seed_blocks(), running_head=RUNNING_HEAD,
+                            first_page=FIRST_PAGE, **layout)
+        out[name] = (path, expected, _run(path))
+    return out
+
+
+# --- 1. the seed article comes back -------------------------------------------------
+
+
+@pytest.mark.parametrize("layout", list(LAYOUTS))
+def test_seed_text_comes_back(seed, layout):
+    _, expected, (_, _, doc) = seed[layout]
+    assert expected.page_count >= 4
+    assert word_accuracy(expected.text, _text(doc)) >= 0.995
+
+
+@pytest.mark.parametrize("layout", list(LAYOUTS))
+def test_no_running_head_or_page_number(seed, layout):
+    _, expected, (ex, _, doc) = seed[layout]
+    got = _text(doc)
+    assert got.count(RUNNING_HEAD) == expected.text.count(RUNNING_HEAD)
+    numbers = Counter(t for t in _tokens(got) if t.isdigit())
+    assert numbers == Counter(t for t in _tokens(expected.text) if t.isdigit())
+    assert "running-head" in ex.notes[0]
+
+
+@pytest.mark.parametrize("layout", list(LAYOUTS))
+def test_seed_roles(seed, layout):
+    """The blocks of each role are the expected ones (the text itself is checked above)."""
+    _, expected, (_, _, doc) = seed[layout]
+    for role in ("title", "abstract", "heading", "list_item"):
+        got = [b.text for b in doc.by_role(role)]
+        wanted = [t for r, t in expected.blocks if r == role]
+        assert len(got) == len(wanted), role
+        assert all(word_accuracy(w, g) > 0.9 for w, g in zip(wanted, got, strict=True)), role
+    assert [b.lang for b in doc.by_role("abstract")] == ["ky", "ru", "en"]
+    headings = doc.by_role("heading")
+    assert len(headings) == 5 and all(b.run_in for b in headings)
+
+
+def test_build_from_the_command_line(seed, tmp_path):
+    path, expected, _ = seed["one"]
+    out = tmp_path / "out"
+    proc = subprocess.run([sys.executable, "-m", "pipeline", "build", str(path), "-o", str(out)],
+                          cwd=ROOT, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    doc = json.loads((out / "document.json").read_text(encoding="utf-8"))
+    blocks = doc["blocks"]
+    assert word_accuracy(expected.text, "\n".join(b["text"] for b in blocks)) >= 0.995
+    assert not [b for b in blocks if RUNNING_HEAD in b["text"] or b["text"].isdigit()]
+    assert [b["lang"] for b in blocks if b["role"] == "abstract"] == ["ky", "ru", "en"]
+    roles = Counter(b["role"] for b in blocks)
+    assert roles["title"] == 1 and roles["heading"] == 5 and roles["list_item"] == 10
+
+
+# --- 2. word gaps ----------------------------------------------------------------------
+
+
+def _chars(words: list[str], size: float, kerning: list[float], space: float) -> list[dict]:
+    """pdfplumber-like characters: glyphs 0.5 em wide, no space glyphs."""
+    chars, x, k = [], 50.0, 0
+    for word in words:
+        for i, ch in enumerate(word):
+            if i:
+                x += kerning[k % len(kerning)]
+                k += 1
+            chars.append({"text": ch, "x0": x, "x1": x + 0.5 * size, "top": 100.0 - size,
+                          "bottom": 100.0, "size": size, "fontname": "ABCDEF+PTSerif-Regular"})
+            x += 0.5 * size
+        x += space
+    return chars
+
+
+@pytest.mark.parametrize(("kerning", "space"), [
+    ([0.0], 0.16),  # tight justified line, glyphs touching
+    ([-0.04, 0.0, 0.03, 0.01], 0.16),  # kerned in both directions
+    ([0.1], 0.3),  # letter-spaced (tracked) text: kerning wider than the last case's spaces
+    ([0.0, 0.02], 1.5),  # a loose justified line
+])
+def test_each_line_finds_its_own_word_gaps(kerning, space):
+    words = ["Билим", "берүү", "системасы", "и", "а"]
+    size = 10.0
+    line = pdf._line(_chars(words, size, [k * size for k in kerning], space * size), "full")
+    assert line.text == " ".join(words)
+    assert line.runs[0].font == "PTSerif-Regular"
+
+
+def test_fake_bold_overprint_is_read_once():
+    chars = _chars(["Билим", "берүү"], 10.0, [0.0], 2.0)
+    overprint = [dict(c, x0=c["x0"] + 0.4, x1=c["x1"] + 0.4) for c in chars]
+    (row,) = pdf._rows(pdf._dedupe(chars + overprint))
+    assert pdf._line(row, "full").text == "Билим берүү"
+
+
+@pytest.mark.parametrize("layout", ["one", "two"])
+def test_no_word_glued_or_split(seed, layout):
+    """Every word of every extracted line is a word of the article (the labels aside)."""
+    _, expected, (ex, _, _) = seed[layout]
+    known = set(_tokens(expected.text)) | {"Аннотация", "Annotation"}
+    assert not {t for ln in ex.lines for t in _tokens(ln.text)} - known
+
+
+# --- 3. line-end hyphens -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("layout", ["one-hyph", "two-hyph"])
+def test_extraction_keeps_every_line_end_hyphen(seed, layout):
+    """Hyphens are the cleaner's to decide: extraction leaves every one where it was."""
+    _, expected, (ex, _, _) = seed[layout]
+    assert sum(ln.text.endswith("-") for ln in ex.lines) == len(expected.hyphenated) > 20
+
+
+@pytest.mark.parametrize("layout", ["one-hyph", "two-hyph"])
+def test_hyphenated_words_come_back_whole(seed, layout):
+    _, expected, (_, _, doc) = seed[layout]
+    got = set(_tokens(_text(doc)))
+    assert not got - set(_tokens(expected.text))  # no "би-лим", no "билимберүү"
+    compounds = [w for w in expected.hyphenated if "-" in w]
+    assert compounds and all(_tokens(w)[0] in got for w in expected.hyphenated)
+
+
+# --- 4. paragraphs across column and page breaks -------------------------------------------
+
+
+@pytest.mark.parametrize("layout", list(LAYOUTS))
+def test_paragraphs_continue_across_breaks(seed, layout):
+    _, expected, (_, _, doc) = seed[layout]
+    split = expected.split_blocks()
+    assert split
+    got = {_norm(b.text) for b in doc.blocks}
+    assert [i for i in split if _norm(expected.blocks[i][1]) not in got] == []
+
+
+# --- 5. footnotes ---------------------------------------------------------------------------
+
+
+def _with_two_notes():
+    blocks = list(sample_blocks())
+    i = next(k for k, (_, t) in enumerate(blocks) if t.startswith("Маанилүү аспект"))
+    blocks.insert(i + 1, ("footnote", "Кыргыз Республикасынын Улуттук статистикалык комитети."))
+    return blocks
+
+
+@pytest.mark.parametrize("columns", [1, 2])
+def test_footnotes_are_blocks_of_their_own(tmp_path, columns):
+    path = tmp_path / "notes.pdf"
+    expected = make_pdf(path, _with_two_notes(), columns=columns, running_head=RUNNING_HEAD)
+    _, _, doc = _run(path)
+    notes = [_norm(t) for r, t in expected.blocks if r == "footnote"]
+    assert [_norm(b.text) for b in doc.by_role("footnote")] == notes
+    body = "\n".join(b.text for b in doc.blocks if b.role != "footnote")
+    assert word_accuracy("\n".join(t for r, t in expected.blocks if r != "footnote"),
+                         body) >= 0.995
+    assert "Basic Books" not in body and "статистикалык комитети" not in body
+    assert RUNNING_HEAD not in body  # printed on the second page only, and still removed
+
+
+# --- 6. a lying ToUnicode map -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("mapping", [{"ү": "ҥ", "Ү": "Ҥ"}, {"ө": "є", "ү": "ї", "ң": "ў"}],
+                         ids=["ue-as-legacy-ng", "cp1251-slots"])
+def test_legacy_font_map_is_repaired_per_font(seed, tmp_path, mapping):
+    path, expected, _ = seed["two"]
+    broken = tmp_path / "legacy.pdf"
+    break_tounicode(path, broken, BODY_FONT, mapping)
+    wrong = set(mapping.values())
+    ex = extract(broken.read_bytes(), str(broken))
+    # Every run keeps its font's name, so the cleaner can decide per font.
+    assert {r.font for ln in ex.lines for r in ln.runs if wrong & set(r.text)} == {BODY_FONT}
+    cleaned = clean(ex)
+    doc = tag(segment(cleaned))
+    assert [d for d in cleaned.decisions if d.startswith(BODY_FONT + ":")]
+    got = _text(doc)
+    assert not wrong & set(got)
+    assert word_accuracy(expected.text, got) >= 0.995
+    # The bold run-in headings never went through the broken map, and stay right.
+    headings = [t for r, t in expected.blocks if r == "heading"]
+    assert [b.text for b in doc.by_role("heading")] == headings
+
+
+# --- 7. OCR -------------------------------------------------------------------------------
+
+
+def _tesseract_has_kyrgyz() -> bool:
+    if not shutil.which("tesseract") or not shutil.which("pdftoppm"):
+        return False
+    langs = subprocess.run(["tesseract", "--list-langs"], capture_output=True, text=True)
+    return "kir" in langs.stdout.split()
+
+
+@pytest.mark.skipif(not _tesseract_has_kyrgyz(), reason="tesseract with kir is not installed")
+def test_scanned_page_is_read_by_ocr(tmp_path):
+    blocks = [b for b in sample_blocks() if b[0] in ("title", "paragraph")][:4]
+    path, scan = tmp_path / "page.pdf", tmp_path / "scan.pdf"
+    expected = make_pdf(path, blocks)
+    assert expected.page_count == 1
+    image_only(path, scan)
+    ex, _, doc = _run(scan)
+    assert "OCR" in ex.notes[-1]
+    assert word_accuracy(expected.text, _text(doc)) >= 0.95
+
+
+# --- 8. files that are not readable PDFs ---------------------------------------------------
+
+
+def _make_bad(kind: str, folder: Path) -> Path:
+    src, dst = folder / "good.pdf", folder / f"{kind}.pdf"
+    if kind == "png":
+        not_a_pdf_png(dst)
+    elif kind == "zero-pages":
+        zero_page_pdf(dst)
+    else:
+        make_pdf(src, sample_blocks()[:4])
+        (encrypted if kind == "encrypted" else truncated)(src, dst)
+    return dst
+
+
+@pytest.mark.parametrize(("kind", "problem"), [
+    ("encrypted", "encrypted"),
+    ("truncated", "damaged or incomplete"),
+    ("png", "an image, not a PDF"),
+    ("zero-pages", "no pages"),
+])
+def test_bad_pdf_is_one_line_error(tmp_path, kind, problem):
+    path = _make_bad(kind, tmp_path)
+    out = tmp_path / "out"
+    proc = subprocess.run([sys.executable, "-m", "pipeline", "build", str(path), "-o", str(out)],
+                          cwd=ROOT, capture_output=True, text=True)
+    assert proc.returncode != 0
+    lines = proc.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"error: {path}:"), proc.stderr
+    assert problem in lines[0]
+    assert not out.exists() or not any(out.iterdir())
+
+
+# --- 9. memory ----------------------------------------------------------------------------
+
+_PEAK = textwrap.dedent("""
+    import sys
+    from pathlib import Path
+    import pdfplumber  # loaded before the baseline
+    from pipeline import pdf
+
+    def peak_kib():
+        # VmHWM, not ru_maxrss: Linux carries ru_maxrss over from the parent (pytest).
+        status = Path("/proc/self/status").read_text()
+        return int(status.split("VmHWM:")[1].split()[0])
+
+    raw = Path(sys.argv[1]).read_bytes()
+    before = peak_kib()
+    pdf.read_pdf(raw, "x.pdf")
+    print(peak_kib() - before)
+""")
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="needs Linux's /proc")
+def test_memory_stays_flat_on_long_pdfs(tmp_path):
+    """Four times the pages take about the same memory: pages are read one at a time.
+
+    Holding every page's characters instead would add some 70 MB here (measured).
+    """
+    blocks = seed_blocks()
+    body = [b for b in blocks if b[0] not in ("title", "abstract")]
+    growth = {}
+    for times in (1, 4):
+        path = tmp_path / f"x{times}.pdf"
+        pages = make_pdf(path, blocks + body * (times - 1), columns=2).page_count
+        proc = subprocess.run([sys.executable, "-c", _PEAK, str(path)], cwd=ROOT,
+                              capture_output=True, text=True, check=True)
+        growth[times] = (pages, int(proc.stdout) / 1024)  # MB
+    (short, small), (long, large) = growth[1], growth[4]
+    assert long >= 3 * short
+    assert large - small < 15, growth
+
+
+def test_each_page_is_closed_before_the_next_is_read(seed, monkeypatch):
+    import pdfplumber.page
+
+    events = []
+    read, close = pdf._page_lines, pdfplumber.page.Page.close
+    monkeypatch.setattr(pdf, "_page_lines", lambda *a: events.append("read") or read(*a))
+    monkeypatch.setattr(pdfplumber.page.Page, "close",
+                        lambda self: events.append(self.page_number) or close(self))
+    path, expected, _ = seed["two"]
+    pdf.read_pdf(path.read_bytes(), str(path))
+    pages = range(1, expected.page_count + 1)
+    assert events[: 2 * len(pages)] == [e for n in pages for e in ("read", n)]
+
+
+def test_reading_order_of_a_two_column_page(seed):
+    """Full-width front matter first, then the left column, then the right."""
+    assert "(0 in two columns)" in seed["one"][2][0].notes[0]
+    _, expected, (ex, _, _) = seed["two"]
+    assert f"({expected.page_count} in two columns)" in ex.notes[0]
+    first = [ln for ln in ex.lines if ln.page == 1]
+    assert first[0].text.startswith("TRENDS")
+    xs = [ln.x0 for ln in first if ln.x0 is not None]
+    right = next(i for i, x in enumerate(xs) if x > 250)
+    assert all(x > 250 for x in xs[right:]) and re.match(r"\w", first[right].text)
+    assert [ln.page_break for ln in first].count(True) == 1 and first[right].page_break
