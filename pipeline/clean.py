@@ -19,7 +19,6 @@ writes the audit trail: a ``Change`` per word a repair touched.
 
 from __future__ import annotations
 
-import difflib
 import re
 import sys
 from collections import Counter
@@ -31,15 +30,48 @@ from .model import Change, Cleaned, Extraction, Line, Paragraph, Run
 _TOKEN = re.compile(r"\S+|\s+")
 
 
+def _local_diff(a: list[str], b: list[str], reach: int = 12):
+    """Differing stretches of two token lists, as (i1, i2, j1, j2).
+
+    The repairs only make local edits, so after a difference the lists fall back
+    into step within a few tokens: a linear walk that looks ``reach`` tokens
+    ahead finds it, where a general diff would take quadratic time on a long
+    paragraph (a 1 MB line).
+    """
+    i = j = 0
+    while i < len(a) and j < len(b):
+        if a[i] == b[j]:
+            i += 1
+            j += 1
+            continue
+        best = None
+        # Nearest resynchronisation first: by total distance skipped.
+        for d in range(1, 2 * reach):
+            for di in range(max(0, d - reach + 1), min(d, reach - 1) + 1):
+                dj = d - di
+                if i + di < len(a) and j + dj < len(b) and a[i + di] == b[j + dj] and (
+                    i + di + 1 >= len(a) or j + dj + 1 >= len(b)
+                    or a[i + di + 1] == b[j + dj + 1]
+                ):
+                    best = (di, dj)
+                    break
+            if best:
+                break
+        if best is None:
+            yield i, len(a), j, len(b)
+            return
+        yield i, i + best[0], j, j + best[1]
+        i, j = i + best[0], j + best[1]
+    if i < len(a) or j < len(b):
+        yield i, len(a), j, len(b)
+
+
 def _record(rule: str, before: str, after: str, where: str, changes: list[Change]) -> None:
     """Add one Change per differing stretch of words between ``before`` and ``after``."""
     if before == after:
         return
     a, b = _TOKEN.findall(before), _TOKEN.findall(after)
-    matcher = difflib.SequenceMatcher(a=a, b=b, autojunk=False)
-    for op, i1, i2, j1, j2 in matcher.get_opcodes():
-        if op == "equal":
-            continue
+    for i1, i2, j1, j2 in _local_diff(a, b):
         old, new = "".join(a[i1:i2]), "".join(b[j1:j2])
         context = "".join(a[max(0, i1 - 6) : i1]) + "⟦" + old + "⟧" + "".join(a[i2 : i2 + 6])
         changes.append(Change(rule, old, new, where, context=context.strip()))
@@ -251,26 +283,22 @@ def _rerun(para: Paragraph, text: str) -> None:
     """Give ``text`` back the fonts of ``para.runs``, aligning non-space characters."""
     if text == para.text:
         return
-    fonts: list[int] = []
+    owner: list[int] = []  # for each non-space character of the old text, its run
     for i, run in enumerate(para.runs):
-        fonts.extend(i for c in run.text if not c.isspace())
-    out: list[Run] = []
-    k = 0
-    current = 0
+        owner.extend(i for c in run.text if not c.isspace())
+    pieces: list[tuple[int, list[str]]] = []
+    k = current = 0
     for c in text:
-        if not c.isspace() and k < len(fonts):
-            current = fonts[k]
+        if not c.isspace() and k < len(owner):
+            current = owner[k]
             k += 1
-        src = para.runs[current]
-        if out and out[-1] is not None and getattr(out[-1], "_src", None) == current:
-            out[-1].text += c
+        if pieces and pieces[-1][0] == current:
+            pieces[-1][1].append(c)
         else:
-            run = Run(c, src.font, src.size, src.bold, src.italic)
-            run._src = current  # type: ignore[attr-defined]
-            out.append(run)
-    for run in out:
-        del run._src  # type: ignore[attr-defined]
-    para.runs = out
+            pieces.append((current, [c]))
+    runs = para.runs
+    para.runs = [Run("".join(chars), runs[i].font, runs[i].size, runs[i].bold, runs[i].italic)
+                 for i, chars in pieces]
 
 
 def clean(ex: Extraction) -> Cleaned:
