@@ -21,7 +21,7 @@ import traceback
 from collections.abc import Callable
 from pathlib import Path
 
-from .errors import BasmaError, InputError, StageInputError
+from .errors import BasmaError, CorrectionError, InputError, MetaError, StageInputError
 from .fileio import atomic_write
 from .model import (
     EDITION_LANGS,
@@ -98,6 +98,17 @@ def stage_extract(src: Path) -> Extraction:
     return extract(raw, str(src))
 
 
+def _read_editor_file(path: Path, error: type[BasmaError]) -> str:
+    """The text of meta.yaml or corrections.yaml; another encoding is the editor's to fix."""
+    raw = path.read_bytes()
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise error(path, f"line {line}: the text is not UTF-8",
+                    f"save {path.name} as UTF-8 (the editor's Save As… encoding)") from None
+
+
 def make_document(tagged: Document, meta_path: Path | None, corrections_path: Path | None
                   ) -> Document:
     """The published document model: tagged blocks, the editor's metadata and fixes."""
@@ -107,10 +118,11 @@ def make_document(tagged: Document, meta_path: Path | None, corrections_path: Pa
     doc = tagged
     meta = dict(doc.meta)
     if meta_path and meta_path.exists():
-        meta.update(load_meta(meta_path.read_text(encoding="utf-8"), meta_path))
+        meta.update(load_meta(_read_editor_file(meta_path, MetaError), meta_path))
     doc.meta = meta
     if corrections_path and corrections_path.exists():
-        apply_corrections(doc, corrections_path.read_text(encoding="utf-8"), corrections_path)
+        text = _read_editor_file(corrections_path, CorrectionError)
+        apply_corrections(doc, text, corrections_path)
     validate(doc)
     return doc
 
@@ -292,10 +304,13 @@ def build(path: Path, outdir: Path | None, log: Callable[[str], None] = lambda s
             try:
                 typeset(tex, stage / f"tex-{key}", name, pdf)
             except BasmaError as exc:
+                # The log goes to build/, never into the outputs: a failed build
+                # leaves the last good edition exactly as it was.
                 log_src = stage / f"tex-{key}" / f"{name}.log"
                 if log_src.exists():
-                    atomic_write(out / f"{name}.log", log_src.read_bytes())
-                    exc.path = str(out / f"{name}.log")
+                    kept = Path("build") / article_id / f"{name}.log"
+                    atomic_write(kept, log_src.read_bytes())
+                    exc.path = str(kept)
                 raise
             files[name + ".pdf"] = pdf.read_bytes()
             epub = stage / (name + ".epub")
@@ -308,8 +323,12 @@ def build(path: Path, outdir: Path | None, log: Callable[[str], None] = lambda s
 
 
 def cmd_build(args: argparse.Namespace) -> int:
+    # Progress is shown once the build has succeeded: a failure prints one line only.
+    progress: list[str] = []
     out = build(Path(args.path), Path(args.output) if args.output else None,
-                log=lambda s: print(s, file=sys.stderr))
+                log=progress.append)
+    for line in progress:
+        print(line, file=sys.stderr)
     print(out)
     return 0
 

@@ -120,7 +120,9 @@ def make_edition(
 
     lang = key
     ui = ui_strings(lang)
-    own_titles = [(lang, titles[lang])] if lang in titles else []
+    # Without a title in its language, the edition shows the original one (marked).
+    own_titles = [(lang, titles[lang])] if lang in titles else sorted(
+        titles.items(), key=lambda kv: (kv[0] != body_lang, _lang_order(kv[0])))[:1]
     own_front = [b for b in front if b.lang == lang]
     notice = None
     if translation:

@@ -282,7 +282,8 @@ class _Builder:
         titles = list(ed.titles)
         if not titles:  # no title in the edition's language: show another, marked
             declared = [(lg, str(t)) for lg, t in (ed.meta.get("title") or {}).items() if t]
-            titles = declared[:1] or [(ed.lang, str(ed.meta.get("doi") or ""))]
+            # EPUB needs a non-empty dc:title and navigation label.
+            titles = declared[:1] or [(ed.lang, str(ed.meta.get("doi") or "") or "—")]
         main = next((t for t in titles if t[0] == ed.lang), titles[0])
         return main[0], main[1], [t for t in titles if t is not main]
 

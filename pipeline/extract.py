@@ -55,7 +55,12 @@ def extract(raw: bytes, name: str) -> Extraction:
     if len(raw) > MAX_TEXT_BYTES:
         raise InputError(name, f"the text is {len(raw) // 2**20} MB, over the 50 MB limit",
                          "split the file or send the PDF")
-    return read_text_dump(decode_text(raw, name), name)
+    text = decode_text(raw, name)
+    # A BOM, NULs or control characters alone (Notepad saves an empty file as a BOM):
+    # nothing to publish, and building would replace the last good outputs.
+    if not any(ch.isprintable() and not ch.isspace() for ch in text):
+        raise InputError(name, "the file is empty", "send the article's PDF or text")
+    return read_text_dump(text, name)
 
 
 # --- text dumps --------------------------------------------------------------
@@ -82,7 +87,10 @@ def read_text_dump(text: str, name: str) -> Extraction:
     # ordinary text file an empty line itself ends the paragraph.
     text_lines = [i for i, ln in enumerate(raw_lines) if ln.strip()]
     followed = sum(1 for i in text_lines if i + 1 < len(raw_lines) and not raw_lines[i + 1].strip())
-    double_spaced = len(text_lines) >= 4 and followed > 0.9 * len(text_lines)
+    # Such a dump marks paragraph ends (a line of spaces, an indent); a file without a
+    # single marker is an ordinary one with a paragraph per line, blank lines between.
+    markers = any(ln and (not ln.strip() or ln[0] in " \t") for ln in raw_lines)
+    double_spaced = len(text_lines) >= 4 and followed > 0.9 * len(text_lines) and markers
     lines: list[Line] = []
     marker = False  # a paragraph marker was seen since the last text line
     empties = 0

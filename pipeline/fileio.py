@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections import Counter
 from pathlib import Path
 
 from .errors import InputError
@@ -36,6 +37,36 @@ def atomic_write(path: Path | str, data: str | bytes, *, only_if_changed: bool =
     return True
 
 
+def utf16_order(raw: bytes) -> str | None:
+    """``utf-16-le`` or ``utf-16-be`` when ``raw`` is UTF-16 text without a BOM.
+
+    In UTF-16 the high byte of each character names its script block: 0x00 for
+    spaces, digits and Latin, 0x04 for Cyrillic. So nearly all high bytes take one
+    of a few values, one of them 0x00, while the low bytes vary; in 8-bit text
+    (UTF-8, cp1251 …) every other byte varies as much as the rest.
+
+    >>> utf16_order("Билим берүү — образование.".encode("utf-16-le"))
+    'utf-16-le'
+    >>> utf16_order("Билим берүү — образование.".encode("utf-16-be"))
+    'utf-16-be'
+    >>> utf16_order("Билим берүү — образование.".encode("utf-8")) is None
+    True
+    """
+    sample = raw[:65536]
+    sample = sample[: len(sample) - len(sample) % 2]
+    if len(sample) < 8:
+        return None
+    for codec, high in (("utf-16-le", sample[1::2]), ("utf-16-be", sample[0::2])):
+        common = Counter(high).most_common(3)
+        if 0 in dict(common) and sum(n for _, n in common) >= 0.95 * len(high):
+            try:
+                sample.decode(codec)
+            except UnicodeDecodeError:
+                continue
+            return codec
+    return None
+
+
 def sniff(raw: bytes) -> str:
     """What a source is by its content, not its name: pdf, text, docx, image or binary."""
     head = raw[:1024]
@@ -49,7 +80,7 @@ def sniff(raw: bytes) -> str:
         return "image"
     if head.startswith(b"PK\x03\x04"):
         return "docx" if b"word/" in raw[:65536] else "zip"
-    if head.startswith((b"\xff\xfe", b"\xfe\xff", b"\xef\xbb\xbf")):
+    if head.startswith((b"\xff\xfe", b"\xfe\xff", b"\xef\xbb\xbf")) or utf16_order(raw):
         return "text"
     sample = raw[:65536]
     if b"\x00" in sample:
@@ -68,6 +99,9 @@ def decode_text(raw: bytes, path: Path | str) -> str:
         return raw[3:].decode("utf-8", errors="replace")
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         return raw.decode("utf-16")
+    order = utf16_order(raw)  # before UTF-8: ASCII in UTF-16 is valid UTF-8 with NULs
+    if order:
+        return raw.decode(order, errors="replace")
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError:

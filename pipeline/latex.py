@@ -425,7 +425,38 @@ def render_tex(ed: Edition) -> str:
     # A fixed /ID derived from the content keeps PDFs byte-identical across
     # directories (LuaTeX otherwise hashes the file's path into it).
     ctx["trailer_id"] = Markup(hashlib.md5(first.encode("utf-8")).hexdigest())
-    return template.render(**ctx)
+    return wrap_long_lines(template.render(**ctx))
+
+
+_PERCENT = re.compile(r"(?<!\\)%")
+
+
+def wrap_long_lines(tex: str, width: int = 2000) -> str:
+    r"""Break source lines longer than ``width`` characters at spaces.
+
+    TeX reads a line into a buffer of 200 000 bytes (``buf_size``) and stops with
+    "Unable to read an entire line" on a longer one, as a paragraph of a text
+    without line breaks is. A line end reads as a space, so breaking at a space
+    changes nothing printed; lines with a comment are left alone.
+
+    >>> wrap_long_lines("a b c d e", width=3)
+    'a b\nc d\ne'
+    """
+    out = []
+    for line in tex.split("\n"):
+        if len(line) <= width or _PERCENT.search(line):
+            out.append(line)
+            continue
+        while len(line) > width:
+            cut = line.rfind(" ", 1, width + 1)
+            if cut <= 0:
+                cut = line.find(" ", width)
+            if cut <= 0:
+                break
+            out.append(line[:cut])
+            line = line[cut + 1 :]
+        out.append(line)
+    return "\n".join(out)
 
 
 # --- typesetting ---------------------------------------------------------------------------
@@ -449,16 +480,22 @@ def typeset(tex: str, workdir: Path, name: str, pdf_out: Path, max_passes: int =
     log = ""
     previous_aux = None
     for _ in range(max_passes):
-        proc = subprocess.run(
-            ["lualatex", "--no-shell-escape", "--interaction=nonstopmode", "--halt-on-error",
-             f"--jobname={name}", src.name],
-            cwd=workdir, env=env, capture_output=True, text=True, errors="replace",
-        )
+        try:
+            proc = subprocess.run(
+                ["lualatex", "--no-shell-escape", "--interaction=nonstopmode",
+                 "--halt-on-error", f"--jobname={name}", src.name],
+                cwd=workdir, env=env, capture_output=True, text=True, errors="replace",
+            )
+        except FileNotFoundError:
+            raise TypesetError("lualatex", "LuaLaTeX is not installed (no lualatex on PATH)",
+                               "install TeX Live's LuaLaTeX (make build does) and build again"
+                               ) from None
         log_path = workdir / f"{name}.log"
         log = log_path.read_text(encoding="utf-8", errors="replace") if log_path.exists() else ""
         if proc.returncode != 0:
-            first_error = next((ln for ln in log.splitlines() if ln.startswith("!")),
-                               "LuaLaTeX failed")
+            # Some errors (a line over TeX's buffer) reach the terminal but not the log.
+            shown = re.search(r"^! (.+)$", log, re.M) or re.search(r"! (.+)", proc.stdout)
+            first_error = shown.group(1) if shown else "LuaLaTeX failed"
             raise TypesetError(log_path, f"LuaLaTeX stopped: {first_error.lstrip('! ')}")
         aux = b"".join(
             (workdir / f"{name}.{ext}").read_bytes()

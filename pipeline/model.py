@@ -207,6 +207,10 @@ def _build(cls: type, data: dict[str, Any]) -> Any:
     kwargs = {}
     for f in dataclasses.fields(cls):
         if f.name not in data:
+            # to_json leaves out empty lists, required ones too (Document.blocks).
+            required = f.default is f.default_factory is dataclasses.MISSING
+            if required and str(f.type).startswith("list["):
+                kwargs[f.name] = []
             continue
         value = data[f.name]
         if f.name == "runs":
