@@ -97,20 +97,16 @@ endef
 
 outname = $(if $(filter full,$(2)),$(1),$(1).$(2))
 
-# $(1) article id, $(2) edition key. The .tex is rewritten only when its text
-# changes (the stamp records the attempt), so an edit that does not show in an
-# edition does not re-typeset it.
+# $(1) article id, $(2) edition key. The .tex and the EPUB's pandoc source are
+# rewritten only when their text changes (the stamp records the attempt), so an
+# edit that does not show in an edition does not re-typeset or re-pack it.
 define EDITION
-build/$(1)/$(2).tex.stamp: output/$(1)/document.json $(TEX_CODE) $$(wildcard input/$(1)/translations/$(2).md)
-	@$(PY) -m pipeline tex $$< --key $(2) $$(if $$(wildcard input/$(1)/translations),--translations input/$(1)/translations) -o output/$(1)/$(call outname,$(1),$(2)).tex
+build/$(1)/$(2).edition.stamp: output/$(1)/document.json $(TEX_CODE) $(EPUB_CODE) $$(wildcard input/$(1)/translations/$(2).md)
+	@$(PY) -m pipeline edition $$< --key $(2) $$(if $$(wildcard input/$(1)/translations),--translations input/$(1)/translations) --tex output/$(1)/$(call outname,$(1),$(2)).tex --epub-source build/$(1)/$(2).epub.json
 	@touch $$@
-output/$(1)/$(call outname,$(1),$(2)).tex: build/$(1)/$(2).tex.stamp ;
+output/$(1)/$(call outname,$(1),$(2)).tex build/$(1)/$(2).epub.json: build/$(1)/$(2).edition.stamp ;
 output/$(1)/$(call outname,$(1),$(2)).pdf: output/$(1)/$(call outname,$(1),$(2)).tex pipeline/latex.py | $(SYSTEM_OK)
 	@$(PY) -m pipeline pdf $$< --workdir build/$(1)/tex-$(2) -o $$@
-build/$(1)/$(2).epub.stamp: output/$(1)/document.json $(EPUB_CODE) $$(wildcard input/$(1)/translations/$(2).md)
-	@$(PY) -m pipeline epub-source $$< --key $(2) $$(if $$(wildcard input/$(1)/translations),--translations input/$(1)/translations) -o build/$(1)/$(2).epub.json
-	@touch $$@
-build/$(1)/$(2).epub.json: build/$(1)/$(2).epub.stamp ;
 output/$(1)/$(call outname,$(1),$(2)).epub: build/$(1)/$(2).epub.json pipeline/epub.py templates/epub.css
 	@$(PY) -m pipeline epub $$< -o $$@
 endef

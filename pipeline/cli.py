@@ -195,14 +195,22 @@ def _warn_if_stale(translation: Path, folder: Path) -> None:
               f"{source.name} — check that it still matches the article", file=sys.stderr)
 
 
-def cmd_tex(args: argparse.Namespace) -> int:
+def cmd_edition(args: argparse.Namespace) -> int:
+    """One edition's LaTeX source and EPUB source (pandoc's AST), from document.json.
+
+    Each file is rewritten only when its text changes, so make re-typesets and
+    re-packs only the editions an edit shows in. One process makes both: start-up
+    and imports cost more than the rendering itself.
+    """
+    from .epub import epub_source
     from .latex import render_tex
 
     doc = _load(Path(args.input), document_from_json)
     translations = Path(args.translations) if args.translations else None
     ed = _edition(doc, args.key, translations)  # type: ignore[arg-type]
-    # Unchanged LaTeX keeps its timestamp, so make does not re-typeset it.
-    atomic_write(Path(args.output), render_tex(ed), only_if_changed=True)
+    atomic_write(Path(args.tex), render_tex(ed), only_if_changed=True)
+    text = json.dumps(epub_source(ed), ensure_ascii=False, sort_keys=True)
+    atomic_write(Path(args.epub_source), text, only_if_changed=True)
     return 0
 
 
@@ -213,17 +221,6 @@ def cmd_pdf(args: argparse.Namespace) -> int:
     out = Path(args.output)
     workdir = Path(args.workdir) if args.workdir else Path("build") / "tex" / out.stem
     typeset(_read(tex_path), workdir, out.stem, out)
-    return 0
-
-
-def cmd_epub_source(args: argparse.Namespace) -> int:
-    from .epub import epub_source
-
-    doc = _load(Path(args.input), document_from_json)
-    translations = Path(args.translations) if args.translations else None
-    ed = _edition(doc, args.key, translations)  # type: ignore[arg-type]
-    text = json.dumps(epub_source(ed), ensure_ascii=False, sort_keys=True)
-    atomic_write(Path(args.output), text, only_if_changed=True)
     return 0
 
 
@@ -365,13 +362,13 @@ def parser() -> argparse.ArgumentParser:
     d.add_argument("-o", "--output", required=True)
     d.set_defaults(func=cmd_document)
 
-    for name, func in (("tex", cmd_tex), ("epub-source", cmd_epub_source)):
-        s = sub.add_parser(name, help=f"write one edition's {name} file")
-        s.add_argument("input", help="document.json")
-        s.add_argument("--key", choices=EDITION_KEYS, default="full")
-        s.add_argument("--translations")
-        s.add_argument("-o", "--output", required=True)
-        s.set_defaults(func=func)
+    s = sub.add_parser("edition", help="write one edition's LaTeX and EPUB sources")
+    s.add_argument("input", help="document.json")
+    s.add_argument("--key", choices=EDITION_KEYS, default="full")
+    s.add_argument("--translations")
+    s.add_argument("--tex", required=True)
+    s.add_argument("--epub-source", required=True)
+    s.set_defaults(func=cmd_edition)
 
     s = sub.add_parser("pdf", help="typeset a .tex file with LuaLaTeX")
     s.add_argument("input")
@@ -417,8 +414,9 @@ def main(argv: list[str] | None = None) -> int:
     started = time.monotonic()
     try:
         status = args.func(args)
-        if os.environ.get("BASMA_PROGRESS") and getattr(args, "output", None):
-            out = Path(args.output)
+        target = getattr(args, "output", None) or getattr(args, "tex", None)
+        if os.environ.get("BASMA_PROGRESS") and target:
+            out = Path(target)
             article = out.parent.name
             print(f"[{article}] {args.command:<11} {out.name:<34} "
                   f"{time.monotonic() - started:5.1f}s", file=sys.stderr)

@@ -47,7 +47,7 @@ EDITION_LANGS = ("ky", "ru", "en")
 SCHEMA_VERSION = 1
 
 
-@dataclass
+@dataclass(slots=True)  # slots: a long PDF has hundreds of thousands of runs
 class Run:
     """A stretch of one line set in one font."""
 
@@ -58,7 +58,7 @@ class Run:
     italic: bool = False
 
 
-@dataclass
+@dataclass(slots=True)
 class Line:
     """One visual line of the source, as extracted.
 
@@ -95,7 +95,7 @@ class Extraction:
     notes: list[str] = field(default_factory=list)  # what the extractor decided
 
 
-@dataclass
+@dataclass(slots=True)
 class Paragraph:
     """A paragraph (or list item) the cleaner assembled from lines, roles not yet known.
 
@@ -125,7 +125,7 @@ class Cleaned:
     undecided: list[str] = field(default_factory=list)  # what the editor should look at
 
 
-@dataclass
+@dataclass(slots=True)
 class Change:
     """One edit to the text, recorded for the editor's cleaning report."""
 
@@ -138,7 +138,7 @@ class Change:
     note: str = ""
 
 
-@dataclass
+@dataclass(slots=True)
 class Span:
     """An inline annotation over ``Block.text[start:end]``.
 
