@@ -105,7 +105,7 @@ build/$(1)/$(2).edition.stamp: output/$(1)/document.json $(TEX_CODE) $(EPUB_CODE
 	@$(PY) -m pipeline edition $$< --key $(2) $$(if $$(wildcard input/$(1)/translations),--translations input/$(1)/translations) --tex output/$(1)/$(call outname,$(1),$(2)).tex --epub-source build/$(1)/$(2).epub.json
 	@touch $$@
 output/$(1)/$(call outname,$(1),$(2)).tex build/$(1)/$(2).epub.json: build/$(1)/$(2).edition.stamp ;
-output/$(1)/$(call outname,$(1),$(2)).pdf: output/$(1)/$(call outname,$(1),$(2)).tex pipeline/latex.py | $(SYSTEM_OK)
+output/$(1)/$(call outname,$(1),$(2)).pdf: output/$(1)/$(call outname,$(1),$(2)).tex pipeline/typeset.py | $(SYSTEM_OK)
 	@$(PY) -m pipeline pdf $$< --workdir build/$(1)/tex-$(2) -o $$@
 output/$(1)/$(call outname,$(1),$(2)).epub: build/$(1)/$(2).epub.json pipeline/epub.py templates/epub.css
 	@$(PY) -m pipeline epub $$< -o $$@

@@ -24,7 +24,7 @@ import sys
 from collections import Counter
 from collections.abc import Callable
 
-from . import fixes, langid
+from . import fixes
 from .model import Change, Cleaned, Extraction, Line, Paragraph, Run
 
 _TOKEN = re.compile(r"\S+|\s+")
@@ -126,6 +126,8 @@ def repair_glyphs(ex: Extraction, changes: list[Change], decisions: list[str]) -
             decisions.append(f"{font}: ҥ stands for {d.target} — {d.evidence}")
             steps.append(lambda t, to_ng=to_ng: fixes.remap_legacy_ue(t, to_ng=to_ng))
         if any(c in text for c in fixes.CP1251_SLOTS):
+            from . import langid  # the model loads only for text with є/ї/ў
+
             d = fixes.decide_cp1251_slots(text, langid.model_scores)
             verdict = "are ө/ү/ң" if d.apply else "are left as written (Ukrainian text)"
             decisions.append(f"{font}: є/ї/ў {verdict} — {d.evidence}")

@@ -215,7 +215,7 @@ def cmd_edition(args: argparse.Namespace) -> int:
 
 
 def cmd_pdf(args: argparse.Namespace) -> int:
-    from .latex import typeset
+    from .typeset import typeset
 
     tex_path = Path(args.input)
     out = Path(args.output)
@@ -257,10 +257,11 @@ def build(path: Path, outdir: Path | None, log: Callable[[str], None] = lambda s
     """Every stage and every output for one article folder or one source file."""
     from .clean import clean
     from .epub import render_epub
-    from .latex import render_tex, typeset
+    from .latex import render_tex
     from .report import render_report
     from .segment import segment
     from .tag import tag
+    from .typeset import typeset
 
     if path.is_dir():
         folder, src = path, find_source(path)

@@ -38,8 +38,6 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import pypandoc
-
 from .editions import TEMPLATES, Edition, ui_strings
 from .errors import TypesetError
 from .fileio import atomic_write
@@ -73,6 +71,8 @@ _KEYWORD_SEP = re.compile(r"\s*[;,]\s*")
 
 
 def pandoc_path() -> str:
+    import pypandoc  # here: it imports urllib and friends, which only this needs
+
     return pypandoc.get_pandoc_path()
 
 

@@ -295,7 +295,7 @@ def fix_homoglyphs(text: str) -> str:
 _SPACES = re.compile(r"[ \t\u2000-\u200a\u202f\u205f\u3000]+")
 _SPACE_BEFORE_PUNCT = re.compile(r"(?<=\w) +([,.;:!?)\]»%])(?=\s|$|[,.;:!?)\]»])")
 _SPACE_AFTER_OPEN = re.compile(r"([(\[«]) +(?=\w)")
-_DASH_AFTER_CYRILLIC = re.compile(r"(?<=[\u0400-\u04ff\w»)]) ([–—])(?= )")
+_DASH_AFTER_CYRILLIC = re.compile(r"(?<=[\u0400-\u04ff0-9»)]) ([–—])(?= )")
 
 
 def normalize_spaces(text: str) -> str:

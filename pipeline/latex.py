@@ -13,18 +13,13 @@ import datetime as dt
 import hashlib
 import os
 import re
-import shutil
-import subprocess
 import uuid
-from pathlib import Path
 from typing import Any
 
 import jinja2
 from markupsafe import Markup
 
 from .editions import TEMPLATES, Edition, ui_strings
-from .errors import TypesetError
-from .fileio import atomic_write
 from .model import Block, Span
 
 #: babel's names for the languages the journal prints.
@@ -457,68 +452,3 @@ def wrap_long_lines(tex: str, width: int = 2000) -> str:
             line = line[cut + 1 :]
         out.append(line)
     return "\n".join(out)
-
-
-# --- typesetting ---------------------------------------------------------------------------
-
-OVERFULL = re.compile(r"^Overfull \\hbox \((?P<pt>[\d.]+)pt too wide\)(?P<rest>.*)$", re.M)
-MISSING = re.compile(r"^Missing character: (?P<what>.*)$", re.M)
-
-
-def typeset(tex: str, workdir: Path, name: str, pdf_out: Path, max_passes: int = 3) -> str:
-    """Run LuaLaTeX on ``tex`` in ``workdir``; install the PDF atomically at ``pdf_out``.
-
-    Returns the log. Raises ``TypesetError`` on a TeX error, a missing character
-    or an overfull line over 1 pt; the previous PDF then stays as it was.
-    """
-    workdir.mkdir(parents=True, exist_ok=True)
-    src = workdir / f"{name}.tex"
-    atomic_write(src, tex)
-    env = dict(os.environ)
-    env.setdefault("SOURCE_DATE_EPOCH", "0")
-    env["FORCE_SOURCE_DATE"] = "1"
-    log = ""
-    previous_aux = None
-    for _ in range(max_passes):
-        try:
-            proc = subprocess.run(
-                ["lualatex", "--no-shell-escape", "--interaction=nonstopmode",
-                 "--halt-on-error", f"--jobname={name}", src.name],
-                cwd=workdir, env=env, capture_output=True, text=True, errors="replace",
-            )
-        except FileNotFoundError:
-            raise TypesetError("lualatex", "LuaLaTeX is not installed (no lualatex on PATH)",
-                               "install TeX Live's LuaLaTeX (make build does) and build again"
-                               ) from None
-        log_path = workdir / f"{name}.log"
-        log = log_path.read_text(encoding="utf-8", errors="replace") if log_path.exists() else ""
-        if proc.returncode != 0:
-            # Some errors (a line over TeX's buffer) reach the terminal but not the log.
-            shown = re.search(r"^! (.+)$", log, re.M) or re.search(r"! (.+)", proc.stdout)
-            first_error = shown.group(1) if shown else "LuaLaTeX failed"
-            raise TypesetError(log_path, f"LuaLaTeX stopped: {first_error.lstrip('! ')}")
-        aux = b"".join(
-            (workdir / f"{name}.{ext}").read_bytes()
-            for ext in ("aux", "out")
-            if (workdir / f"{name}.{ext}").exists()
-        )
-        if aux == previous_aux and "Rerun" not in log:
-            break
-        previous_aux = aux
-    missing = MISSING.findall(log)
-    if missing:
-        raise TypesetError(workdir / f"{name}.log",
-                           f"the font has no glyph for {len(missing)} character(s): {missing[0]}",
-                           "use a font that covers them or correct the text")
-    overfull = [m for m in OVERFULL.finditer(log) if float(m.group("pt")) > 1.0]
-    if overfull:
-        worst = max(overfull, key=lambda m: float(m.group("pt")))
-        raise TypesetError(workdir / f"{name}.log",
-                           f"{len(overfull)} line(s) stick out into the margin, worst "
-                           f"{worst.group('pt')} pt{worst.group('rest')}",
-                           "add a hyphenation point or reword the line")
-    pdf_out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = pdf_out.with_name(f".{pdf_out.name}.tmp")
-    shutil.copyfile(workdir / f"{name}.pdf", tmp)
-    os.replace(tmp, pdf_out)
-    return log

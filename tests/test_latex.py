@@ -10,8 +10,9 @@ from conftest import SEED_ID
 
 from pipeline.editions import make_edition
 from pipeline.hyphenate import break_points
-from pipeline.latex import escape, render_tex, typeset
+from pipeline.latex import escape, render_tex
 from pipeline.model import Block, Document, Span
+from pipeline.typeset import typeset
 
 HOSTILE = [r"\input{/etc/passwd}", r"\write18{touch /tmp/basma-pwned}", r"\catcode", "$$",
            "%", "&", "#", "_", "^", "~", "{", "}", "<script>alert(1)</script>"]
