@@ -19,10 +19,10 @@ from .fileio import atomic_write
 
 
 def _aux(workdir: Path, name: str) -> bytes | None:
+    """The auxiliary files a pass leaves for the next, or None before any pass."""
     parts = [workdir / f"{name}.{ext}" for ext in ("aux", "out")]
-    if not all(p.exists() for p in parts):
-        return None
-    return b"".join(p.read_bytes() for p in parts)
+    found = [p.read_bytes() for p in parts if p.exists()]
+    return b"".join(found) if found else None
 
 
 OVERFULL = re.compile(r"^Overfull \\hbox \((?P<pt>[\d.]+)pt too wide\)(?P<rest>.*)$", re.M)
