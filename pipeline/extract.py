@@ -19,7 +19,6 @@ from __future__ import annotations
 import re
 import statistics
 import sys
-from pathlib import Path
 
 from .errors import InputError
 from .fileio import decode_text, sniff
@@ -182,10 +181,6 @@ def main(argv: list[str] | None = None) -> int:
     from .cli import run_stage
 
     return run_stage("extract", argv if argv is not None else sys.argv[1:])
-
-
-def extract_file(path: Path) -> Extraction:
-    return extract(path.read_bytes(), str(path))
 
 
 if __name__ == "__main__":

@@ -377,7 +377,6 @@ def context(ed: Edition) -> dict[str, Any]:
         "pdf_lang": lang,
         "babel_ldf": ldf_opts,
         "babel_ini": ini,
-        "babel_main": main,
         "main_babel": main,
         "body_babel": babel_name(ed.body_lang),
         "ky_exceptions": Markup(tex_exceptions(_kyrgyz_words(ed))),

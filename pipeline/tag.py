@@ -14,7 +14,7 @@ import sys
 from collections import Counter
 
 from . import langid
-from .model import Document, Span
+from .model import Change, Document, Span
 
 BODY_ROLES = ("heading", "paragraph", "list_item", "quote", "caption")
 #: Below this many words, a block's own identification is weak evidence.
@@ -73,9 +73,7 @@ def _compatible(text: str, lang: str) -> bool:
     return True
 
 
-def _note(block_id: str, found: str, chosen: str):
-    from .model import Change
-
+def _note(block_id: str, found: str, chosen: str) -> Change:
     return Change(
         "tag_language", found, chosen, f"block {block_id}",
         note="short block: the model was unsure, the surrounding body decides",
