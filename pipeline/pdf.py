@@ -37,6 +37,7 @@ import tempfile
 from bisect import bisect_right
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 from .errors import InputError
@@ -66,7 +67,7 @@ _PAGE_NUMBER = re.compile(r"[\W\d]*\d+[\W\d]*|[ivxlc]+", re.IGNORECASE)
 _NOTE_NUMBER = re.compile(r"\s*(\d{1,3}|[*†‡§])[.)]?\s")
 
 
-@dataclass
+@dataclass(slots=True)  # slots: a long PDF has tens of thousands of them
 class _Line:
     """A line of a page (of one column of it) while the PDF is being read.
 
@@ -110,8 +111,12 @@ def _is_italic(font: str) -> bool:
     return bool(re.search(r"italic|oblique|-I\b|,I", font, re.I))
 
 
+@cache
 def _base_font(font: str) -> str:
-    """The font's name without the subset tag ("ABCDEF+PTSerif-Regular")."""
+    """The font's name without the subset tag ("ABCDEF+PTSerif-Regular").
+
+    Cached: one string per font, not one per character of the document.
+    """
     return font.split("+", 1)[-1]
 
 
@@ -621,6 +626,10 @@ def _read_pages(raw: bytes, name: str) -> tuple[list[_Page], Counter[float]]:
 
     try:
         pdf = pdfplumber.open(io.BytesIO(raw))
+        # pdfminer keeps every object it resolves, decoded content streams included,
+        # and pdfplumber every page: memory would grow with each page read. Off
+        # before the page tree is read, and each page dropped once it is done.
+        pdf.doc.caching = False
         n_pages = len(pdf.pages)
     except Exception as exc:  # pdfminer raises many types on broken files
         raise _open_error(exc, name) from None
@@ -632,7 +641,9 @@ def _read_pages(raw: bytes, name: str) -> tuple[list[_Page], Counter[float]]:
         if n_pages > MAX_PAGES:
             raise InputError(name, f"the PDF has {n_pages} pages, over the {MAX_PAGES} limit",
                              "split it into articles")
-        for page in pdf.pages:
+        for index in range(n_pages):
+            page = pdf.pages[index]
+            pdf.pages[index] = None  # type: ignore[call-overload]
             try:
                 chars, width, height = page.chars, float(page.width), float(page.height)
             except Exception as exc:  # damage shows only when pdfminer parses the page
