@@ -689,6 +689,7 @@ def read_pdf(raw: bytes, name: str) -> Extraction:
             out.extend(_model_lines(body, above, after_break, page.number, lefts[kind],
                                     widths[kind], pitches))
             above = body[-1]
+        page.lines = []  # converted: the model's lines are all that is kept
     notes = _merge_notes(notes)
     two_column = sum(p.gutter is not None for p in pages)
     report = [f"{len(pages)} pages ({two_column} in two columns); body text {body_size} pt; "
