@@ -89,6 +89,11 @@ output/$(1)/document.json: build/$(1)/tag.json $(DOCUMENT_CODE) $$(wildcard inpu
 output/$(1)/cleaning-report.html: output/$(1)/document.json build/$(1)/clean.json $(REPORT_CODE)
 	@$(PY) -m pipeline report $$< --cleaned build/$(1)/clean.json -o $$@
 
+# All editions' sources in one process; each file is rewritten only when it changes.
+build/$(1)/editions.stamp: output/$(1)/document.json $(TEX_CODE) $(EPUB_CODE) $$(wildcard input/$(1)/translations/*.md)
+	@$(PY) -m pipeline editions $$< --article $(1) --outdir output/$(1) --builddir build/$(1) $$(if $$(wildcard input/$(1)/translations),--translations input/$(1)/translations)
+	@touch $$@
+
 $$(foreach k,$(KEYS),$$(eval $$(call EDITION,$(1),$$k)))
 
 build-$(1): $$($(1)_OUT)
@@ -97,14 +102,11 @@ endef
 
 outname = $(if $(filter full,$(2)),$(1),$(1).$(2))
 
-# $(1) article id, $(2) edition key. The .tex and the EPUB's pandoc source are
-# rewritten only when their text changes (the stamp records the attempt), so an
+# $(1) article id, $(2) edition key. The .tex and the EPUB's pandoc source come
+# from the editions stamp; they are rewritten only when their text changes, so an
 # edit that does not show in an edition does not re-typeset or re-pack it.
 define EDITION
-build/$(1)/$(2).edition.stamp: output/$(1)/document.json $(TEX_CODE) $(EPUB_CODE) $$(wildcard input/$(1)/translations/$(2).md)
-	@$(PY) -m pipeline edition $$< --key $(2) $$(if $$(wildcard input/$(1)/translations),--translations input/$(1)/translations) --tex output/$(1)/$(call outname,$(1),$(2)).tex --epub-source build/$(1)/$(2).epub.json
-	@touch $$@
-output/$(1)/$(call outname,$(1),$(2)).tex build/$(1)/$(2).epub.json: build/$(1)/$(2).edition.stamp ;
+output/$(1)/$(call outname,$(1),$(2)).tex build/$(1)/$(2).epub.json: build/$(1)/editions.stamp ;
 output/$(1)/$(call outname,$(1),$(2)).pdf: output/$(1)/$(call outname,$(1),$(2)).tex pipeline/typeset.py | $(SYSTEM_OK)
 	@$(PY) -m pipeline pdf $$< --workdir build/$(1)/tex-$(2) -o $$@
 output/$(1)/$(call outname,$(1),$(2)).epub: build/$(1)/$(2).epub.json pipeline/epub.py templates/epub.css

@@ -76,7 +76,8 @@ PANDOC_FLAGS = ["--from=json", "--to=epub3", "--toc", "--toc-depth=2", "--split-
 #: Stage command → the breakdown's row.
 STAGE_GROUP = {"extract": "extract", "clean": "clean", "segment": "segment", "tag": "tag",
                "document": "render", "report": "render", "tex": "render",
-               "epub-source": "render", "edition": "render", "pdf": "engine", "epub": "engine"}
+               "epub-source": "render", "edition": "render", "editions": "render",
+               "pdf": "engine", "epub": "engine"}
 GROUPS = ("extract", "clean", "segment", "tag", "render", "engine")
 TARGETS = {
     "cold": 1.25,  # × engine floor

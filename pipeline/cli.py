@@ -195,22 +195,24 @@ def _warn_if_stale(translation: Path, folder: Path) -> None:
               f"{source.name} — check that it still matches the article", file=sys.stderr)
 
 
-def cmd_edition(args: argparse.Namespace) -> int:
-    """One edition's LaTeX source and EPUB source (pandoc's AST), from document.json.
+def cmd_editions(args: argparse.Namespace) -> int:
+    """Every edition's LaTeX source and EPUB source (pandoc's AST), from document.json.
 
     Each file is rewritten only when its text changes, so make re-typesets and
-    re-packs only the editions an edit shows in. One process makes both: start-up
-    and imports cost more than the rendering itself.
+    re-packs only the editions an edit shows in. One process makes all eight:
+    start-up and imports cost more than the rendering itself.
     """
     from .epub import epub_source
     from .latex import render_tex
 
     doc = _load(Path(args.input), document_from_json)
     translations = Path(args.translations) if args.translations else None
-    ed = _edition(doc, args.key, translations)  # type: ignore[arg-type]
-    atomic_write(Path(args.tex), render_tex(ed), only_if_changed=True)
-    text = json.dumps(epub_source(ed), ensure_ascii=False, sort_keys=True)
-    atomic_write(Path(args.epub_source), text, only_if_changed=True)
+    for key in EDITION_KEYS:
+        ed = _edition(doc, key, translations)  # type: ignore[arg-type]
+        tex = Path(args.outdir) / output_name(args.article, key, "tex")
+        atomic_write(tex, render_tex(ed), only_if_changed=True)
+        text = json.dumps(epub_source(ed), ensure_ascii=False, sort_keys=True)
+        atomic_write(Path(args.builddir) / f"{key}.epub.json", text, only_if_changed=True)
     return 0
 
 
@@ -363,13 +365,13 @@ def parser() -> argparse.ArgumentParser:
     d.add_argument("-o", "--output", required=True)
     d.set_defaults(func=cmd_document)
 
-    s = sub.add_parser("edition", help="write one edition's LaTeX and EPUB sources")
+    s = sub.add_parser("editions", help="write every edition's LaTeX and EPUB sources")
     s.add_argument("input", help="document.json")
-    s.add_argument("--key", choices=EDITION_KEYS, default="full")
+    s.add_argument("--article", required=True, help="the article id (output file names)")
     s.add_argument("--translations")
-    s.add_argument("--tex", required=True)
-    s.add_argument("--epub-source", required=True)
-    s.set_defaults(func=cmd_edition)
+    s.add_argument("--outdir", required=True, help="where the .tex files go")
+    s.add_argument("--builddir", required=True, help="where the EPUB sources go")
+    s.set_defaults(func=cmd_editions)
 
     s = sub.add_parser("pdf", help="typeset a .tex file with LuaLaTeX")
     s.add_argument("input")
@@ -415,10 +417,10 @@ def main(argv: list[str] | None = None) -> int:
     started = time.monotonic()
     try:
         status = args.func(args)
-        target = getattr(args, "output", None) or getattr(args, "tex", None)
+        target = getattr(args, "output", None) or getattr(args, "outdir", None)
         if os.environ.get("BASMA_PROGRESS") and target:
             out = Path(target)
-            article = out.parent.name
+            article = getattr(args, "article", None) or out.parent.name
             print(f"[{article}] {args.command:<11} {out.name:<34} "
                   f"{time.monotonic() - started:5.1f}s", file=sys.stderr)
         return status
