@@ -83,13 +83,9 @@ def sniff(raw: bytes) -> str:
     if head.startswith((b"\xff\xfe", b"\xfe\xff", b"\xef\xbb\xbf")) or utf16_order(raw):
         return "text"
     sample = raw[:65536]
-    if b"\x00" in sample:
-        # UTF-16 without a BOM has a NUL in every other byte; other binaries don't.
-        even, odd = sample[0::2].count(0), sample[1::2].count(0)
-        if max(even, odd) > len(sample) // 4 and min(even, odd) < len(sample) // 50:
-            return "text"
-        if sample.count(0) > len(sample) // 10:
-            return "binary"
+    # UTF-16 without a BOM was recognised above; many NULs now mean a binary file.
+    if sample.count(0) > len(sample) // 10:
+        return "binary"
     return "text"
 
 

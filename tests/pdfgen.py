@@ -48,6 +48,16 @@ from reportlab.pdfgen.canvas import Canvas
 
 from pipeline.hyphenate import break_points
 
+#: The layouts the tests typeset the seed article in, and its running head.
+LAYOUTS = {
+    "one": {"columns": 1},
+    "two": {"columns": 2},
+    "one-hyph": {"columns": 1, "hyphenate": True},
+    "two-hyph": {"columns": 2, "hyphenate": True},
+}
+RUNNING_HEAD = "Заманбап билим берүүнүн тенденциялары"
+FIRST_PAGE = 45
+
 #: One block of a fixture article: (role, text).
 Block = tuple[str, str]
 

@@ -20,6 +20,9 @@ from pathlib import Path
 import pytest
 from pdfgen import (
     BODY_FONT,
+    FIRST_PAGE,
+    LAYOUTS,
+    RUNNING_HEAD,
     _tokens,
     break_tounicode,
     encrypted,
@@ -40,14 +43,6 @@ from pipeline.segment import segment
 from pipeline.tag import tag
 
 ROOT = Path(__file__).resolve().parent.parent
-RUNNING_HEAD = "Заманбап билим берүүнүн тенденциялары"
-FIRST_PAGE = 45
-LAYOUTS = {
-    "one": {"columns": 1},
-    "two": {"columns": 2},
-    "one-hyph": {"columns": 1, "hyphenate": True},
-    "two-hyph": {"columns": 2, "hyphenate": True},
-}
 def _norm(text: str) -> str:
     return " ".join(text.split())  # str.split also splits at the cleaner's no-break spaces
 

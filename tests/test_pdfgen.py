@@ -17,10 +17,13 @@ import pikepdf
 import pytest
 from pdfgen import (
     BODY_FONT,
+    FIRST_PAGE,
+    LAYOUTS,
     NOTE_RULE_W,
     PAGE_H,
     PAGE_W,
     REGULAR,
+    RUNNING_HEAD,
     SEED_CLEAN,
     Measure,
     _text_width,
@@ -42,15 +45,8 @@ from pdfgen import (
 )
 from PIL import Image
 
-RUNNING_HEAD = "Заманбап билим берүүнүн тенденциялары"
-FIRST_PAGE = 45
 FONT_SIZE = 10.5
-VARIANTS = {
-    "one": {"columns": 1},
-    "two": {"columns": 2},
-    "one-hyph": {"columns": 1, "hyphenate": True},
-    "two-hyph": {"columns": 2, "hyphenate": True},
-}
+VARIANTS = LAYOUTS
 ARTICLES = {"seed": seed_blocks, "sample": sample_blocks}
 CASES = [(a, v) for a in ARTICLES for v in VARIANTS]
 KY_LEGACY = {"ү": "ҥ", "Ү": "Ҥ"}
