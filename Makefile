@@ -24,21 +24,19 @@ APT_PACKAGES := texlive-luatex texlive-lang-cyrillic texlive-lang-english \
   poppler-utils qpdf epubcheck default-jre-headless \
   tesseract-ocr tesseract-ocr-kir tesseract-ocr-rus tesseract-ocr-eng
 
-ARTICLES := $(patsubst input/%/,%,$(wildcard input/*/))
+# Article ids reach file names, make and the shell: only plain names are built, and
+# every other folder is named in a warning (nothing from it is ever expanded).
+SAFE_ID := ^[A-Za-z0-9][A-Za-z0-9._-]*$$
+ARTICLES := $(shell find input -mindepth 1 -maxdepth 1 -type d -printf '%f\n' 2>/dev/null \
+  | LC_ALL=C grep -E '$(SAFE_ID)' | LC_ALL=C sort)
+SKIPPED := $(shell find input -mindepth 1 -maxdepth 1 -type d -printf '%f\n' 2>/dev/null \
+  | LC_ALL=C grep -cvE '$(SAFE_ID)')
 KEYS := full ky ru en
 export BASMA_PROGRESS := 1
 
-COMMON := pipeline/__init__.py pipeline/__main__.py pipeline/cli.py pipeline/model.py \
-  pipeline/errors.py pipeline/fileio.py
-EXTRACT_CODE := $(COMMON) pipeline/extract.py pipeline/pdf.py pipeline/docx.py
-CLEAN_CODE := $(COMMON) pipeline/clean.py pipeline/fixes.py pipeline/langid.py
-SEGMENT_CODE := $(COMMON) pipeline/segment.py
-TAG_CODE := $(COMMON) pipeline/tag.py pipeline/langid.py
-DOCUMENT_CODE := $(COMMON) pipeline/meta.py pipeline/corrections.py
-EDITION_CODE := $(COMMON) pipeline/editions.py pipeline/translations.py $(wildcard templates/ui/*.yaml)
-TEX_CODE := $(EDITION_CODE) pipeline/latex.py pipeline/hyphenate.py templates/article.tex.j2
-EPUB_CODE := $(EDITION_CODE) pipeline/epub.py templates/epub.css
-REPORT_CODE := $(COMMON) pipeline/report.py
+# Each stage command writes, beside its output, the make rule of the code and
+# templates it read (build/<id>/deps/*.d, as gcc -MMD does): see pipeline/stages.py.
+STAGE = @$(PY) -m pipeline $(1) --deps build/$(2)/deps/$(notdir $(3)).d
 
 .PHONY: all build test check bench clean deps lint
 all: build
@@ -74,29 +72,36 @@ $(1)_SRC := $$(firstword $$(wildcard input/$(1)/source.pdf input/$(1)/source.txt
 $(1)_OUT := output/$(1)/document.json output/$(1)/cleaning-report.html \
   $$(foreach k,$(KEYS),output/$(1)/$$(call outname,$(1),$$k).pdf output/$(1)/$$(call outname,$(1),$$k).epub)
 
-build/$(1)/extract.json: $$($(1)_SRC) $(EXTRACT_CODE) | $(VENV_OK)
-	@$(PY) -m pipeline extract $$< -o $$@
-build/$(1)/clean.json: build/$(1)/extract.json $(CLEAN_CODE)
-	@$(PY) -m pipeline clean $$< -o $$@
-build/$(1)/segment.json: build/$(1)/clean.json $(SEGMENT_CODE)
-	@$(PY) -m pipeline segment $$< -o $$@
-build/$(1)/tag.json: build/$(1)/segment.json $(TAG_CODE)
-	@$(PY) -m pipeline tag $$< -o $$@
-output/$(1)/document.json: build/$(1)/tag.json $(DOCUMENT_CODE) $$(wildcard input/$(1)/meta.yaml input/$(1)/corrections.yaml)
-	@$(PY) -m pipeline document $$< -o $$@ \
-	  $$(if $$(wildcard input/$(1)/meta.yaml),--meta input/$(1)/meta.yaml) \
-	  $$(if $$(wildcard input/$(1)/corrections.yaml),--corrections input/$(1)/corrections.yaml)
-output/$(1)/cleaning-report.html: output/$(1)/document.json build/$(1)/clean.json $(REPORT_CODE)
-	@$(PY) -m pipeline report $$< --cleaned build/$(1)/clean.json -o $$@
+ifeq ($$($(1)_SRC),)
+build-$(1):
+	@echo "error: input/$(1): no source file (source.pdf, source.txt or source.docx) — put the article's file there" >&2; exit 1
+else
+build/$(1)/extract.json: $$($(1)_SRC) | $(VENV_OK)
+	$$(call STAGE,extract '$$<' -o '$$@',$(1),$$@)
+build/$(1)/clean.json: build/$(1)/extract.json
+	$$(call STAGE,clean '$$<' -o '$$@',$(1),$$@)
+build/$(1)/segment.json: build/$(1)/clean.json
+	$$(call STAGE,segment '$$<' -o '$$@',$(1),$$@)
+build/$(1)/tag.json: build/$(1)/segment.json
+	$$(call STAGE,tag '$$<' -o '$$@',$(1),$$@)
+output/$(1)/document.json: build/$(1)/tag.json $$(wildcard input/$(1)/meta.yaml input/$(1)/corrections.yaml)
+	$$(call STAGE,document '$$<' -o '$$@' \
+	  $$(if $$(wildcard input/$(1)/meta.yaml),--meta 'input/$(1)/meta.yaml') \
+	  $$(if $$(wildcard input/$(1)/corrections.yaml),--corrections 'input/$(1)/corrections.yaml'),$(1),$$@)
+output/$(1)/cleaning-report.html: output/$(1)/document.json build/$(1)/clean.json
+	$$(call STAGE,report '$$<' --cleaned 'build/$(1)/clean.json' -o '$$@',$(1),$$@)
 
 # All editions' sources in one process; each file is rewritten only when it changes.
-build/$(1)/editions.stamp: output/$(1)/document.json $(TEX_CODE) $(EPUB_CODE) $$(wildcard input/$(1)/translations/*.md)
-	@$(PY) -m pipeline editions $$< --article $(1) --outdir output/$(1) --builddir build/$(1) $$(if $$(wildcard input/$(1)/translations),--translations input/$(1)/translations)
-	@touch $$@
+build/$(1)/editions.stamp: output/$(1)/document.json $$(wildcard input/$(1)/translations/*.md)
+	$$(call STAGE,editions '$$<' --article '$(1)' --outdir 'output/$(1)' --builddir 'build/$(1)' \
+	  $$(if $$(wildcard input/$(1)/translations),--translations 'input/$(1)/translations') \
+	  --dep-target '$$@',$(1),$$@)
+	@touch '$$@'
 
 $$(foreach k,$(KEYS),$$(eval $$(call EDITION,$(1),$$k)))
 
 build-$(1): $$($(1)_OUT)
+endif
 .PHONY: build-$(1)
 endef
 
@@ -107,15 +112,21 @@ outname = $(if $(filter full,$(2)),$(1),$(1).$(2))
 # edit that does not show in an edition does not re-typeset or re-pack it.
 define EDITION
 output/$(1)/$(call outname,$(1),$(2)).tex build/$(1)/$(2).epub.json: build/$(1)/editions.stamp ;
-output/$(1)/$(call outname,$(1),$(2)).pdf: output/$(1)/$(call outname,$(1),$(2)).tex pipeline/typeset.py | $(SYSTEM_OK)
-	@$(PY) -m pipeline pdf $$< --workdir build/$(1)/tex-$(2) -o $$@
-output/$(1)/$(call outname,$(1),$(2)).epub: build/$(1)/$(2).epub.json pipeline/epub.py templates/epub.css
-	@$(PY) -m pipeline epub $$< -o $$@
+output/$(1)/$(call outname,$(1),$(2)).pdf: output/$(1)/$(call outname,$(1),$(2)).tex | $(SYSTEM_OK)
+	$$(call STAGE,pdf '$$<' --workdir 'build/$(1)/tex-$(2)' -o '$$@',$(1),$$@)
+output/$(1)/$(call outname,$(1),$(2)).epub: build/$(1)/$(2).epub.json
+	$$(call STAGE,epub '$$<' -o '$$@',$(1),$$@)
 endef
 
 $(foreach a,$(ARTICLES),$(eval $(call ARTICLE,$(a))))
 
+-include $(wildcard build/*/deps/*.d)
+
 build: deps $(foreach a,$(ARTICLES),build-$(a))
+ifneq ($(SKIPPED),0)
+	@find input -mindepth 1 -maxdepth 1 -type d -printf '%f\n' | LC_ALL=C grep -vE '$(SAFE_ID)' \
+	  | while IFS= read -r name; do printf 'warning: input/%q: not built — an article folder name is letters, digits, ".", "_" and "-"\n' "$$name" >&2; done
+endif
 
 # --- checks -------------------------------------------------------------------------------
 

@@ -13,7 +13,7 @@ project's), never in the working tree. Each figure is measured ``--repeat`` time
 * no-op build: ``make build`` again with nothing changed;
 * edit loop: ``make build`` after a one-line change in ``corrections.yaml``, against
   the floor of the outputs that changed (and, for information, a note-only edit);
-* extraction: pages per second and peak memory of ``pipeline.extract.extract`` on a
+* extraction: pages per second and peak memory of ``pipeline.readers.extract`` on a
   generated 300-page PDF, next to bare pdfplumber ``extract_words``, at 100 and
   300 pages;
 * scale: 12 copies of the seed article with ``make -j2 build``, against 12 × the

@@ -2,7 +2,7 @@
 
     python bench/extract_probe.py ours|bare PDF --root PROJECT
 
-``ours`` is the pipeline's extractor, ``pipeline.extract.extract(raw, name)``
+``ours`` is the pipeline's extractor, ``pipeline.readers.extract(raw, name)``
 (``pdf.read_pdf`` for a PDF), imported from the project copy at ``--root``;
 ``bare`` is pdfplumber alone: ``extract_words`` on every page, closing each page.
 Both import pdfplumber before the baseline is taken, so the baseline is the same
@@ -39,7 +39,7 @@ def peak_rss_kib() -> int:
 
 
 def run_ours(pdf: Path) -> tuple[int, float, float]:
-    from pipeline.extract import extract
+    from pipeline.readers import extract
 
     raw = pdf.read_bytes()
     started, cpu = time.perf_counter(), time.process_time()
@@ -71,9 +71,9 @@ def main() -> None:
 
     source = pdfplumber.__file__
     if args.mode == "ours":
-        import pipeline.extract
+        import pipeline.readers
 
-        source = pipeline.extract.__file__
+        source = pipeline.readers.__file__
     baseline = peak_rss_kib()
     pages, seconds, cpu = (run_ours if args.mode == "ours" else run_bare)(args.pdf)
     print(json.dumps({"mode": args.mode, "pages": pages, "seconds": seconds, "cpu_seconds": cpu,

@@ -13,6 +13,20 @@ from pathlib import Path
 
 from .errors import InputError
 
+#: Templates, styles and interface strings, apart from the code (as inara keeps them).
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+
+#: Every template file this process has read: the stage's make dependencies
+#: beside the modules it imported (``stages.depfile``), as ``gcc -MMD`` records headers.
+DATA_READ: set[Path] = set()
+
+
+def template(name: str) -> Path:
+    """The path of a file under ``templates/``, recorded as read by this process."""
+    path = TEMPLATES / name
+    DATA_READ.add(path)
+    return path
+
 
 def atomic_write(path: Path | str, data: str | bytes, *, only_if_changed: bool = False) -> bool:
     """Write ``data`` to ``path`` atomically; return whether the file changed.

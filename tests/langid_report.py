@@ -25,7 +25,7 @@ def load_corpus(lang: str) -> list[str]:
 
 def confusion() -> tuple[dict[str, Counter[str]], list[tuple[str, str, str]]]:
     """Counts of predicted languages per true language, and the misclassified lines."""
-    from pipeline.langid import identify
+    from pipeline.tag.langid import identify
 
     matrix: dict[str, Counter[str]] = {}
     errors = []

@@ -46,7 +46,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
-from pipeline.hyphenate import break_points
+from pipeline.writers.hyphenate import break_points
 
 #: The layouts the tests typeset the seed article in, and its running head.
 LAYOUTS = {

@@ -8,10 +8,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pdfgen import word_accuracy
 
-from pipeline.clean import clean
-from pipeline.extract import extract, read_text_dump
-from pipeline.report import render_report
+from pipeline.cleaner import clean
+from pipeline.readers import extract, read_text_dump
 from pipeline.segment import segment
+from pipeline.writers.report import render_report
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "input" / "trends-modern-education-kg" / "source.txt"

@@ -13,15 +13,17 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.editions import make_edition, ui_strings
-from pipeline.epub import (
+from pipeline.fileio import atomic_write
+from pipeline.model import Block, Document, Span
+from pipeline.writers.editions import make_edition, ui_strings
+from pipeline.writers.epub import (
     add_xml_lang,
     block_inlines,
-    render_epub,
+    epub_from_source,
+    epub_source,
     text_inlines,
     to_pandoc_ast,
 )
-from pipeline.model import Block, Document, Span
 
 EPUBCHECK = Path("/usr/share/java/epubcheck.jar")
 needs_epubcheck = pytest.mark.skipif(
@@ -96,6 +98,11 @@ def make_doc(references: bool = True) -> Document:
                   number="2"),
         ]
     return Document(meta, blocks)
+
+
+def render_epub(ed, out: Path) -> None:
+    """As make's epub stage: the JSON source, then pandoc, installed atomically."""
+    atomic_write(out, epub_from_source(epub_source(ed)))
 
 
 def build(tmp_path: Path, key: str, doc: Document | None = None) -> Path:

@@ -43,6 +43,8 @@ from hypothesis import strategies as st
 from pipeline import cli
 from pipeline.errors import BasmaError
 from pipeline.model import document_from_json, to_json, validate
+from pipeline.stages import TEXT_STAGES
+from pipeline.writers.editions import output_name
 
 SEED = ROOT / "input" / SEED_ID / "source.txt"
 EPOCH = "1767225600"
@@ -690,7 +692,7 @@ def test_safe_id_never_leaves_the_folder(name):
     assert ".." not in ident
     folder = Path("/srv/out")
     for key in ("full", "ky"):
-        target = folder / cli.output_name(ident, key, "pdf")
+        target = folder / output_name(ident, key, "pdf")
         assert target.parent == folder and not target.name.startswith(".")
 
 
@@ -717,15 +719,12 @@ TEXTS = st.one_of(
 
 
 def build_model(raw: bytes):
-    from pipeline.clean import clean
-    from pipeline.extract import extract
-    from pipeline.segment import segment
-    from pipeline.tag import tag
-
-    cleaned = clean(extract(raw, "random.txt"))
-    doc = segment(cleaned)
-    doc.changes = cleaned.changes + doc.changes
-    return cli.make_document(tag(doc), None, None)
+    """The text stages from the stage table, as make and ``build`` run them."""
+    value = raw
+    for stage in TEXT_STAGES:
+        value = stage.resolve()(value, "random.txt") if stage.reads == "source" else \
+            stage.resolve()(value)
+    return value
 
 
 ENCODINGS = st.sampled_from(["utf-8", "utf-8-sig", "utf-16"])

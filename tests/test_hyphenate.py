@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.hyphenate import break_points, hyphenate, main, tex_exceptions
+from pipeline.writers.hyphenate import break_points, hyphenate, main, tex_exceptions
 
 ROOT = Path(__file__).resolve().parent.parent
 HAND_LIST = Path(__file__).resolve().parent / "data" / "hyphenation_ky.txt"
@@ -261,7 +261,7 @@ def test_main_rejects_other_languages(capsys):
 def _run_cli(*args: str) -> subprocess.CompletedProcess[str]:
     env = dict(os.environ, PYTHONIOENCODING="utf-8")
     return subprocess.run(
-        [sys.executable, "-m", "pipeline.hyphenate", *args],
+        [sys.executable, "-m", "pipeline", "hyphenate", *args],
         cwd=ROOT,
         env=env,
         capture_output=True,

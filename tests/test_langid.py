@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline import langid
-from pipeline.langid import foreign_spans, identify, script_of
+from pipeline.tag import langid
+from pipeline.tag.langid import foreign_spans, identify, script_of
 
 CORPUS_DIR = Path(__file__).parent / "data" / "langid"
 KY_ONLY = re.compile("[ңөүҢӨҮ]")

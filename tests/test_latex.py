@@ -8,11 +8,11 @@ import pikepdf
 import pytest
 from conftest import SEED_ID
 
-from pipeline.editions import make_edition
-from pipeline.hyphenate import break_points
-from pipeline.latex import escape, render_tex
 from pipeline.model import Block, Document, Span
-from pipeline.typeset import typeset
+from pipeline.writers.editions import make_edition
+from pipeline.writers.hyphenate import break_points
+from pipeline.writers.latex import escape, render_tex
+from pipeline.writers.typeset import typeset
 
 HOSTILE = [r"\input{/etc/passwd}", r"\write18{touch /tmp/basma-pwned}", r"\catcode", "$$",
            "%", "&", "#", "_", "^", "~", "{", "}", "<script>alert(1)</script>"]

@@ -36,9 +36,8 @@ from pdfgen import (
     zero_page_pdf,
 )
 
-from pipeline import pdf
-from pipeline.clean import clean
-from pipeline.extract import extract
+from pipeline.cleaner import clean
+from pipeline.readers import extract, pdf
 from pipeline.segment import segment
 from pipeline.tag import tag
 
@@ -310,7 +309,7 @@ _PEAK = textwrap.dedent("""
     import sys
     from pathlib import Path
     import pdfplumber  # loaded before the baseline
-    from pipeline import pdf
+    from pipeline.readers import pdf
 
     def peak_kib():
         # VmHWM, not ru_maxrss: Linux carries ru_maxrss over from the parent (pytest).

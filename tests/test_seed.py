@@ -8,7 +8,7 @@ import zipfile
 import pytest
 from conftest import SEED_ID, run_make
 
-from pipeline import langid
+from pipeline.tag import langid
 
 HEADINGS = [
     "Билим берүүнү гумандаштыруу",
@@ -107,7 +107,7 @@ def pdftext_page(pdf, page: int) -> str:
 
 @pytest.mark.parametrize("key", ["", ".ky", ".ru", ".en"])
 def test_epubcheck_passes(seed_out, key):
-    from pipeline.check import epubcheck
+    from pipeline.writers.check import epubcheck
 
     errors, warnings, first = epubcheck(seed_out / f"{SEED_ID}{key}.epub")
     assert (errors, warnings) == (0, 0), first

@@ -2,8 +2,8 @@
 
 import pytest
 
-from pipeline.clean import clean
-from pipeline.extract import read_text_dump
+from pipeline.cleaner import clean
+from pipeline.readers import read_text_dump
 from pipeline.segment import find_citations, segment
 from pipeline.tag import tag
 

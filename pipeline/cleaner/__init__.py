@@ -20,12 +20,11 @@ writes the audit trail: a ``Change`` per word a repair touched.
 from __future__ import annotations
 
 import re
-import sys
 from collections import Counter
 from collections.abc import Callable
 
+from ..model import Change, Cleaned, Extraction, Line, Paragraph, Run
 from . import fixes
-from .model import Change, Cleaned, Extraction, Line, Paragraph, Run
 
 _TOKEN = re.compile(r"\S+|\s+")
 
@@ -126,7 +125,7 @@ def repair_glyphs(ex: Extraction, changes: list[Change], decisions: list[str]) -
             decisions.append(f"{font}: ҥ stands for {d.target} — {d.evidence}")
             steps.append(lambda t, to_ng=to_ng: fixes.remap_legacy_ue(t, to_ng=to_ng))
         if any(c in text for c in fixes.CP1251_SLOTS):
-            from . import langid  # the model loads only for text with є/ї/ў
+            from ..tag import langid  # the model loads only for text with є/ї/ў
 
             d = fixes.decide_cp1251_slots(text, langid.model_scores)
             verdict = "are ө/ү/ң" if d.apply else "are left as written (Ukrainian text)"
@@ -332,13 +331,3 @@ def clean(ex: Extraction) -> Cleaned:
     ]
     return Cleaned(source=ex.source, paragraphs=paras, changes=changes,
                    decisions=decisions, undecided=undecided)
-
-
-def main(argv: list[str] | None = None) -> int:
-    from .cli import run_stage
-
-    return run_stage("clean", argv if argv is not None else sys.argv[1:])
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -20,17 +20,16 @@ from typing import Any
 
 import yaml
 
-from .model import EDITION_LANGS, FRONT_ROLES, Block, Document
-
-TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+from ..fileio import template
+from ..model import EDITION_LANGS, FRONT_ROLES, Block, Document
 
 
 @cache
 def ui_strings(lang: str) -> dict[str, Any]:
     """The interface strings ("Abstract", "Keywords" …) of one language."""
-    path = TEMPLATES / "ui" / f"{lang}.yaml"
+    path = template(f"ui/{lang}.yaml")
     if not path.exists():
-        path = TEMPLATES / "ui" / "en.yaml"
+        path = template("ui/en.yaml")
     return yaml.safe_load(path.read_text(encoding="utf-8"))
 
 
@@ -138,3 +137,37 @@ def make_edition(
         key, lang, doc.meta, own_titles, own_front, body, body_of, notice,
         references, own_notes, list(doc.problems),
     )
+
+
+#: The editions every article gets: the full trilingual one, then one per language.
+EDITION_KEYS = ("full",) + EDITION_LANGS
+
+
+def output_name(article_id: str, key: str, ext: str) -> str:
+    """``art.pdf`` for the full edition, ``art.ky.pdf`` for a single-language one."""
+    return f"{article_id}.{ext}" if key == "full" else f"{article_id}.{key}.{ext}"
+
+
+def editions(doc: Document, translations: Path | None = None) -> list[Edition]:
+    """Every edition of ``doc``, with the editor's translations where there are any."""
+    from ..readers.translations import load_translation
+
+    out = []
+    for key in EDITION_KEYS:
+        translation = None
+        if key != "full" and translations is not None:
+            translation = load_translation(translations / f"{key}.md", key)
+        out.append(make_edition(doc, key, translation))
+    return out
+
+
+def edition_sources(doc: Document, translations: Path | None = None
+                    ) -> dict[str, tuple[str, dict[str, Any]]]:
+    """Per edition key: its LaTeX source and its EPUB source (pandoc's AST).
+
+    One process makes all eight: start-up and imports cost more than rendering.
+    """
+    from .epub import epub_source
+    from .latex import render_tex
+
+    return {ed.key: (render_tex(ed), epub_source(ed)) for ed in editions(doc, translations)}

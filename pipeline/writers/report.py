@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from html import escape
 
-from .model import Change, Cleaned, Document
+from ..model import Change, Cleaned, Document
 
 RULE_TITLES = {
     "remap_legacy_glyphs": "Legacy Kyrgyz font letters (ҥ, є, ї, ў → ү, ө, ң)",

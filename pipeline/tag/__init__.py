@@ -10,11 +10,10 @@ found by ``langid.foreign_spans``.
 
 from __future__ import annotations
 
-import sys
 from collections import Counter
 
+from ..model import Change, Document, Span
 from . import langid
-from .model import Change, Document, Span
 
 BODY_ROLES = ("heading", "paragraph", "list_item", "quote", "caption")
 #: Below this many words, a block's own identification is weak evidence.
@@ -78,13 +77,3 @@ def _note(block_id: str, found: str, chosen: str) -> Change:
         "tag_language", found, chosen, f"block {block_id}",
         note="short block: the model was unsure, the surrounding body decides",
     )
-
-
-def main(argv: list[str] | None = None) -> int:
-    from .cli import run_stage
-
-    return run_stage("tag", argv if argv is not None else sys.argv[1:])
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

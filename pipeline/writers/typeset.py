@@ -14,8 +14,8 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from .errors import TypesetError
-from .fileio import atomic_write
+from ..errors import TypesetError
+from ..fileio import atomic_write
 
 
 def _aux(workdir: Path, name: str) -> bytes | None:

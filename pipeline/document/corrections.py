@@ -18,9 +18,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from .errors import CorrectionError
-from .meta import parse_yaml
-from .model import Change, Document
+from ..errors import CorrectionError
+from ..meta import parse_yaml
+from ..model import Change, Document
 
 
 def _entries(text: str, path: Path | str) -> list[tuple[int, dict[str, Any]]]:

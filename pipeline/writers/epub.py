@@ -38,12 +38,10 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from .editions import TEMPLATES, Edition, ui_strings
-from .errors import TypesetError
-from .fileio import atomic_write
-from .model import Block, Span
-
-CSS = TEMPLATES / "epub.css"
+from ..errors import TypesetError
+from ..fileio import template
+from ..model import Block, Span
+from .editions import Edition, ui_strings
 
 #: What is true of every EPUB this writer makes: text only (no images, audio or
 #: video), headings on every section, a navigation document, the reading order of
@@ -751,8 +749,9 @@ def epub_source(ed: Edition) -> dict[str, Any]:
     }
 
 
-def epub_from_source(source: dict[str, Any], css: Path = CSS) -> bytes:
+def epub_from_source(source: dict[str, Any], css: Path | None = None) -> bytes:
     """Run pandoc on an ``epub_source`` and post-process its EPUB."""
+    css = css or template("epub.css")
     env = dict(os.environ)
     env["SOURCE_DATE_EPOCH"] = str(source_date_epoch())
     with tempfile.TemporaryDirectory(prefix="basma-epub-") as tmp:
@@ -771,13 +770,3 @@ def epub_from_source(source: dict[str, Any], css: Path = CSS) -> bytes:
                                + proc.stderr.decode(errors="replace").strip()[:300])
         data = out.read_bytes()
     return postprocess(data, source["lang"], source["title_langs"])
-
-
-def epub_bytes(ed: Edition, css: Path = CSS) -> bytes:
-    """The finished EPUB of ``ed`` as bytes."""
-    return epub_from_source(epub_source(ed), css)
-
-
-def render_epub(ed: Edition, out_path: Path) -> None:
-    """Write the EPUB of ``ed`` to ``out_path`` atomically."""
-    atomic_write(out_path, epub_bytes(ed))

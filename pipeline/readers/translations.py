@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from .model import Block
+from ..model import Block
 
 
 def parse_translation(text: str, lang: str) -> list[Block]:

@@ -10,10 +10,9 @@ here with ``lang = "und"``.
 from __future__ import annotations
 
 import re
-import sys
 from dataclasses import dataclass
 
-from .model import Block, Cleaned, Document, Paragraph, Run, Span
+from ..model import Block, Cleaned, Document, Paragraph, Run, Span
 
 #: Labels that lead an abstract, in Kyrgyz, Russian and English.
 ABSTRACT_LABEL = re.compile(
@@ -277,7 +276,7 @@ def segment(cleaned: Cleaned) -> Document:
             add("paragraph", text, para, spans=_spans_from_runs(para.runs))
 
     _link_citations(blocks, problems)
-    return Document(meta=meta, blocks=blocks, problems=problems)
+    return Document(meta=meta, blocks=blocks, changes=list(cleaned.changes), problems=problems)
 
 
 def _front_matter(para: Paragraph, text: str, add, meta: dict, blocks: list[Block]) -> bool:
@@ -347,13 +346,3 @@ def _link_citations(blocks: list[Block], problems: list[str]) -> None:
             problems.append(
                 f"citations {listed} are unresolved: the reference list is missing from the source"
             )
-
-
-def main(argv: list[str] | None = None) -> int:
-    from .cli import run_stage
-
-    return run_stage("segment", argv if argv is not None else sys.argv[1:])
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

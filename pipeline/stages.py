@@ -1,0 +1,187 @@
+"""The stage list, defined once (as docling's ``build_pipe``).
+
+Every entry point goes through ``STAGES``: the stage commands make calls
+(``python -m pipeline clean IN -o OUT``), ``build PATH`` (all stages in one
+process), the tests and the bench. A stage names the pure function that does the
+work, how its input file is read and its output written, and the model type it
+produces. Nothing here imports a stage's code until the stage runs: each command
+pays only for what it uses.
+
+Make learns which code and templates a stage read from the stage itself: with
+``--deps FILE`` a command writes, as ``gcc -MMD`` does, a make rule naming every
+``pipeline`` module it imported and every template it opened (``depfile``). So
+the dependencies cannot drift from the code, and touching a module or a template
+rebuilds exactly the files made with it.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .errors import InputError, StageInputError
+from .fileio import DATA_READ, atomic_write
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+#: Modules that only route a command to its stage: what they do never shows in an
+#: output, so editing them rebuilds nothing (``touch pipeline/cli.py`` is a no-op).
+ROUTING_MODULES = frozenset({"pipeline", "pipeline.__main__", "pipeline.cli", "pipeline.stages"})
+
+
+@dataclass(frozen=True)
+class Stage:
+    """One step from an input file to an output file."""
+
+    name: str
+    function: str  # "module:function", the pure function
+    reads: str  # the input's type: "source", or a model type read from JSON
+    writes: str  # the model type of the output
+    output: str  # the output file, relative to the article's build folder
+    help: str
+
+    def resolve(self) -> Callable[..., Any]:
+        module, _, attr = self.function.partition(":")
+        return getattr(importlib.import_module(module), attr)
+
+
+#: The text stages, in order: each reads the one before it.
+TEXT_STAGES: tuple[Stage, ...] = (
+    Stage("extract", "pipeline.readers:extract", "source", "Extraction", "extract.json",
+          "the source's text with its fonts and positions"),
+    Stage("clean", "pipeline.cleaner:clean", "Extraction", "Cleaned", "clean.json",
+          "repair what extraction broke, and record every change"),
+    Stage("segment", "pipeline.segment:segment", "Cleaned", "Document", "segment.json",
+          "roles: front matter, headings, paragraphs, lists, footnotes, references"),
+    Stage("tag", "pipeline.tag:tag", "Document", "Document", "tag.json",
+          "the language of every block and inline span"),
+    Stage("document", "pipeline.document:make_document", "Document", "Document",
+          "document.json", "tagged blocks + meta.yaml + corrections.yaml"),
+)
+
+#: The writers, from document.json (each edition's sources, then PDF and EPUB).
+WRITER_STAGES: tuple[Stage, ...] = (
+    Stage("report", "pipeline.writers.report:render_report", "Document", "html",
+          "cleaning-report.html", "the editor's cleaning report"),
+    Stage("editions", "pipeline.writers.editions:edition_sources", "Document", "sources",
+          "editions.stamp", "every edition's LaTeX source and EPUB source"),
+    Stage("pdf", "pipeline.writers.typeset:typeset", "tex", "pdf", "<id>.<key>.pdf",
+          "typeset an edition's .tex with LuaLaTeX"),
+    Stage("epub", "pipeline.writers.epub:epub_from_source", "epub-source", "epub",
+          "<id>.<key>.epub", "pack an edition's EPUB with pandoc"),
+)
+
+STAGES: tuple[Stage, ...] = TEXT_STAGES + WRITER_STAGES
+BY_NAME = {s.name: s for s in STAGES}
+
+
+# --- reading and writing the intermediate files ----------------------------------------
+
+
+def read_text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise StageInputError(path, "the file is missing") from None
+    except (UnicodeDecodeError, IsADirectoryError) as exc:
+        raise StageInputError(path, f"cannot be read ({exc})") from None
+
+
+def read_model(path: Path, type_name: str) -> Any:
+    """An intermediate file of the given model type, or a one-line error naming it."""
+    from . import model
+
+    parse = {
+        "Extraction": model.extraction_from_json,
+        "Cleaned": model.cleaned_from_json,
+        "Document": model.document_from_json,
+        "epub-source": json.loads,
+    }[type_name]
+    try:
+        return parse(read_text(path))
+    except (ValueError, TypeError, KeyError, AttributeError) as exc:
+        raise StageInputError(path, f"cannot be read ({exc})") from None
+
+
+def write_model(path: Path, obj: Any) -> None:
+    from .model import to_json
+
+    atomic_write(path, to_json(obj))
+
+
+def read_source(src: Path) -> bytes:
+    try:
+        return src.read_bytes()
+    except FileNotFoundError:
+        raise InputError(src, "the file does not exist", "check the path") from None
+    except IsADirectoryError:
+        raise InputError(src, "is a folder without a source file",
+                         "give the article's file") from None
+
+
+def run_text_stages(src: Path, editor: Any = None, upto: str = "document",
+                    keep: Callable[[str, Any], None] | None = None) -> Any:
+    """Run the text stages from the source file up to ``upto``, in memory.
+
+    ``keep(name, result)`` sees each stage's result (the report needs the cleaned
+    text; tests look at any stage). ``editor`` is the document stage's
+    ``EditorFiles``.
+    """
+    value: Any = read_source(src)
+    for stage in TEXT_STAGES:
+        fn = stage.resolve()
+        if stage.name == "extract":
+            value = fn(value, str(src))
+        elif stage.name == "document":
+            value = fn(value, editor) if editor is not None else fn(value)
+        else:
+            value = fn(value)
+        if keep:
+            keep(stage.name, value)
+        if stage.name == upto:
+            break
+    return value
+
+
+# --- make dependencies, discovered while running -------------------------------------
+
+
+def code_read() -> list[Path]:
+    """The package's source files this process imported, routing modules left out."""
+    files = set()
+    for name, module in list(sys.modules.items()):
+        if name != "pipeline" and not name.startswith("pipeline."):
+            continue
+        if name in ROUTING_MODULES:
+            continue
+        path = getattr(module, "__file__", None)
+        if path:
+            files.add(Path(path).resolve())
+    return sorted(files)
+
+
+def depfile(target: str, root: Path | None = None) -> str:
+    """A make rule: ``target`` depends on the code and templates this process read.
+
+    Each prerequisite also gets an empty rule of its own (``gcc -MP``), so that a
+    module that is renamed or deleted does not stop make.
+    """
+    root = root or PACKAGE_DIR.parent
+    deps = []
+    for path in code_read() + sorted(p.resolve() for p in DATA_READ if p.exists()):
+        try:
+            deps.append(str(path.relative_to(root)))
+        except ValueError:
+            continue
+    lines = [f"{target}: " + " ".join(deps), ""]
+    lines += [f"{d}:" for d in deps]
+    return "\n".join(lines) + "\n"
+
+
+def write_depfile(path: Path, target: str) -> None:
+    atomic_write(path, depfile(target), only_if_changed=True)
