@@ -40,8 +40,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from ..errors import InputError
-from ..model import Extraction, Line, Run
+from ...errors import InputError
+from ...model import Extraction, Line, Run
 
 #: Tesseract languages: Kyrgyz first, since the journal's legacy archive is Kyrgyz.
 OCR_LANGS = "kir+rus+eng"
@@ -707,7 +707,7 @@ def _ocr(raw: bytes, name: str, n_pages: int) -> Extraction:
     if not shutil.which("tesseract") or not shutil.which("pdftoppm"):
         raise InputError(name, "the PDF has no text layer and OCR (tesseract) is not installed",
                          "install tesseract-ocr with kir, rus and eng, or send a text PDF")
-    from .textdump import read_text_dump
+    from ..textdump import read_text_dump
 
     # Tesseract's OpenMP threads fight each other on a small machine: one thread
     # per page is several times faster than the default.
