@@ -122,11 +122,24 @@ $(foreach a,$(ARTICLES),$(eval $(call ARTICLE,$(a))))
 
 -include $(wildcard build/*/deps/*.d)
 
-build: deps $(foreach a,$(ARTICLES),build-$(a))
+# One build at a time in a checkout: a second `make build` waits for the first
+# (they would share LuaLaTeX's working folders). Under the lock, temporary files
+# in output/ can only be left by a killed build, so they are removed first.
+build: deps
+	@mkdir -p build && flock build/.lock sh -c '$(MAKE) --no-print-directory remove-stale-temporaries \
+	  && $(MAKE) --no-print-directory locked-build'
+
+locked-build: $(foreach a,$(ARTICLES),build-$(a))
 ifneq ($(SKIPPED),0)
 	@find input -mindepth 1 -maxdepth 1 -type d -printf '%f\n' | LC_ALL=C grep -vE '$(SAFE_ID)' \
-	  | while IFS= read -r name; do printf 'warning: input/%q: not built — an article folder name is letters, digits, ".", "_" and "-"\n' "$$name" >&2; done
+	  | while IFS= read -r name; do \
+	      id=$$(printf '%s' "$$name" | LC_ALL=C sed -E 's/[^A-Za-z0-9._-]+/-/g; s/^[-._]+//; s/[-.]+$$//'); \
+	      printf 'warning: input/%q: not built — an article folder name is letters, digits, ".", "_" and "-" (rename it, e.g. to %s)\n' "$$name" "$${id:-article}" >&2; done
 endif
+
+remove-stale-temporaries:
+	@find output -name '.*.basma-tmp*' -delete 2>/dev/null; find output -maxdepth 2 -name '.basma-*' -type d -exec rm -rf {} + 2>/dev/null; true
+.PHONY: locked-build remove-stale-temporaries
 
 # --- checks -------------------------------------------------------------------------------
 

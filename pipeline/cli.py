@@ -14,6 +14,7 @@ import argparse
 import json
 import os
 import re
+import signal
 import sys
 import tempfile
 import time
@@ -172,39 +173,43 @@ def build(path: Path, outdir: Path | None, log: Callable[[str], None] = lambda s
     doc = run_text_stages(src, editor, keep=kept.__setitem__)
     log(f"{article_id}: text stages {time.monotonic() - t0:.1f}s")
 
-    # Everything is made in a scratch folder first: a failure in any edition
-    # leaves the previous outputs exactly as they were.
+    # Everything is made in a scratch folder inside the output folder first, and
+    # installed only when every file is there: renames need no space, so a full
+    # disk or a failing edition leaves the previous outputs exactly as they were.
+    if out.exists() and not out.is_dir():
+        raise InputError(out, "the output path is a file, not a folder", "give a folder with -o")
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix=".basma-", dir=out) as tmp:
         stage = Path(tmp)
-        files: dict[str, bytes] = {
-            "document.json": to_json(doc).encode("utf-8"),
-            "cleaning-report.html":
-                BY_NAME["report"].resolve()(doc, kept["clean"]).encode("utf-8"),
+        files = {
+            "document.json": to_json(doc),
+            "cleaning-report.html": BY_NAME["report"].resolve()(doc, kept["clean"]),
         }
+        for fname, text in files.items():
+            (stage / fname).write_text(text, encoding="utf-8")
         typeset, pack = BY_NAME["pdf"].resolve(), BY_NAME["epub"].resolve()
         for key, (tex, epub) in BY_NAME["editions"].resolve()(doc, translations).items():
             t1 = time.monotonic()
             name = output_name(article_id, key, "tex")[:-4]
-            files[name + ".tex"] = tex.encode("utf-8")
-            pdf = stage / (name + ".pdf")
+            (stage / f"{name}.tex").write_text(tex, encoding="utf-8")
             try:
-                typeset(tex, stage / f"tex-{key}", name, pdf)
+                typeset(tex, stage / f"tex-{key}", name, stage / f"{name}.pdf")
             except BasmaError as exc:
-                # The log goes to build/, never into the outputs: a failed build
-                # leaves the last good edition exactly as it was.
+                # The log goes to build/, never into the outputs.
                 log_src = stage / f"tex-{key}" / f"{name}.log"
                 if log_src.exists():
                     kept_log = Path("build") / article_id / f"{name}.log"
                     atomic_write(kept_log, log_src.read_bytes())
                     exc.path = str(kept_log)
                 raise
-            files[name + ".pdf"] = pdf.read_bytes()
             # The EPUB goes through its JSON source, exactly as make keeps it.
-            files[name + ".epub"] = pack(json.loads(json.dumps(epub, ensure_ascii=False)))
+            epub_bytes = pack(json.loads(json.dumps(epub, ensure_ascii=False)))
+            (stage / f"{name}.epub").write_bytes(epub_bytes)
             log(f"{article_id}: {key} edition {time.monotonic() - t1:.1f}s")
-        for fname, data in files.items():
-            atomic_write(out / fname, data)
+        names = [p.name for p in stage.iterdir() if p.is_file()]
+        for fname in sorted(names):
+            os.chmod(stage / fname, 0o644)
+            os.replace(stage / fname, out / fname)
     return out
 
 
@@ -274,6 +279,10 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
+def _terminate(signum, frame) -> None:
+    raise KeyboardInterrupt
+
+
 def _guess_path(argv: list[str]) -> str:
     for a in argv[1:]:
         if not a.startswith("-"):
@@ -290,6 +299,8 @@ def main(argv: list[str] | None = None) -> int:
     if argv[:1] == ["hyphenate"]:
         return cmd_hyphenate(argv[1:])
     args = parser().parse_args(argv)
+    # SIGTERM unwinds like Ctrl-C, so scratch folders are removed on the way out.
+    signal.signal(signal.SIGTERM, _terminate)
     started = time.monotonic()
     try:
         status = args.func(args)
@@ -307,6 +318,13 @@ def main(argv: list[str] | None = None) -> int:
         if debug:
             traceback.print_exc()
         print(exc.one_line(), file=sys.stderr)
+        return 1
+    except OSError as exc:
+        if debug:
+            traceback.print_exc()
+        where = exc.filename or _guess_path(argv)
+        print(f"error: {where}: {exc.strerror or exc} — free some space or check the "
+              "folder's permissions; the previous outputs are unchanged", file=sys.stderr)
         return 1
     except MemoryError:
         print(f"error: {_guess_path(argv)}: the input is too large to process in memory — "

@@ -114,14 +114,39 @@ def write_model(path: Path, obj: Any) -> None:
     atomic_write(path, to_json(obj))
 
 
+#: No source is read beyond this size: a scanned issue is far smaller, and a
+#: sparse or device file must not take the machine's memory before any check.
+MAX_SOURCE_BYTES = 512 * 1024 * 1024
+
+
 def read_source(src: Path) -> bytes:
+    """The source's bytes, if it is a regular file that stays inside its folder.
+
+    A link that leads out of the article's folder (``source.txt -> /etc/passwd``)
+    would publish another file's text; a FIFO or a device would hang or never end.
+    """
+    import os
+    import stat
+
     try:
-        return src.read_bytes()
+        info = os.stat(src)
     except FileNotFoundError:
         raise InputError(src, "the file does not exist", "check the path") from None
-    except IsADirectoryError:
-        raise InputError(src, "is a folder without a source file",
-                         "give the article's file") from None
+    if stat.S_ISDIR(info.st_mode):
+        raise InputError(src, "is a folder without a source file", "give the article's file")
+    if not stat.S_ISREG(info.st_mode):
+        raise InputError(src, "is not a regular file (a pipe, device or socket)",
+                         "give the article's file itself")
+    if src.is_symlink():
+        folder = src.parent.resolve()
+        if folder not in src.resolve().parents:
+            raise InputError(src, "is a link to a file outside its folder",
+                             "copy the article's file into the folder")
+    if info.st_size > MAX_SOURCE_BYTES:
+        raise InputError(src, f"the file is {info.st_size // 2**20} MB, over the "
+                         f"{MAX_SOURCE_BYTES // 2**20} MB limit", "split it or send a smaller file")
+    with open(src, "rb") as fh:
+        return fh.read(MAX_SOURCE_BYTES + 1)
 
 
 def run_text_stages(src: Path, editor: Any = None, upto: str = "document",
