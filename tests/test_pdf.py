@@ -1,4 +1,4 @@
-"""PDF extraction (pipeline/pdf.py): fixture PDFs come back through the pipeline.
+"""PDF extraction (pipeline/readers/pdf/): fixture PDFs come back through the pipeline.
 
 Every fixture is typeset by ``pdfgen`` into a temporary folder; no PDF is
 committed. The stages run in process (extract → clean → segment → tag), and the
@@ -38,6 +38,8 @@ from pdfgen import (
 
 from pipeline.cleaner import clean
 from pipeline.readers import extract, pdf
+from pipeline.readers.pdf import clustering
+from pipeline.readers.pdf.words import make_line
 from pipeline.segment import segment
 from pipeline.tag import tag
 
@@ -149,7 +151,7 @@ def _chars(words: list[str], size: float, kerning: list[float], space: float) ->
 def test_each_line_finds_its_own_word_gaps(kerning, space):
     words = ["Билим", "берүү", "системасы", "и", "а"]
     size = 10.0
-    line = pdf._line(_chars(words, size, [k * size for k in kerning], space * size), "full")
+    line = make_line(_chars(words, size, [k * size for k in kerning], space * size), "full")
     assert line.text == " ".join(words)
     assert line.runs[0].font == "PTSerif-Regular"
 
@@ -157,8 +159,8 @@ def test_each_line_finds_its_own_word_gaps(kerning, space):
 def test_fake_bold_overprint_is_read_once():
     chars = _chars(["Билим", "берүү"], 10.0, [0.0], 2.0)
     overprint = [dict(c, x0=c["x0"] + 0.4, x1=c["x1"] + 0.4) for c in chars]
-    (row,) = pdf._rows(pdf._dedupe(chars + overprint))
-    assert pdf._line(row, "full").text == "Билим берүү"
+    (row,) = clustering.rows(clustering.dedupe(chars + overprint))
+    assert make_line(row, "full").text == "Билим берүү"
 
 
 @pytest.mark.parametrize("layout", ["one", "two"])
@@ -347,8 +349,8 @@ def test_each_page_is_closed_before_the_next_is_read(seed, monkeypatch):
     import pdfplumber.page
 
     events = []
-    read, close = pdf._page_lines, pdfplumber.page.Page.close
-    monkeypatch.setattr(pdf, "_page_lines", lambda *a: events.append("read") or read(*a))
+    read, close = pdf.page_lines, pdfplumber.page.Page.close
+    monkeypatch.setattr(pdf, "page_lines", lambda *a: events.append("read") or read(*a))
     monkeypatch.setattr(pdfplumber.page.Page, "close",
                         lambda self: events.append(self.page_number) or close(self))
     path, expected, _ = seed["two"]

@@ -1,0 +1,59 @@
+"""Footnotes: the smaller numbered lines that close a column at the foot of a page.
+
+Superscript markers in the body are dropped (``words.make_line``); a note's own
+number is kept and leads its first line. The notes leave here as visual lines,
+the first line of each marked with ``para_hint``: joining them into notes is the
+cleaner's line-joining policy, the same as for body lines.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ...model import Line, Run
+from .geometry import PageLine
+
+_NOTE_NUMBER = re.compile(r"\s*(\d{1,3}|[*†‡§])[.)]?\s")
+
+
+def footnote_start(flow: list[PageLine], later: list[list[PageLine]], body_size: float,
+                   height: float) -> int:
+    """Where the footnotes at the end of ``flow`` begin (``len(flow)`` if it has none).
+
+    Notes are smaller than the body, lie in the lower half of the page, close
+    their column (no later flow has text under them) and start with a number.
+    """
+    x0, x1 = min(ln.x0 for ln in flow), max(ln.x1 for ln in flow)
+    if any(ln.x0 < x1 and x0 < ln.x1 for f in later for ln in f):
+        return len(flow)
+    k = len(flow)
+    while k and flow[k - 1].size < 0.9 * body_size and flow[k - 1].top > 0.5 * height:
+        k -= 1
+    for i in range(k, len(flow)):
+        if flow[i].note_mark or _NOTE_NUMBER.match(flow[i].text):
+            return i
+    return len(flow)
+
+
+def note_lines(lines: list[PageLine], page: int) -> list[Line]:
+    """Footnote lines as model lines; a note's number leads its first line, which has a hint."""
+    out = []
+    for ln in lines:
+        runs = [Run(r.text, r.font, r.size, r.bold, r.italic) for r in ln.runs]
+        if ln.note_mark:
+            runs[0].text = ln.note_mark + " " + runs[0].text
+        text = "".join(r.text for r in runs)
+        out.append(Line(runs=runs, page=page, size=ln.size, x0=round(ln.x0, 1),
+                        top=round(ln.top, 1), para_hint=bool(_NOTE_NUMBER.match(text))))
+    return out
+
+
+def count_notes(lines: list[Line]) -> int:
+    """How many notes the footnote lines hold: one per hinted line, and the first line's.
+
+    A first line without a number still opens a note (one carried over from a
+    page whose notes the reader did not see, or an unnumbered one).
+    """
+    if not lines:
+        return 0
+    return sum(ln.para_hint for ln in lines) + (not lines[0].para_hint)

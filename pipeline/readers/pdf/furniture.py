@@ -1,0 +1,66 @@
+"""Page furniture: running heads, running feet and page numbers, which are not the text.
+
+A candidate is the outermost row at the top or bottom of a page, set apart from
+the text; it goes if it is a page number, recurs on other pages or (at the top)
+is set smaller or in italic (``furniture``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from .geometry import Page, PageLine
+
+_PAGE_NUMBER = re.compile(r"[\W\d]*\d+[\W\d]*|[ivxlc]+", re.IGNORECASE)
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"\d+", "#", " ".join(text.lower().split()))
+
+
+def _edge_rows(page: Page) -> list[list[PageLine]]:
+    """The topmost and bottommost row of a page, each with the white that sets it apart."""
+    if len(page.lines) < 2:
+        return []
+    top = min(ln.top for ln in page.lines)
+    bottom = max(ln.bottom for ln in page.lines)
+    head = [ln for ln in page.lines if ln.top <= top + 2]
+    foot = [ln for ln in page.lines if ln.bottom >= bottom - 2]
+    return [head, foot]
+
+
+def furniture(pages: list[Page], body_size: float) -> set[int]:
+    """ids of the lines that are running heads, running feet or page numbers.
+
+    A candidate is the outermost row at the top or bottom of a page, inside the
+    outer eighth of the page and set apart from the text below or above it by
+    more white than a line of body text leaves. It goes if it is a page number,
+    if its text (digits aside) recurs on another page, or, at the top, if it is
+    set smaller or in italic: a running head printed on one page only (a two-page
+    article's first page has none). A footnote at the foot of a page is smaller
+    too, so size alone does not decide there.
+    """
+    candidates: list[tuple[PageLine, bool]] = []  # (line, at the top)
+    for page in pages:
+        for at_top, row in zip((True, False), _edge_rows(page), strict=False):
+            ids = {id(ln) for ln in row}
+            rest = [ln for ln in page.lines if id(ln) not in ids]
+            if not rest:
+                continue
+            if at_top:
+                inside = max(ln.bottom for ln in row) < 0.125 * page.height
+                white = min(ln.top for ln in rest) - max(ln.bottom for ln in row)
+            else:
+                inside = min(ln.top for ln in row) > 0.875 * page.height
+                white = min(ln.top for ln in row) - max(ln.bottom for ln in rest)
+            if inside and white > 0.8 * body_size:
+                candidates.extend((ln, at_top) for ln in row)
+    seen = Counter(_norm(ln.text) for ln, _ in candidates)
+    drop = set()
+    for ln, at_top in candidates:
+        text = ln.text.strip()
+        styled = ln.size < body_size - 0.5 or all(r.italic for r in ln.runs if r.text.strip())
+        if _PAGE_NUMBER.fullmatch(text) or seen[_norm(text)] >= 2 or at_top and styled:
+            drop.add(id(ln))
+    return drop
