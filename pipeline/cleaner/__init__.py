@@ -1,30 +1,27 @@
 """Stage 2, clean: repair what extraction broke, and record every change.
 
-Entry point: ``clean(extraction) -> Cleaned``. The plan, in order:
-
-1. per run: ``fix_mojibake``, ``remove_control_chars``, ``remap_khanty_en``,
-   ``fix_homoglyphs``;
-2. per font (per document for a text dump, which has no fonts): decide what the
-   legacy glyphs ҥ and є ї ў stand for (``decide_legacy_ue``,
-   ``decide_cp1251_slots``) and remap them;
-3. (step 1 already repaired look-alike letters);
-4. lines into paragraphs (``join_lines``): paragraph ends, page-break debris,
-   bullets (``split_bullet``), line-end hyphens (``keep_line_end_hyphen``);
-5. per paragraph: ``normalize_spaces``, ``remove_space_before_punctuation``,
-   ``nbsp_before_dash``.
-
-Each repair is a function in ``fixes.py``; this module only orders them and
-writes the audit trail: a ``Change`` per word a repair touched.
+Entry point: ``clean(extraction) -> Cleaned``. What is repaired, and in which
+order, is data: ``plan.PLAN`` (invisible debris, mojibake, look-alikes and
+symbol-font glyphs per run; legacy-font letters per font; lines into paragraphs
+by ``lines.join_lines``, for the body and the footnotes alike; spacing per
+paragraph). Each repair is a function in ``fixes.py``; this module applies the
+plan and writes the audit trail: a ``Change`` per word a repair touched, under
+the step's name.
 """
 
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Callable
+from dataclasses import dataclass, field
+from itertools import groupby
 
-from ..model import Change, Cleaned, Extraction, Line, Paragraph, Run
-from . import fixes
+from .. import alphabet
+from ..model import Change, Cleaned, Extraction, Paragraph, Run
+from . import fixes, lines
+from .plan import LINE_END_HYPHEN, PLAN, Step
+
+__all__ = ["clean"]
 
 _TOKEN = re.compile(r"\S+|\s+")
 
@@ -76,208 +73,130 @@ def _record(rule: str, before: str, after: str, where: str, changes: list[Change
         changes.append(Change(rule, old, new, where, context=context.strip()))
 
 
-def _apply(
-    fix: Callable[[str], str], rule: str, runs: list[Run], where: str, changes: list[Change]
-) -> None:
-    for run in runs:
-        new = fix(run.text)
-        if new != run.text:
-            _record(rule, run.text, new, where, changes)
-            run.text = new
-
-
-def _where(line: Line) -> str:
-    return f"line {line.number}" if line.number else f"page {line.page}"
-
-
 def _font_key(run: Run, kind: str) -> str:
     # A text dump has no fonts; its glyph-inferred runs share one decision.
     return "(whole document)" if kind == "text" else (run.font or "(unknown font)")
 
 
-def repair_glyphs(ex: Extraction, changes: list[Change], decisions: list[str]) -> None:
-    """Steps 1–2 of the plan, on the runs of every line."""
-    for line in ex.lines + ex.footnotes:
-        where = _where(line)
-        # Mojibake first: its C1 bytes would otherwise be stripped as controls.
-        _apply(fixes.fix_mojibake, "fix_mojibake", line.runs, where, changes)
-        _apply(fixes.remove_control_chars, "remove_control_chars", line.runs, where, changes)
-        _apply(fixes.remap_khanty_en, "remap_khanty_en", line.runs, where, changes)
-        # Look-alikes before the legacy-glyph decisions, so that those decisions
-        # (and so a second cleaning) see the same letters.
-        _apply(fixes.fix_homoglyphs, "fix_homoglyphs", line.runs, where, changes)
+def _model_scores(text: str) -> dict[str, float]:
+    from ..tag import langid  # the model loads only for text that needs it (є/ї/ў)
 
-    by_font: dict[str, list[Run]] = {}
+    return langid.model_scores(text)
+
+
+@dataclass
+class _State:
+    """What the plan works on: the extraction, then the paragraphs, and the trail."""
+
+    ex: Extraction
+    changes: list[Change]
+    decisions: list[str]
+    undecided: list[str] = field(default_factory=list)
+    paragraphs: list[Paragraph] = field(default_factory=list)
+
+
+def _run_steps(steps: list[Step], state: _State) -> None:
+    """Each line's runs through the steps in order, body lines then footnote lines."""
+    for line in state.ex.lines + state.ex.footnotes:
+        where = lines.where(line)
+        for step in steps:
+            for run in line.runs:
+                new = step.fn(run.text)
+                if new != run.text:
+                    _record(step.name, run.text, new, where, state.changes)
+                    run.text = new
+
+
+def _font_steps(steps: list[Step], state: _State) -> None:
+    """Each step decides once per font from the font's whole text, then remaps its runs."""
+    ex = state.ex
+    by_font: dict[str, list[tuple[Run, str]]] = {}
     for line in ex.lines + ex.footnotes:
+        where = lines.where(line)
         for run in line.runs:
-            by_font.setdefault(_font_key(run, ex.kind), []).append(run)
+            by_font.setdefault(_font_key(run, ex.kind), []).append((run, where))
     # Forms spelt right anywhere are evidence for what the broken ones stand for.
     vocabulary = fixes.vocabulary_of(
-        r.text for runs in by_font.values() for r in runs if "\u04a5" not in r.text.lower()
+        run.text for runs in by_font.values() for run, _ in runs
+        if alphabet.LEGACY_UE not in run.text.lower()
     )
-    remaps: dict[str, Callable[[str], str]] = {}
-    for font, runs in sorted(by_font.items()):
-        text = " ".join(r.text for r in runs)
-        steps: list[Callable[[str], str]] = []
-        if "\u04a5" in text.lower():
-            d = fixes.decide_legacy_ue(text, vocabulary)
-            to_ng = d.target == "ң"
-            decisions.append(f"{font}: ҥ stands for {d.target} — {d.evidence}")
-            steps.append(lambda t, to_ng=to_ng: fixes.remap_legacy_ue(t, to_ng=to_ng))
-        if any(c in text for c in fixes.CP1251_SLOTS):
-            from ..tag import langid  # the model loads only for text with є/ї/ў
-
-            d = fixes.decide_cp1251_slots(text, langid.model_scores)
-            verdict = "are ө/ү/ң" if d.apply else "are left as written (Ukrainian text)"
-            decisions.append(f"{font}: є/ї/ў {verdict} — {d.evidence}")
-            if d.apply:
-                steps.append(fixes.remap_cp1251_slots)
-        if steps:
-            remaps[font] = lambda t, steps=tuple(steps): _chain(steps, t)
-    for line in ex.lines + ex.footnotes:
-        for run in line.runs:
-            remap = remaps.get(_font_key(run, ex.kind))
-            if remap:
-                new = remap(run.text)
-                if new != run.text:
-                    _record("remap_legacy_glyphs", run.text, new, _where(line), changes)
-                    run.text = new
-                    # A remapped letter (ү) may be a look-alike in a Latin word.
-                    _apply(fixes.fix_homoglyphs, "fix_homoglyphs", [run], _where(line), changes)
-
-
-
-def _chain(steps: tuple[Callable[[str], str], ...], text: str) -> str:
     for step in steps:
-        text = step(text)
-    return text
+        for font, runs in sorted(by_font.items()):
+            text = " ".join(run.text for run, _ in runs)
+            verdict = step.fn(font, text, vocabulary, _model_scores)
+            state.decisions += verdict.decisions
+            state.undecided += verdict.undecided
+            if verdict.remap is None:
+                continue
+            for run, where in runs:
+                new = verdict.remap(run.text)
+                if new != run.text:
+                    _record(step.name, run.text, new, where, state.changes)
+                    run.text = new
 
 
-def _ends_terminal(text: str) -> bool:
-    return text.rstrip().endswith(fixes.TERMINAL)
+def _line_steps(steps: list[Step], state: _State) -> None:
+    """Lines into paragraphs: the body by its layout, the footnotes note by note.
 
-
-def _starts_new(prev: Line, line: Line, in_list: bool) -> bool:
-    """Whether ``line`` opens a new paragraph after ``prev``."""
-    text = line.text.lstrip()
-    if fixes.split_bullet(text)[0]:
-        return True
-    if fixes.CONTINUATION.match(text):
-        return False  # a lowercase word or punctuation continues the sentence
-    if in_list and _ends_terminal(prev.text):
-        # A capitalised line after a finished list item is new prose, unless a
-        # PDF shows it hanging at the item's indent (it has no paragraph hint).
-        return line.para_hint or line.x0 is None
-    if line.page_break:
-        # At a page or column break the dump's markers mean nothing: a paragraph
-        # ends there only if its last line is both finished and short.
-        return _ends_terminal(prev.text) and prev.fill < 0.9
-    if line.para_hint:
-        return True
-    return _ends_terminal(prev.text) and prev.fill < 0.8
-
-
-def _join(para: Paragraph, line: Line, vocabulary: Counter[str], changes: list[Change]) -> None:
-    """Append ``line`` to ``para``, repairing the break between them."""
-    last = para.runs[-1]
-    last.text = last.text.rstrip()
-    incoming = [Run(r.text, r.font, r.size, r.bold, r.italic) for r in line.runs]
-    incoming[0].text = incoming[0].text.lstrip()
-    first = incoming[0].text
-    where = _where(line)
-    m = re.search(r"(\w+)-$", last.text)
-    n = re.match(r"\w+", first)
-    if first[:1] in ".,;:!?)»]":
-        changes.append(Change("join_lines", last.text[-12:] + " ⏎ " + first[:12],
-                              last.text[-12:] + first[:12], where,
-                              note="punctuation pushed to the next line or page"))
-        sep = ""
-    elif m and n and not last.text.endswith("--"):
-        keep, why = fixes.keep_line_end_hyphen(m.group(1), n.group(0), vocabulary)
-        if not keep:
-            last.text = last.text[:-1]
-        changes.append(Change("keep_line_end_hyphen", m.group(0) + " ⏎ " + n.group(0),
-                              m.group(0 if keep else 1) + n.group(0), where, note=why))
-        sep = ""
-    else:
-        sep = " "
-    if line.page_break and para.runs:
-        changes.append(Change("join_lines", "¶", " ", where,
-                              note="paragraph continued across a page break"))
-    incoming[0].text = sep + incoming[0].text
-    for run in incoming:
-        if para.runs[-1].font == run.font and para.runs[-1].bold == run.bold and (
-            para.runs[-1].italic == run.italic
-        ):
-            para.runs[-1].text += run.text
-        else:
-            para.runs.append(run)
-
-
-def _vocabulary(lines: list[Line]) -> Counter[str]:
-    """Word counts of the lines, without the halves of words broken at line ends.
-
-    The halves would be evidence for themselves: "би-" ⏎ "лим" makes «би» a word
-    of the document. Compounds count whole and by their parts (техникалык in
-    илимий-техникалык).
+    One policy joins both (hyphens, punctuation, page breaks); only where a
+    paragraph ends differs: a note starts where the reader saw its number.
     """
-    texts = []
-    broken = False
-    for line in lines:
-        text = line.text
-        if broken:
-            text = re.sub(r"^\s*\w+", "", text, count=1)
-        broken = bool(re.search(r"\w-\s*$", text)) and not text.rstrip().endswith("--")
-        if broken:
-            text = re.sub(r"\w+-\s*$", "", text)
-        texts.append(text)
-    counts = fixes.vocabulary_of(texts)
-    for word, n in list(counts.items()):
-        for part in word.split("-") if "-" in word else ():
-            counts[part] += n
-    return counts
+    ex = state.ex
+    words = lines.vocabulary(ex.lines) + lines.vocabulary(ex.footnotes)
+    for step in steps:
+        body = step.fn(ex.lines, state.changes, words=words)
+        notes = step.fn(ex.footnotes, state.changes, breaks=lines.starts_note, words=words,
+                        bullets=False)
+        for para in notes:
+            para.footnote = True
+        state.paragraphs = body + notes
 
 
-def join_lines(lines: list[Line], changes: list[Change]) -> list[Paragraph]:
-    """Step 4: assemble paragraphs and list items from visual lines."""
-    vocabulary = _vocabulary(lines)
-    paras: list[Paragraph] = []
-    prev: Line | None = None
-    for line in lines:
-        if prev is None or _starts_new(prev, line, bool(paras and paras[-1].bullet)):
-            runs = [Run(r.text, r.font, r.size, r.bold, r.italic) for r in line.runs]
-            runs[0].text = runs[0].text.lstrip()
-            bullet, rest = fixes.split_bullet(runs[0].text)
-            if bullet:
-                runs[0].text = rest
-            paras.append(Paragraph(runs=runs, page=line.page, line=line.number, bullet=bullet))
-        else:
-            _join(paras[-1], line, vocabulary, changes)
-        prev = line
-    return paras
+def _paragraph_steps(steps: list[Step], state: _State) -> None:
+    """Each paragraph's text as a whole through the steps, then split back into runs."""
+    tallies = {step.name: sum(step.tally[0](p.text) for p in state.paragraphs)
+               for step in steps if step.tally}
+    for para in state.paragraphs:
+        where = f"line {para.line}" if para.line else f"page {para.page}"
+        if para.role and para.line:  # a reader's block (DOCX)
+            where = f"{'footnote' if para.role == 'footnote' else 'paragraph'} {para.line}"
+        if para.cells is not None:
+            _cell_steps(steps, para, where, state)
+            continue
+        text = para.text
+        for step in steps:
+            new = step.fn(text)
+            if new != text:
+                if not step.tally:  # tallied edits are reported as one count below
+                    _record(step.name, text, new, where, state.changes)
+                text = new
+        _rerun(para, text)
+    for step in steps:
+        if step.tally and tallies[step.name]:
+            state.changes.append(Change(step.name, "  ", " ", "whole document",
+                                        note=f"{tallies[step.name]} {step.tally[1]}"))
 
 
-_TYPOGRAPHY = (
-    # Again on whole paragraphs: a word joined across a line end is new here.
-    (fixes.fix_homoglyphs, "fix_homoglyphs"),
-    (fixes.normalize_spaces, "normalize_spaces"),
-    (fixes.remove_space_before_punctuation, "remove_space_before_punctuation"),
-    (fixes.nbsp_before_dash, "nbsp_before_dash"),
-)
+def _cell_steps(steps: list[Step], para: Paragraph, where: str, state: _State) -> None:
+    """The paragraph steps on each cell of a table; its text is its cells again."""
+    assert para.cells is not None
+    for row in para.cells:
+        for k, text in enumerate(row):
+            for step in steps:
+                new = step.fn(text)
+                if new != text and not step.tally:
+                    _record(step.name, text, new, where, state.changes)
+                text = new
+            row[k] = text.strip()
+    para.runs = [Run(" ".join(c for row in para.cells for c in row if c))]
 
 
-def _polish(para: Paragraph, changes: list[Change]) -> None:
-    """Step 5, on the paragraph's text as a whole, then split back into its runs."""
-    where = f"line {para.line}" if para.line else f"page {para.page}"
-    text = para.text
-    for fix, rule in _TYPOGRAPHY:
-        new = fix(text)
-        if new != text:
-            # Space-only edits are reported as a count, not one line each.
-            if rule != "normalize_spaces":
-                _record(rule, text, new, where, changes)
-            text = new
-    _rerun(para, text)
+_APPLY: dict[str, Callable[[list[Step], _State], None]] = {
+    "run": _run_steps,
+    "font": _font_steps,
+    "lines": _line_steps,
+    "paragraph": _paragraph_steps,
+}
 
 
 def _rerun(para: Paragraph, text: str) -> None:
@@ -303,31 +222,20 @@ def _rerun(para: Paragraph, text: str) -> None:
 
 
 def clean(ex: Extraction) -> Cleaned:
-    """Repair an extraction; return paragraphs, the changes and the decisions made."""
-    changes: list[Change] = []
-    decisions: list[str] = list(ex.notes)
-    repair_glyphs(ex, changes, decisions)
-    paras = join_lines(ex.lines, changes)
-    for note_line in ex.footnotes:
-        runs = [Run(r.text, r.font, r.size, r.bold, r.italic) for r in note_line.runs]
-        paras.append(Paragraph(runs=runs, page=note_line.page, line=note_line.number,
-                               footnote=True))
-    spaces_before = sum(len(re.findall(r"\s{2,}", p.text)) for p in paras)
-    for para in paras:
-        _polish(para, changes)
-    if spaces_before:
-        changes.append(Change("normalize_spaces", "  ", " ", "whole document",
-                              note=f"{spaces_before} runs of spaces collapsed"))
-    paras = [p for p in paras if p.text.strip()]
-    undecided = [
+    """Repair an extraction by ``PLAN``; return paragraphs, the changes and the decisions."""
+    state = _State(ex, changes=[], decisions=list(ex.notes))
+    for scope, steps in groupby(PLAN, key=lambda step: step.scope):
+        _APPLY[scope](list(steps), state)
+    paras = [p for p in state.paragraphs if p.text.strip()]
+    undecided = state.undecided + [
         f"{c.where}: {c.before} → {c.after} ({c.note})"
-        for c in changes
-        if c.rule == "keep_line_end_hyphen" and "no evidence" in c.note
+        for c in state.changes
+        if c.rule == LINE_END_HYPHEN.name and "no evidence" in c.note
     ]
     undecided += [
         f"{p.text[:60]}…: a word mixes Latin and Cyrillic on purpose?"
         for p in paras
         if re.search(r"\b(?=\w*[а-яё])(?=\w*[a-z])\w+\b", p.text, re.IGNORECASE)
     ]
-    return Cleaned(source=ex.source, paragraphs=paras, changes=changes,
-                   decisions=decisions, undecided=undecided)
+    return Cleaned(source=ex.source, paragraphs=paras, changes=state.changes,
+                   decisions=state.decisions, undecided=undecided)

@@ -2,27 +2,23 @@
 
 Every function states the real-world cause of the defect it repairs and shows
 examples. They are pure ``str -> str`` functions (or, for decisions, functions
-that return a choice with its evidence); ``clean.py`` applies them in a fixed
-order and records every change they make.
+that return a choice with its evidence); ``plan.PLAN`` puts them in order and
+``clean`` applies it, recording every change they make. The letters they know
+about are ``alphabet``'s.
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
-from functools import cache
+from dataclasses import dataclass, field
 
 import ftfy
 
+from .. import alphabet
+
 # --- invisible debris -----------------------------------------------------------
-
-_CONTROL = re.compile(
-    "[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u00ad\u200b\u2060\ufeff\ufffe]"
-)
-
 
 def remove_control_chars(text: str) -> str:
     """Drop NUL bytes, C0/C1 controls, BOMs, soft hyphens and zero-width spaces.
@@ -34,7 +30,46 @@ def remove_control_chars(text: str) -> str:
     >>> remove_control_chars("\\ufeffби\\u00adлим\\x00")
     'билим'
     """
-    return _CONTROL.sub("", text)
+    return alphabet.INVISIBLE.sub("", text)
+
+
+def remove_noncharacters(text: str) -> str:
+    """Drop noncharacters (U+FFFE, U+FFFF, U+FDD0–FDEF, …) and lone surrogates.
+
+    Cause: a broken font map or a bad conversion writes code points that Unicode
+    reserves as never being text (U+FFFF is a common "no glyph" value of PDF
+    producers); no font has a glyph for them and LuaLaTeX refuses them.
+
+    >>> remove_noncharacters("би\uffffлим\ufdd0 " + chr(0xD800) + "берүү")
+    'билим берүү'
+    """
+    return alphabet.NONCHARACTER.sub("", text)
+
+
+def remove_bidi_controls(text: str) -> str:
+    """Drop bidi embeddings, overrides and isolates (U+202A–202E, U+2066–2069).
+
+    Cause: pasted from a web page or planted: they reorder the text around them
+    on screen, so what the editor proofreads is not what the file says ("Trojan
+    Source"). The journal sets right-to-left text by language, not by them.
+
+    >>> remove_bidi_controls("файл\u202eфдп.exe\u202c")
+    'файлфдп.exe'
+    """
+    return alphabet.BIDI_CONTROLS.sub("", text)
+
+
+def normalize_line_separators(text: str) -> str:
+    """Replace U+2028 LINE SEPARATOR and U+2029 PARAGRAPH SEPARATOR by a space.
+
+    Cause: a word processor's forced line break (Shift+Enter) exported as a
+    character inside a line; it is a break the layout already made, so within
+    a line it means only the space between two words.
+
+    >>> normalize_line_separators("билим\u2028берүү\u2029системасы")
+    'билим берүү системасы'
+    """
+    return alphabet.LINE_SEPARATORS.sub(" ", text)
 
 
 # --- mojibake -------------------------------------------------------------------
@@ -68,12 +103,10 @@ def fix_mojibake(text: str) -> str:
 
 # --- legacy Kyrgyz fonts ----------------------------------------------------------
 
-LEGACY_UE = {"\u04a5": "\u04af", "\u04a4": "\u04ae"}  # ҥ → ү, Ҥ → Ү
-LEGACY_UE_AS_NG = {"\u04a5": "\u04a3", "\u04a4": "\u04a2"}  # ҥ → ң, Ҥ → Ң
-#: The Ukrainian/Belarusian slots of cp1251 that legacy Kyrgyz fonts reused.
-CP1251_SLOTS = {"є": "ө", "ї": "ү", "ў": "ң", "Є": "Ө", "Ї": "Ү", "Ў": "Ң"}
-KHANTY_EN = {"\u04ca": "\u04a3", "\u04c9": "\u04a2"}  # ӊ → ң, Ӊ → Ң
-KY_VOWELS = set("аэоөуүыиеёюяАЭОӨУҮЫИЕЁЮЯ")
+_LEGACY_UE = str.maketrans(alphabet.LEGACY_UE_AS_UE)
+_LEGACY_UE_AS_NG = str.maketrans(alphabet.LEGACY_UE_AS_NG)
+_CP1251_SLOTS = str.maketrans(alphabet.CP1251_SLOTS)
+_KHANTY_EN = str.maketrans(alphabet.KHANTY_EN)
 
 
 def remap_legacy_ue(text: str, to_ng: bool = False) -> str:
@@ -90,8 +123,7 @@ def remap_legacy_ue(text: str, to_ng: bool = False) -> str:
     >>> remap_legacy_ue("деҥгээл", to_ng=True)
     'деңгээл'
     """
-    table = LEGACY_UE_AS_NG if to_ng else LEGACY_UE
-    return text.translate(str.maketrans(table))
+    return text.translate(_LEGACY_UE_AS_NG if to_ng else _LEGACY_UE)
 
 
 def remap_cp1251_slots(text: str) -> str:
@@ -104,7 +136,7 @@ def remap_cp1251_slots(text: str) -> str:
     >>> remap_cp1251_slots("Кыргызстандын єнїгїшї, жаўы")
     'Кыргызстандын өнүгүшү, жаңы'
     """
-    return text.translate(str.maketrans(CP1251_SLOTS))
+    return text.translate(_CP1251_SLOTS)
 
 
 def remap_khanty_en(text: str) -> str:
@@ -116,7 +148,7 @@ def remap_khanty_en(text: str) -> str:
     >>> remap_khanty_en("жаӊы деӊгээл")
     'жаңы деңгээл'
     """
-    return text.translate(str.maketrans(KHANTY_EN))
+    return text.translate(_KHANTY_EN)
 
 
 @dataclass
@@ -145,13 +177,15 @@ def decide_legacy_ue(text: str, vocabulary: Counter[str]) -> Decision:
     """
     vote_ue = vote_ng = 0
     lowered = text.lower()
-    vote_ue += 3 * lowered.count("\u04a5\u04a5")
-    for m in re.finditer("(.)\u04a5(.?)", lowered):
+    legacy = alphabet.LEGACY_UE
+    vote_ue += 3 * lowered.count(legacy * 2)
+    for m in re.finditer(f"(.){legacy}(.?)", lowered):
         before, after = m.group(1), m.group(2)
-        if before.isalpha() and before not in KY_VOWELS and (not after or after not in KY_VOWELS):
+        vowels = alphabet.VOWELS
+        if before.isalpha() and before not in vowels and (not after or after not in vowels):
             vote_ue += 1  # a vowel slot: consonant + ҥ + consonant/end
     seen_ue = seen_ng = 0
-    for word in set(re.findall(r"\w*\u04a5\w*", lowered)):
+    for word in set(re.findall(rf"\w*{legacy}\w*", lowered)):
         if vocabulary[remap_legacy_ue(word)]:
             seen_ue += 1
         if vocabulary[remap_legacy_ue(word, to_ng=True)]:
@@ -160,7 +194,7 @@ def decide_legacy_ue(text: str, vocabulary: Counter[str]) -> Decision:
     vote_ng += 2 * seen_ng
     target = "ү" if vote_ue >= vote_ng else "ң"
     evidence = (
-        f"{lowered.count(chr(0x4A5))} × ҥ; doubled ҥҥ {lowered.count(chr(0x4A5) * 2)} times "
+        f"{lowered.count(legacy)} × ҥ; doubled ҥҥ {lowered.count(legacy * 2)} times "
         f"(ңң never occurs in Kyrgyz); words found elsewhere spelt with ү: {seen_ue}, "
         f"with ң: {seen_ng}; score ү {vote_ue} : ң {vote_ng}"
     )
@@ -182,8 +216,8 @@ def decide_cp1251_slots(
     >>> decide_cp1251_slots("Україна є незалежною і демократичною").apply
     False
     """
-    slots = sum(text.count(c) for c in CP1251_SLOTS)
-    ukr_i = sum(text.count(c) for c in "іІґҐ")
+    slots = sum(text.count(c) for c in alphabet.CP1251_SLOTS)
+    ukr_i = sum(text.count(c) for c in alphabet.UKRAINIAN_ONLY)
     apply = slots > 0 and ukr_i == 0
     evidence = f"{slots} × є/ї/ў, {ukr_i} × Ukrainian і/ґ"
     if apply and scores is not None:
@@ -196,40 +230,90 @@ def decide_cp1251_slots(
     return Decision(apply, "ө/ү/ң", evidence)
 
 
+@dataclass
+class FontVerdict:
+    """What a per-font step decided: how to remap the font's runs (or not), and why."""
+
+    remap: Callable[[str], str] | None = None
+    decisions: list[str] = field(default_factory=list)
+    undecided: list[str] = field(default_factory=list)
+
+
+def remap_legacy_glyphs(
+    font: str, text: str, vocabulary: Counter[str],
+    scores: Callable[[str], dict[str, float]] | None = None,
+) -> FontVerdict:
+    """Decide, for one font's text, what its legacy letters stand for; remap them.
+
+    Cause: legacy Kyrgyz fonts drew ү (or ң) in the slot of ҥ, and ө ү ң in the
+    cp1251 slots of є ї ў; which one a font meant is read from the font's own text
+    (``decide_legacy_ue``, ``decide_cp1251_slots``), so each font gets its verdict.
+    ``vocabulary`` counts the words spelt right anywhere; ``scores`` is the
+    language model, asked only when є ї ў occur.
+
+    >>> v = remap_legacy_glyphs("Body", "билим берҥҥ", Counter())
+    >>> v.remap("кҥн"), v.decisions[0].split(" — ")[0]
+    ('күн', 'Body: ҥ stands for ү')
+    >>> remap_legacy_glyphs("Body", "билим берүү", Counter()).remap is None
+    True
+    """
+    verdict = FontVerdict()
+    steps: list[Callable[[str], str]] = []
+    if alphabet.LEGACY_UE in text.lower():
+        d = decide_legacy_ue(text, vocabulary)
+        to_ng = d.target == "ң"
+        verdict.decisions.append(f"{font}: ҥ stands for {d.target} — {d.evidence}")
+        steps.append(lambda t: remap_legacy_ue(t, to_ng=to_ng))
+    if any(c in text for c in alphabet.CP1251_SLOTS):
+        d = decide_cp1251_slots(text, scores)
+        what = "are ө/ү/ң" if d.apply else "are left as written (Ukrainian text)"
+        verdict.decisions.append(f"{font}: є/ї/ў {what} — {d.evidence}")
+        if d.apply:
+            steps.append(remap_cp1251_slots)
+    if steps:
+        def remap(t: str) -> str:
+            for step in steps:
+                t = step(t)
+            return t
+        verdict.remap = remap
+    return verdict
+
+
+def map_private_use(font: str, text: str, vocabulary: Counter[str],
+                    scores: Callable[[str], dict[str, float]] | None = None) -> FontVerdict:
+    """Replace a symbol font's private-use code points by the characters they show.
+
+    Cause: Word and PDF producers write a Symbol or Wingdings character without a
+    Unicode map as U+F000 + its byte in the font, a private-use code point: the
+    list bullet U+F0B7 is •, U+F061 is α. The font's name says which table
+    (``alphabet.symbol_font_table``); a private-use character neither table knows
+    is kept and listed for the editor, never dropped.
+
+    >>> v = map_private_use("SymbolMT", "\uf0b7 α\uf0ae\uf0b4 2 \ue123", Counter())
+    >>> v.remap("\uf0b7 x\uf0ae\uf0b4 2 \ue123") == "• x→× 2 \ue123"
+    True
+    >>> v.undecided
+    ['SymbolMT: private-use U+E123 (1×) has no known meaning; kept as it is']
+    """
+    found = alphabet.PRIVATE_USE.findall(text)
+    if not found:
+        return FontVerdict()
+    name, table = alphabet.symbol_font_table(font)
+    verdict = FontVerdict()
+    known = [c for c in found if c in table]
+    if known:
+        verdict.decisions.append(
+            f"{font}: {len(known)} private-use characters read as the {name} font's "
+            f"({', '.join(sorted({f'U+{ord(c):04X} {table[c]}' for c in known}))})")
+        mapping = str.maketrans(table)
+        verdict.remap = lambda t: t.translate(mapping)
+    for c, n in sorted(Counter(c for c in found if c not in table).items()):
+        verdict.undecided.append(
+            f"{font}: private-use U+{ord(c):04X} ({n}×) has no known meaning; kept as it is")
+    return verdict
+
+
 # --- look-alike letters -------------------------------------------------------------
-
-
-@cache
-def _lookalikes() -> tuple[dict[str, str], dict[str, str]]:
-    """Cyrillic↔Latin look-alike letters, from Unicode TR39 confusables data."""
-    from confusable_homoglyphs import confusables
-
-    to_latin: dict[str, str] = {}
-    to_cyrillic: dict[str, str] = {}
-    cyrillic = [chr(c) for c in range(0x400, 0x530) if chr(c).isalpha()]
-    latin = [chr(c) for c in range(0x41, 0x7B) if chr(c).isalpha()]
-    for src, alias, table in ((cyrillic, "latin", to_latin), (latin, "cyrillic", to_cyrillic)):
-        for ch in src:
-            found = confusables.is_confusable(ch, preferred_aliases=[alias], greedy=True) or []
-            for item in found:
-                for glyph in item["homoglyphs"]:
-                    c = glyph["c"]
-                    if len(c) == 1 and glyph["n"].startswith(alias.upper() + " ") and (
-                        unicodedata.category(c) == unicodedata.category(ch)
-                    ):
-                        table.setdefault(ch, c)
-    return to_latin, to_cyrillic
-
-
-def _script(ch: str) -> str | None:
-    if not ch.isalpha():
-        return None
-    name = unicodedata.name(ch, "")
-    if name.startswith("CYRILLIC"):
-        return "Cyrl"
-    if name.startswith("LATIN"):
-        return "Latn"
-    return "other"
 
 
 _LETTER_RUN = re.compile(r"[^\W\d_]+")
@@ -252,10 +336,10 @@ def fix_homoglyphs(text: str) -> str:
     >>> fix_homoglyphs("LMS-тин")
     'LMS-тин'
     """
-    to_latin, to_cyrillic = _lookalikes()
+    to_latin, to_cyrillic, script = alphabet.TO_LATIN, alphabet.TO_CYRILLIC, alphabet.script_of
     runs = list(_LETTER_RUN.finditer(text))
     scripts = [
-        {s for s in map(_script, m.group()) if s in ("Cyrl", "Latn")} for m in runs
+        {s for s in map(script, m.group()) if s in ("Cyrl", "Latn")} for m in runs
     ]
     out = []
     pos = 0
@@ -263,8 +347,8 @@ def fix_homoglyphs(text: str) -> str:
         word = m.group()
         if scripts[i] != {"Cyrl", "Latn"}:
             continue
-        cyr = [c for c in word if _script(c) == "Cyrl"]
-        lat = [c for c in word if _script(c) == "Latn"]
+        cyr = [c for c in word if script(c) == "Cyrl"]
+        lat = [c for c in word if script(c) == "Latn"]
         cyr_ok = all(c in to_latin for c in cyr)
         lat_ok = all(c in to_cyrillic for c in lat)
         if cyr_ok and lat_ok:
@@ -282,7 +366,7 @@ def fix_homoglyphs(text: str) -> str:
         else:
             continue  # mixed on purpose
         table = to_latin if target == "Latn" else to_cyrillic
-        fixed = "".join(table.get(c, c) if _script(c) != target else c for c in word)
+        fixed = "".join(table.get(c, c) if script(c) != target else c for c in word)
         out.append(text[pos : m.start()])
         out.append(fixed)
         pos = m.end()
@@ -307,6 +391,15 @@ def normalize_spaces(text: str) -> str:
     'адам капиталы – бул'
     """
     return _SPACES.sub(" ", text).strip()
+
+
+def count_space_runs(text: str) -> int:
+    """How many runs of two or more spaces ``normalize_spaces`` collapses in ``text``.
+
+    >>> count_space_runs("адам   капиталы  – бул")
+    2
+    """
+    return len(re.findall(r"\s{2,}", text))
 
 
 def remove_space_before_punctuation(text: str) -> str:
@@ -343,7 +436,7 @@ BULLET = re.compile(r"^\s*(?P<b>[–—•·▪◦‣*-]|\d{1,2}[.)](?=\s)|[а-�
 #: A line ending in one of these can end a paragraph.
 TERMINAL = tuple(".!?:;…»\"”")
 #: Lines starting with these continue the sentence before them.
-CONTINUATION = re.compile(r"^[\s]*([a-zа-яёңөүәғқұһі]|[.,;:!?)\]»%])")
+CONTINUATION = re.compile(rf"^[\s]*([{alphabet.LOWERCASE}]|[.,;:!?)\]»%])")
 #: Compound-word first halves that keep their hyphen at a line end. Prefixes
 #: written solid (видеолекция, мультимедиа, постиндустриалдык) are not here.
 COMPOUND_PREFIXES = frozenset(
