@@ -170,6 +170,10 @@ class Block:
     run_in: bool = False  # a heading printed at the start of its paragraph
     spans: list[Span] = field(default_factory=list)
     page: int | None = None
+    #: The reference list a ``reference`` / ``references_heading`` belongs to (1, 2, …):
+    #: a Russian article prints its list twice, the second one transliterated.
+    #: Left out when the article has a single list.
+    ref_list: int | None = None
 
 
 @dataclass

@@ -2,17 +2,48 @@
 
 Entry point: ``segment(cleaned) -> Document``. Roles come from what a reader of
 the page sees: labels ("Аннотация:", "Keywords:"), numbering, bold run-in
-phrases, list markers, the references heading, and position (the title and
-front matter come before the body). Languages are the tagger's job; blocks leave
-here with ``lang = "und"``.
+phrases, list markers, type size, the references heading, and position (the
+title and front matter come before the body). Languages are the tagger's job;
+blocks leave here with ``lang = "und"``.
+
+By concern:
+
+* ``frontmatter``: UDC, dates, title, authors, affiliations, ``meta["authors"]``;
+* ``headings``: run-in, numbered, Roman, lettered, bold and all-caps headings;
+* ``notes``: footnotes the reader left in the text flow, told by their size;
+* ``references``: where a reference list starts, where its entries start;
+* ``citations``: in-text citations and their links to the entries.
+
+Block ids are given once every role is known (``assign_ids``): ``b<n>`` for
+blocks, ``ref-<number>`` for the entries of the first reference list and
+``ref<k>-<number>`` for those of list k, each made unique by construction. Two
+reference lists in a row (Список литературы, then a transliterated References)
+are both kept: their blocks carry ``ref_list`` 1 and 2.
 """
 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 from ..model import Block, Cleaned, Document, Paragraph, Run, Span
+from .citations import CITATION, find_citations, link_citations
+from .frontmatter import authors_meta, front_matter, split_authors
+from .headings import heading_line, heading_number, run_in_heading, smaller_than_body
+from .notes import body_size_of, note_roles, toc_lines
+from .references import (
+    continues_entry,
+    entry_number,
+    is_references_heading,
+    join_entry,
+    looks_like_entry,
+    split_run_on,
+    starts_list,
+)
+
+__all__ = ["CITATION", "segment", "find_citations", "split_authors", "run_in_heading",
+           "assign_ids", "blocks_of"]
 
 #: Labels that lead an abstract, in Kyrgyz, Russian and English.
 ABSTRACT_LABEL = re.compile(
@@ -21,39 +52,23 @@ ABSTRACT_LABEL = re.compile(
 )
 KEYWORDS_LABEL = re.compile(
     r"^\s*(Урунттуу\s+сөздөр|Негизги\s+сөздөр|Ачкыч\s+сөздөр|Ключевые\s+слова|"
-    r"Key\s*words|Keywords)\s*[:.—–-]\s*",
-    re.IGNORECASE,
-)
-REFERENCES_HEADING = re.compile(
-    r"^\s*(Адабияттар(\s+тизмеси)?|Колдонулган\s+адабияттар(\s+тизмеси)?|"
-    r"Список\s+(использованной\s+)?литературы|Литература|Библиографический\s+список|"
-    r"References|Bibliography)\s*[:.]?\s*$",
+    r"Key\s*words|Keywords|Index\s+terms)\s*[:.—–-]\s*",
     re.IGNORECASE,
 )
 CAPTION = re.compile(
-    r"^\s*(Сүрөт|Рисунок|Рис\.|Figure|Fig\.|Таблица|Жадыбал|Table)\s*\d+[.:]?\s", re.IGNORECASE
-)
-NUMBERED_HEADING = re.compile(r"^\s*(?P<num>\d{1,2}(?:\.\d{1,2}){0,3})\.?\s+(?P<text>\S.*)$")
-REFERENCE_NUMBER = re.compile(r"^\s*(?:\[(\d{1,3})\]|(\d{1,3})[.)])\s+")
-UDC = re.compile(r"^\s*(УДК|UDC|ӘОЖ)\s*[:.]?\s*(?P<code>[\d.:/()\-+\s\"]+?)\s*$", re.IGNORECASE)
-ORCID = re.compile(r"\b\d{4}-\d{4}-\d{4}-\d{3}[\dX]\b")
-EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
-DATES = re.compile(
-    r"^\s*(Received|Accepted|Келип\s+түштү|Кабыл\s+алынды|Поступила(\s+в\s+редакцию)?|"
-    r"Принята(\s+к\s+печати)?)\s*[:.]?\s*(?P<date>.+)$",
+    r"^\s*(Сүрөт|Рисунок|Рис\.|Figure|Fig\.|Таблица|Жадыбал|Table)\s*(\d+|[IVXL]+\b)[.:]?\s",
     re.IGNORECASE,
 )
-#: An in-text citation: "[1]", "[3, с. 15]", "[2; 5]", "[4–6]".
-CITATION = re.compile(
-    r"\[(?P<nums>\d{1,3}(?:\s*[,;–-]\s*\d{1,3})*)(?:\s*[,;]\s*(?:[сcp]|pp|бет|б)\.\s*[\d–-]+)?\]"
-)
-SENTENCE_END = re.compile(r"[.!?](?=\s|$)")
 
 
 @dataclass
 class _State:
     body_started: bool = False
     in_references: bool = False
+    ref_list: int = 0  # how many reference lists have started
+    numbered: bool = False  # the current list's entries carry numbers
+    entry: Paragraph | None = None  # the entry being assembled
+    entry_size: float | None = None
 
 
 def _strip_runs(runs: list[Run], n: int) -> list[Run]:
@@ -70,65 +85,6 @@ def _strip_runs(runs: list[Run], n: int) -> list[Run]:
     return [r for r in out if r.text]
 
 
-def _emphasised(run: Run) -> bool:
-    return run.bold or run.font == "alt"
-
-
-def run_in_heading(para: Paragraph) -> str | None:
-    """The bold phrase ending in a period that opens ``para``, if there is one.
-
-    In a PDF the phrase is bold; in a text dump, the only evidence is a phrase
-    set in another font than the body (see ``extract._infer_fonts_from_glyphs``).
-    The phrase must be a short sentence (≤ 8 words) followed by more text.
-    """
-    text = para.text
-    m = SENTENCE_END.search(text)
-    if not m or m.end() >= len(text.rstrip()):
-        return None
-    phrase = text[: m.end()]
-    if len(phrase.split()) > 8 or not phrase[:1].isupper():
-        return None
-    emphatic = plain = 0
-    pos = 0
-    for run in para.runs:
-        inside = run.text[: max(0, m.end() - pos)]
-        pos += len(run.text)
-        if not any(c.isalpha() for c in inside):
-            continue
-        if _emphasised(run):
-            emphatic += 1
-        elif run.font == "legacy" or run.font not in (None, "alt"):
-            plain += 1  # set in the body font: a dump's ҥ word, or a PDF's regular run
-    if emphatic and not plain:
-        return phrase[:-1].strip()
-    return None
-
-
-def _looks_like_title(para: Paragraph) -> bool:
-    text = para.text.strip()
-    words = text.split()
-    if not words or len(words) > 30 or text.endswith((".", ";", ",")):
-        return False
-    letters = [c for c in text if c.isalpha()]
-    upper = sum(c.isupper() for c in letters)
-    return bool(letters) and (upper > 0.8 * len(letters) or all(r.bold for r in para.runs if
-                                                                 r.text.strip()))
-
-
-def _is_heading_line(para: Paragraph) -> tuple[str, str | None] | None:
-    """A standalone heading: short, no final period, bold or numbered."""
-    text = para.text.strip()
-    if len(text.split()) > 14 or text.endswith((".", ",", ";", ":")) or para.bullet:
-        return None
-    m = NUMBERED_HEADING.match(text)
-    bold = all(r.bold for r in para.runs if r.text.strip()) and any(r.bold for r in para.runs)
-    if m and (bold or m.group("text")[:1].isupper()) and not re.match(r"^\d+\.\d+\s*%", text):
-        return m.group("text").strip(), m.group("num")
-    if bold:
-        return text, None
-    return None
-
-
 def _spans_from_runs(runs: list[Run], offset: int = 0) -> list[Span]:
     spans: list[Span] = []
     pos = 0
@@ -142,67 +98,14 @@ def _spans_from_runs(runs: list[Run], offset: int = 0) -> list[Span]:
     return spans
 
 
-def find_citations(text: str) -> list[Span]:
-    """In-text citations as spans carrying the reference numbers they name.
-
-    >>> [(s.start, s.cite) for s in find_citations("коом [1], жана [2; 5] жана [4–6, с. 15]")]
-    [(5, [1]), (15, [2, 5]), (27, [4, 5, 6])]
-    """
-    spans = []
-    for m in CITATION.finditer(text):
-        nums: list[int] = []
-        for part in re.split(r"\s*[,;]\s*", m.group("nums")):
-            if re.fullmatch(r"\d+\s*[–-]\s*\d+", part):
-                a, b = (int(x) for x in re.split(r"\s*[–-]\s*", part))
-                if a < b <= a + 50:
-                    nums.extend(range(a, b + 1))
-                    continue
-            nums.extend(int(x) for x in re.findall(r"\d+", part))
-        spans.append(Span(m.start(), m.end(), cite=nums))
-    return spans
+def _size(para: Paragraph) -> float | None:
+    sizes = [r.size for r in para.runs if r.size and r.text.strip()]
+    return max(sizes) if sizes else None
 
 
-_NAME = (
-    r"(?:[A-ZА-ЯЁӨҮҢ][a-zа-яёөүң]+(?:-[A-ZА-ЯЁӨҮҢ][a-zа-яёөүң]+)?\s+"
-    r"[A-ZА-ЯЁӨҮҢ]\.\s?(?:[A-ZА-ЯЁӨҮҢ]\.)?"
-    r"|[A-ZА-ЯЁӨҮҢ]\.\s?(?:[A-ZА-ЯЁӨҮҢ]\.\s?)?[A-ZА-ЯЁӨҮҢ][a-zа-яёөүң]+(?:-[A-ZА-ЯЁӨҮҢ][a-zа-яёөүң]+)?)"
-)
-AUTHOR = re.compile(rf"^\s*(?P<name>{_NAME})\s*[¹²³⁴⁵⁶⁷⁸⁹⁰*\d,]*\s*$")
-AUTHOR_SEPARATOR = re.compile(r"\s*(?:[,;]|\s(?:and|жана|и)\s)\s*(?=[A-ZА-ЯЁӨҮҢ])")
-INSTITUTION = re.compile(
-    r"университет|институт|академия|колледж|лицей|universit|institut|academy|college",
-    re.IGNORECASE,
-)
-SUPERSCRIPT_LEAD = re.compile(r"^\s*[¹²³⁴⁵⁶⁷⁸⁹*]+\s*")
-
-
-def split_authors(text: str) -> list[str] | None:
-    """Author names of an author line, or None when the line is not one.
-
-    >>> split_authors("Асанов А.А.¹, Петрова Б.В.²")
-    ['Асанов А.А.', 'Петрова Б.В.']
-    >>> split_authors("J. Smith and K. Brown")
-    ['J. Smith', 'K. Brown']
-    >>> split_authors("Билим берүү системасы")
-    """
-    parts = [p for p in AUTHOR_SEPARATOR.split(text.strip()) if p.strip()]
-    names = []
-    for part in parts:
-        m = AUTHOR.match(part)
-        if not m:
-            return None
-        names.append(m.group("name").strip())
-    return names or None
-
-
-def _heading_number(para: Paragraph) -> str | None:
-    """A list-marker-looking number ("1.") that actually numbers a heading."""
-    if para.bullet and re.fullmatch(r"\d{1,2}\.", para.bullet):
-        text = para.text.strip()
-        if (len(text.split()) <= 12 and text[:1].isupper()
-                and not text.endswith((".", ",", ";", ":"))):
-            return para.bullet.rstrip(".")
-    return None
+def _copy(para: Paragraph) -> Paragraph:
+    return Paragraph([Run(r.text, r.font, r.size, r.bold, r.italic) for r in para.runs],
+                     para.page, para.line, para.bullet, para.footnote)
 
 
 def segment(cleaned: Cleaned) -> Document:
@@ -211,138 +114,196 @@ def segment(cleaned: Cleaned) -> Document:
     meta: dict = {}
     problems: list[str] = []
     state = _State()
+    sizes: dict[int, float | None] = {}
+    paras = [p for p in cleaned.paragraphs if p.text.strip()]
+    body_size = body_size_of(paras)
+    paras, noted = note_roles(paras, body_size)
+    toc = toc_lines(paras)
 
     def add(role: str, text: str, para: Paragraph, **kw) -> Block:
-        block = Block(id=f"b{len(blocks) + 1}", role=role, lang="und", text=text.strip(),
-                      page=para.page, **kw)
+        block = Block(id="", role=role, lang="und", text=text.strip(), page=para.page, **kw)
         blocks.append(block)
+        sizes[id(block)] = _size(para)
         return block
 
-    for para in cleaned.paragraphs:
+    def finish_entry() -> None:
+        if state.entry is not None:
+            number, text = entry_number(state.entry)
+            for n, part in split_run_on(number, text):
+                add("reference", part, state.entry, number=n, ref_list=state.ref_list)
+            state.entry = None
+
+    for i, para in enumerate(paras):
         text = para.text.strip()
-        if not text:
+        hint = getattr(para, "role", None)
+        if hint == "table":
+            finish_entry()
+            add("table", text, para, cells=getattr(para, "cells", None))
             continue
-        if para.footnote:
-            add("footnote", re.sub(r"^\s*\d{1,3}[.)]?\s+", "", text), para)
+        if i in toc:  # a contents line: never a heading, never the list
+            add("paragraph", f"{para.bullet} {text}" if para.bullet else text, para)
             continue
+        if is_references_heading(text) and not para.bullet and hint not in ("list_item",):
+            if starts_list(paras, i):
+                finish_entry()
+                state.ref_list += 1
+                add("references_heading", text.rstrip(":."), para, ref_list=state.ref_list)
+                state.in_references = state.body_started = True
+                state.numbered, state.entry_size = False, None
+                continue
+            # A references heading not followed by entries: a contents line, or a
+            # heading whose list the source lost. Either way not a list.
+            if not state.in_references:
+                add("paragraph", text, para)
+                continue
         if state.in_references:
-            m = REFERENCE_NUMBER.match(text)
-            if m:
-                number, text = m.group(1) or m.group(2), text[m.end():]
-            elif para.bullet and para.bullet[:1].isdigit():
-                number = para.bullet.rstrip(".)")
+            if _ends_list(para, text, state, body_size):
+                finish_entry()
+                state.in_references = False
             else:
-                number = str(len(blocks_of(blocks, "reference")) + 1)
-            block = add("reference", text, para, number=number)
-            block.id = f"ref-{number}"
+                _add_to_list(para, state, finish_entry)
+                continue
+        if para.footnote or hint == "footnote" or noted.get(i) == "footnote":
+            add("footnote", re.sub(r"^\s*[\d*∗†‡]{1,3}[.)]?\s+", "", text), para)
             continue
-        if REFERENCES_HEADING.match(text) and not para.bullet:
-            add("references_heading", text.rstrip(":."), para)
-            state.in_references = state.body_started = True
+        if noted.get(i) == "affiliation":
+            add("affiliation", text, para)
             continue
         m = ABSTRACT_LABEL.match(text)
         if m and not state.body_started:
             add("abstract", text[m.end():], para, label=m.group(0).strip(),
                 spans=_spans_from_runs(_strip_runs(para.runs, m.end())))
             continue
+        if blocks and blocks[-1].role == "abstract" and _abstract_goes_on(paras, i, blocks):
+            blocks[-1].text += " " + text
+            continue
         m = KEYWORDS_LABEL.match(text)
-        if m and not state.body_started:
+        if m and not any(b.role == "heading" for b in blocks):
             add("keywords", text[m.end():].rstrip("."), para, label=m.group(0).strip())
             continue
-        if not state.body_started and _front_matter(para, text, add, meta, blocks):
+        if not state.body_started and front_matter(para, text, add, meta, blocks, sizes):
             continue
         state.body_started = True
-        heading = run_in_heading(para)
-        if heading:
-            add("heading", heading, para, level=1, run_in=True)
-            rest = _strip_runs(para.runs, len(text) - len(text.lstrip()) + len(heading) + 1)
-            add("paragraph", "".join(r.text for r in rest), para, spans=_spans_from_runs(rest))
-            continue
-        number = _heading_number(para)
-        if number:
-            add("heading", text, para, level=number.count(".") + 1, number=number)
-            continue
-        standalone = _is_heading_line(para)
-        if standalone and not CAPTION.match(text):
-            heading_text, number = standalone
-            level = number.count(".") + 1 if number else 1
-            add("heading", heading_text, para, level=level, number=number)
-        elif CAPTION.match(text):
-            add("caption", text, para)
-        elif para.bullet:
-            add("list_item", text, para, number=para.bullet if para.bullet[0].isalnum() else None,
-                spans=_spans_from_runs(para.runs))
-        else:
-            add("paragraph", text, para, spans=_spans_from_runs(para.runs))
+        _body_block(para, text, add, body_size)
+    finish_entry()
 
-    _link_citations(blocks, problems)
+    if state.ref_list < 2:
+        for b in blocks:
+            b.ref_list = None
+    assign_ids(blocks)
+    link_citations(blocks, problems)
+    authors = authors_meta(blocks)
+    if authors:
+        meta["authors"] = authors
     return Document(meta=meta, blocks=blocks, changes=list(cleaned.changes), problems=problems)
 
 
-def _front_matter(para: Paragraph, text: str, add, meta: dict, blocks: list[Block]) -> bool:
-    """Roles of what precedes the body: UDC, dates, authors, affiliations, titles.
+def _abstract_goes_on(paras: list[Paragraph], i: int, blocks: list[Block]) -> bool:
+    """Whether ``paras[i]`` is a further paragraph of the abstract before it.
 
-    Returns False when ``para`` is the first paragraph of the body.
+    It is when the keywords follow it closely on the same page: an abstract of
+    two paragraphs, then "Keywords:".
     """
-    m = UDC.match(text)
-    if m:
-        meta["udc"] = m.group("code").strip()
-        return True
-    m = DATES.match(text)
-    if m:
-        key = "received" if re.match(r"(rec|кел|пост)", m.group(1), re.I) else "accepted"
-        meta[key] = m.group("date").strip()
-        return True
-    front_done = any(b.role in ("abstract", "keywords") for b in blocks)
-    if ORCID.search(text) or EMAIL.search(text):
-        add("affiliation", text, para)
-        return True
-    if front_done:
-        return False  # after the abstracts, anything else is body
-    names = split_authors(text)
-    if names:
-        for name in names:
-            add("author", name, para)
-        return True
-    # An affiliation names an institution and, after a comma, its city; a title
-    # in capitals may name an institution too but has no such comma.
-    if SUPERSCRIPT_LEAD.match(text) or (
-        INSTITUTION.search(text) and "," in text and not text.isupper()
-        and blocks and blocks[-1].role in ("author", "affiliation")
-    ):
-        add("affiliation", SUPERSCRIPT_LEAD.sub("", text), para)
-        return True
-    if _looks_like_title(para) or (
-        len(text.split()) <= 25 and not text.endswith((".", ";", ",", ":"))
-    ):
-        add("title", text, para)
-        return True
+    para = paras[i]
+    text = para.text.strip()
+    if (para.page != blocks[-1].page or para.bullet or ABSTRACT_LABEL.match(text)
+            or KEYWORDS_LABEL.match(text)):
+        return False
+    for nxt in paras[i + 1:i + 3]:
+        if ABSTRACT_LABEL.match(nxt.text.strip()):
+            return False
+        if KEYWORDS_LABEL.match(nxt.text.strip()):
+            return nxt.page == para.page
     return False
+
+
+def _body_block(para: Paragraph, text: str, add, body_size: float | None) -> None:
+    """The role of a body paragraph: heading, caption, list item or paragraph."""
+    hint = getattr(para, "role", None)
+    if hint == "heading":
+        add("heading", text, para, level=getattr(para, "level", None) or 1)
+        return
+    heading = run_in_heading(para) if not smaller_than_body(para, body_size) else None
+    if heading:
+        add("heading", heading, para, level=1, run_in=True)
+        rest = _strip_runs(para.runs, len(para.text) - len(para.text.lstrip()) + len(heading) + 1)
+        add("paragraph", "".join(r.text for r in rest), para, spans=_spans_from_runs(rest))
+        return
+    number = heading_number(para)
+    if number and not smaller_than_body(para, body_size):
+        add("heading", text, para, level=number.count(".") + 1, number=number)
+        return
+    if CAPTION.match(text):
+        add("caption", text, para)
+        return
+    standalone = heading_line(para, body_size)
+    if standalone:
+        heading_text, number, level = standalone
+        add("heading", heading_text, para, level=level, number=number)
+    elif para.bullet:
+        add("list_item", text, para, number=para.bullet if para.bullet[0].isalnum() else None,
+            spans=_spans_from_runs(para.runs))
+    elif hint == "quote":
+        add("quote", text, para, spans=_spans_from_runs(para.runs))
+    else:
+        add("paragraph", text, para, spans=_spans_from_runs(para.runs))
+
+
+def _ends_list(para: Paragraph, text: str, state: _State, body_size: float | None) -> bool:
+    """Whether ``para`` ends the reference list: a heading set larger than the entries.
+
+    A text dump has no sizes: there the list runs to the end, as it nearly always
+    does in an article.
+    """
+    size = _size(para)
+    if is_references_heading(text) or size is None or state.entry_size is None:
+        return False
+    number, rest = entry_number(para)
+    if number is not None and looks_like_entry(rest):
+        return False
+    larger = size > state.entry_size + 1.0
+    return larger and heading_line(para, body_size) is not None
+
+
+def _add_to_list(para: Paragraph, state: _State, finish_entry) -> None:
+    """Start a new entry with ``para`` or append it to the entry being assembled."""
+    number, text = entry_number(para)
+    if state.entry is None:
+        state.numbered = number is not None
+        state.entry_size = _size(para)
+    elif continues_entry(state.entry.text, para, state.numbered):
+        join_entry(state.entry, para)
+        return
+    finish_entry()
+    state.entry = _copy(para)
 
 
 def blocks_of(blocks: list[Block], role: str) -> list[Block]:
     return [b for b in blocks if b.role == role]
 
 
-def _link_citations(blocks: list[Block], problems: list[str]) -> None:
-    """Attach citation spans and resolve them to reference blocks by number."""
-    refs = {b.number: b.id for b in blocks if b.role == "reference"}
-    missing: set[int] = set()
+def assign_ids(blocks: list[Block]) -> None:
+    """Give every block a unique id.
+
+    References are ``ref-<number>`` (list 1) or ``ref<k>-<number>`` (list k),
+    from the printed number or, for an unnumbered entry, its place in the list;
+    a number printed twice gets a suffix (``ref-7-2``) rather than a clash.
+    """
+    seen: set[str] = set()
+    position: Counter[int] = Counter()
+    count = 0
     for block in blocks:
-        if block.role in ("reference", "references_heading", "title", "keywords"):
-            continue
-        for span in find_citations(block.text):
-            assert span.cite is not None
-            span.targets = [refs[str(n)] for n in span.cite if str(n) in refs]
-            missing.update(n for n in span.cite if str(n) not in refs)
-            if not any(s.start < span.end and span.start < s.end for s in block.spans):
-                block.spans.append(span)
-        block.spans.sort(key=lambda s: s.start)
-    if missing:
-        listed = ", ".join(f"[{n}]" for n in sorted(missing))
-        if refs:
-            problems.append(f"citations {listed} have no entry in the reference list")
+        if block.role == "reference":
+            k = block.ref_list or 1
+            position[k] += 1
+            number = block.number if block.number and block.number.isalnum() else None
+            base = f"ref{'' if k == 1 else k}-{number or position[k]}"
         else:
-            problems.append(
-                f"citations {listed} are unresolved: the reference list is missing from the source"
-            )
+            count += 1
+            base = f"b{count}"
+        ident, n = base, 1
+        while ident in seen:
+            n += 1
+            ident = f"{base}-{n}"
+        seen.add(ident)
+        block.id = ident

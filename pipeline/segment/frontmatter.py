@@ -1,0 +1,215 @@
+"""The front matter: UDC, dates, title, authors, affiliations, e-mails, ORCIDs.
+
+What a PDF prints before the body is kept as ``title``/``author``/``affiliation``
+blocks and summed up in ``meta["authors"]`` (``{name, affiliation, email,
+orcid}`` per author), which the metadata uses when ``meta.yaml`` names no
+authors. Footnote markers ("¹", "∗", "1,2") are typeset as superscripts beside
+names and titles and arrive as text of their own: they never stand in a title,
+and a paragraph of markers alone is dropped.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from ..model import Block, Paragraph
+
+UDC = re.compile(r"^\s*(УДК|UDC|ӘОЖ)\s*[:.]?\s*(?P<code>[\d.:/()\-+\s\"]+?)\s*$", re.IGNORECASE)
+ORCID = re.compile(r"\b\d{4}-\d{4}-\d{4}-\d{3}[\dX]\b")
+EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]*\w")
+DATES = re.compile(
+    r"^\s*(Received|Accepted|Келип\s+түштү|Кабыл\s+алынды|Поступила(\s+в\s+редакцию)?|"
+    r"Принята(\s+к\s+печати)?|Published(\s+online)?|Опубликована)\s*[:.]?\s*(?P<date>.+)$",
+    re.IGNORECASE,
+)
+_UP = "A-ZА-ЯЁӨҮҢ"
+_LOW = "a-zа-яёөүң"
+_NAME = (
+    rf"(?:[{_UP}][{_LOW}]+(?:-[{_UP}][{_LOW}]+)?\s+"
+    rf"[{_UP}]\.\s?(?:[{_UP}]\.)?"
+    rf"|[{_UP}]\.\s?(?:[{_UP}]\.\s?)?[{_UP}][{_LOW}]+(?:-[{_UP}][{_LOW}]+)?)"
+)
+AUTHOR = re.compile(rf"^\s*(?P<name>{_NAME})\s*[¹²³⁴⁵⁶⁷⁸⁹⁰*∗†‡\d,]*\s*$")
+#: A name written out: "Usama Ahmed", "Lars Andersson", "Anita M. Armbruster".
+FULL_NAME = re.compile(
+    rf"^\s*(?P<name>[{_UP}][{_LOW}]+(?:\s+[{_UP}]\.)?(?:\s+[{_UP}][{_LOW}'’-]+){{1,2}})"
+    rf"\s*[¹²³⁴⁵⁶⁷⁸⁹⁰*∗†‡\d,]*\s*$"
+)
+AUTHOR_SEPARATOR = re.compile(r"\s*(?:[,;]|\s(?:and|жана|и)\s)\s*(?=[A-ZА-ЯЁӨҮҢ])")
+INSTITUTION = re.compile(
+    r"университет|институт|академия|колледж|лицей|центр|universit|institut|academy|college|"
+    r"department|school\s+of|laborator|лаборатор|кафедра|факультет|faculty|center|centre",
+    re.IGNORECASE,
+)
+IDENTIFIER = re.compile(r"\bdoi:|https?://|www\.|\bISSN\b|\barXiv\b", re.IGNORECASE)
+SUPERSCRIPT_LEAD = re.compile(r"^\s*[¹²³⁴⁵⁶⁷⁸⁹*∗†‡]+\s*")
+#: A paragraph of footnote markers alone: superscripts set apart from their word.
+MARKERS_ONLY = re.compile(r"^[\s\d,*∗†‡§¹²³⁴⁵⁶⁷⁸⁹⁰]{1,16}$")
+_MARK_LEAD = re.compile(r"^\s*[¹²³⁴⁵⁶⁷⁸⁹⁰*∗†‡§]+\s*")
+_MARK_TAIL = re.compile(r"(?<=[^\W\d_])\s?[¹²³⁴⁵⁶⁷⁸⁹⁰*∗†‡§]+$|(?<=[^\W\d_])[\d,*∗†‡]+$")
+#: Words a title line cannot end with: the title goes on on the next line.
+_DANGLING = frozenset("a an and at by for from in of on or the to with и в во на для с со по "
+                      "о об из к от жана менен үчүн".split())
+
+
+def split_authors(text: str, full_names: bool = False) -> list[str] | None:
+    """Author names of an author line, or None when the line is not one.
+
+    ``full_names`` also accepts names written out ("Usama Ahmed"), which only
+    the line's place and size can tell from a title.
+
+    >>> split_authors("Асанов А.А.¹, Петрова Б.В.²")
+    ['Асанов А.А.', 'Петрова Б.В.']
+    >>> split_authors("J. Smith and K. Brown")
+    ['J. Smith', 'K. Brown']
+    >>> split_authors("Билим берүү системасы")
+    >>> split_authors("Krzysztof Bolejko and Lars Andersson", full_names=True)
+    ['Krzysztof Bolejko', 'Lars Andersson']
+    """
+    # Affiliation markers set apart from the names ("1 3,4 and Lars Andersson").
+    text = re.sub(r"(?<!\S)[\d,*∗†‡]+(?!\S)", " ", text)
+    text = re.sub(r"^\s*(?:and|жана|и)\s+", "", " ".join(text.split()))
+    parts = [p for p in AUTHOR_SEPARATOR.split(text.strip()) if p.strip()]
+    names = []
+    for part in parts:
+        m = AUTHOR.match(part) or (FULL_NAME.match(part) if full_names else None)
+        if not m:
+            return None
+        names.append(m.group("name").strip())
+    return names or None
+
+
+def strip_markers(text: str) -> str:
+    """A title without the footnote markers typeset beside it.
+
+    >>> strip_markers("∗ классификации"), strip_markers("Deep Networks∗"), strip_markers("Title1,2")
+    ('классификации', 'Deep Networks', 'Title')
+    """
+    return _MARK_TAIL.sub("", _MARK_LEAD.sub("", text)).strip()
+
+
+def _size(para: Paragraph) -> float | None:
+    sizes = [r.size for r in para.runs if r.size and r.text.strip()]
+    return max(sizes) if sizes else None
+
+
+def _continues_title(prev: Block, text: str) -> bool:
+    """Whether ``text`` is the next line of the title block ``prev``."""
+    if prev.text.endswith((".", ";", ":", "?", "!")):
+        return False
+    last = prev.text.split()[-1].casefold() if prev.text.split() else ""
+    return text[:1].islower() or last in _DANGLING
+
+
+def front_matter(para: Paragraph, text: str, add: Callable[..., Block], meta: dict,
+                 blocks: list[Block], sizes: dict[int, float | None]) -> bool:
+    """Roles of what precedes the body: UDC, dates, authors, affiliations, titles.
+
+    ``sizes`` maps ``id(block)`` to the type size of the paragraph it came from.
+    Returns False when ``para`` is the first paragraph of the body.
+    """
+    m = UDC.match(text)
+    if m:
+        meta["udc"] = m.group("code").strip()
+        return True
+    m = DATES.match(text)
+    if m:
+        key = ("received" if re.match(r"(rec|кел|пост)", m.group(1), re.I)
+               else "published" if re.match(r"(pub|опуб)", m.group(1), re.I) else "accepted")
+        meta[key] = m.group("date").strip()
+        return True
+    if MARKERS_ONLY.match(text):
+        return True  # superscripts that belong to a name or the title
+    front_done = any(b.role in ("abstract", "keywords") for b in blocks)
+    if ORCID.search(text) or EMAIL.search(text):
+        add("affiliation", SUPERSCRIPT_LEAD.sub("", text), para)
+        return True
+    if front_done:
+        return False  # after the abstracts, anything else is body
+    size = _size(para)
+    titles = [b for b in blocks if b.role == "title"]
+    # A name written out is told from a title line by coming after the title in
+    # smaller type.
+    title_size = sizes.get(id(titles[-1])) if titles else None
+    full = bool(titles and size and title_size and size < 0.8 * title_size)
+    names = split_authors(text, full_names=full)
+    if names:
+        for name in names:
+            add("author", name, para)
+        return True
+    # An affiliation names an institution and, after a comma, its city; a title
+    # in capitals may name an institution too but has no such comma.
+    after_names = bool(blocks) and blocks[-1].role in ("author", "affiliation")
+    if (after_names and blocks[-1].role == "affiliation" and blocks[-1].text.endswith(",")
+            and len(text.split()) <= 4):
+        blocks[-1].text += " " + text  # the affiliation's address wraps: "…, Warsaw," "Poland"
+        return True
+    if IDENTIFIER.search(text):
+        add("paragraph", text, para)  # "Online at …, doi:…": front matter, never a title
+        return True
+    if after_names and (SUPERSCRIPT_LEAD.match(text) or (
+        INSTITUTION.search(text) and "," in text and not text.isupper()
+    )):
+        add("affiliation", SUPERSCRIPT_LEAD.sub("", text), para)
+        return True
+    if _looks_like_title(para) or (
+        len(text.split()) <= 25 and not text.endswith((".", ";", ",", ":"))
+    ):
+        title = strip_markers(text)
+        if not title:
+            return True
+        prev = blocks[-1] if blocks else None
+        if (prev is not None and prev.role == "title" and size
+                and sizes.get(id(prev)) == size and _continues_title(prev, title)):
+            prev.text = f"{prev.text} {title}"
+            return True
+        add("title", title, para)
+        return True
+    return False
+
+
+def _looks_like_title(para: Paragraph) -> bool:
+    text = para.text.strip()
+    words = text.split()
+    if not words or len(words) > 30 or text.endswith((".", ";", ",")):
+        return False
+    letters = [c for c in text if c.isalpha()]
+    upper = sum(c.isupper() for c in letters)
+    return bool(letters) and (upper > 0.8 * len(letters) or all(r.bold for r in para.runs if
+                                                                 r.text.strip()))
+
+
+def authors_meta(blocks: list[Block]) -> list[dict]:
+    """``meta["authors"]``: each author with the affiliation, e-mail and ORCID found.
+
+    Affiliations, e-mails and ORCIDs are paired with the authors in order when
+    there are as many of them as authors; a single one belongs to every author.
+    """
+    names = [b.text for b in blocks if b.role == "author"]
+    if not names:
+        return []
+    affiliations = [b.text for b in blocks if b.role == "affiliation"]
+    emails = [e for a in affiliations for e in EMAIL.findall(a)]
+    orcids = [o for a in affiliations for o in ORCID.findall(a)]
+    places = []
+    for a in affiliations:
+        place = ORCID.sub("", EMAIL.sub("", a))
+        place = re.sub(r"\b(ORCID|e-?mail|E-mail)\b\s*:?", "", place, flags=re.IGNORECASE)
+        place = re.sub(r"\s*[,;]\s*(?=[,;]|$)", "", " ".join(place.split())).strip(" ,;")
+        if len(place) > 3:
+            places.append(place)
+
+    def pick(values: list[str], i: int) -> str | None:
+        if len(values) == len(names):
+            return values[i]
+        if len(values) == 1:
+            return values[0]
+        return "; ".join(values) if values and len(names) == 1 else None
+
+    out = []
+    for i, name in enumerate(names):
+        entry = {"name": name, "affiliation": pick(places, i), "email": pick(emails, i),
+                 "orcid": pick(orcids, i)}
+        out.append({k: v for k, v in entry.items() if v})
+    return out
