@@ -1,13 +1,18 @@
-"""EPUB languages and the single-language editions, on the seed article."""
+"""What each edition contains (unit tests of ``make_edition``), and the EPUB languages
+and the editor's translations on the seed article."""
 
 import json
 import re
-import shutil
 import xml.etree.ElementTree as ET
 import zipfile
+from pathlib import Path
 
 import pytest
-from conftest import SEED_ID, run_make
+from conftest import SEED_ID, built_copy, run_make
+
+from pipeline.document import EditorFiles, make_document
+from pipeline.model import Block, Document, Span
+from pipeline.writers.editions import EDITION_KEYS, edition_sources, editions, make_edition
 
 XHTML = "{http://www.w3.org/1999/xhtml}"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -85,42 +90,183 @@ TRANSLATION = """\
 
 @pytest.fixture(scope="module")
 def translated(seed_project, tmp_path_factory):
-    """The seed with an editor's Russian translation of the body, rebuilt by make."""
-    project = tmp_path_factory.mktemp("translated")
-    shutil.copytree(seed_project, project, dirs_exist_ok=True, symlinks=True)
+    """The built seed with an editor's Russian translation added; make brings the
+    editions' sources up to date (what typesetting then does is test_make's)."""
+    project = built_copy(seed_project, tmp_path_factory.mktemp("translated") / "p")
+    before = mtimes(project)
     folder = project / "input" / SEED_ID / "translations"
     folder.mkdir()
     (folder / "ru.md").write_text(TRANSLATION, encoding="utf-8")
-    proc = run_make(project, "build")
+    proc = run_make(project, f"build/{SEED_ID}/editions.stamp")
     assert proc.returncode == 0, proc.stderr[-2000:]
-    return project, proc
+    return project, proc, before
+
+
+def mtimes(project: Path) -> dict[str, int]:
+    return {p.relative_to(project).as_posix(): p.stat().st_mtime_ns
+            for d in ("build", "output") for p in (project / d).rglob("*") if p.is_file()}
 
 
 def test_translation_becomes_the_body_of_its_edition(translated):
-    project, proc = translated
+    project, proc, before = translated
     out = project / "output" / SEED_ID
-    with zipfile.ZipFile(out / f"{SEED_ID}.ru.epub") as z:
-        html = "".join(z.read(n).decode() for n in z.namelist() if n.endswith(".xhtml"))
-    assert "Гуманизация предполагает, что человек" in _norm(re.sub(r"<[^>]+>", " ", html))
-    assert "Полный текст статьи" not in html
-    pdf_text = _pdftext(out / f"{SEED_ID}.ru.pdf")
-    assert "Гуманизация предполагает, что человек" in pdf_text
-    assert "Полный текст статьи" not in pdf_text
-    # Only the Russian edition was rebuilt.
-    assert f"{SEED_ID}.ru.pdf" in proc.stderr and f"{SEED_ID}.en.pdf" not in proc.stderr
+    tex = _norm((out / f"{SEED_ID}.ru.tex").read_text(encoding="utf-8"))
+    assert "Гуманизация предполагает, что человек" in tex
+    assert "Полный текст статьи" not in tex
+    source = json.loads((project / "build" / SEED_ID / "ru.epub.json").read_text("utf-8"))
+    assert "Гуманизация" in json.dumps(source, ensure_ascii=False)
+    # Only the Russian edition's sources were rewritten: only it will be re-made.
+    changed = {n for n, t in mtimes(project).items()
+               if before.get(n) != t and "/deps/" not in n}  # make's bookkeeping
+    assert changed - {f"build/{SEED_ID}/editions.stamp"} == {
+        f"output/{SEED_ID}/{SEED_ID}.ru.tex", f"build/{SEED_ID}/ru.epub.json"}, changed
 
 
 def test_stale_translation_is_reported(translated):
-    project, _ = translated
+    project, _, _ = translated
     source = project / "input" / SEED_ID / "source.txt"
     source.touch()
-    proc = run_make(project, "build")
-    assert proc.returncode == 0
+    proc = run_make(project, f"build/{SEED_ID}/editions.stamp")
+    assert proc.returncode == 0, proc.stderr[-2000:]
     assert "translations/ru.md is older than" in proc.stderr
 
 
-def _pdftext(pdf) -> str:
-    import subprocess
+# --- what each edition contains, from the document model --------------------------------
 
-    return _norm(subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True,
-                                check=True).stdout)
+META = """language: ky
+title:
+  ky: Кыргызстандагы заманбап билим берүү
+  ru: Современное образование в Кыргызстане
+  en: Modern Education in Kyrgyzstan
+doi: 10.99999/es.2026.12.2.45
+"""
+BODY_KY = "Билим берүү системасы тез өзгөрүүдө, мугалимдер жаңы ыкмаларды колдонушат [1]."
+
+
+def tagged() -> Document:
+    """A tagged article as the tag stage leaves it: front matter in source order (the
+    Russian abstract first), a Kyrgyz body with a footnote, a reference list."""
+    return Document({}, [
+        Block("t1", "title", "en", "MODERN EDUCATION (AS EXTRACTED)"),
+        Block("a-ru", "abstract", "ru", "В статье рассматриваются тенденции образования."),
+        Block("k-ru", "keywords", "ru", "образование, школа"),
+        Block("a-ky", "abstract", "ky", "Макалада билим берүүнүн тенденциялары каралат."),
+        Block("k-ky", "keywords", "ky", "билим берүү, мектеп"),
+        Block("a-en", "abstract", "en", "The article considers trends in education."),
+        Block("h1", "heading", "ky", "Киришүү", level=1),
+        Block("p1", "paragraph", "ky", BODY_KY,
+              spans=[Span(BODY_KY.index("[1]"), BODY_KY.index("[1]") + 3, cite=[1])]),
+        Block("l1", "list_item", "ky", "Биринчи, санариптештирүү."),
+        Block("f1", "footnote", "ky", "Шилтеменин тексти."),
+        Block("rh", "references_heading", "ky", "Адабияттар"),
+        Block("r1", "reference", "ru", "Иванов И. И. Образование в XXI веке. М., 2020.",
+              number="1"),
+    ], problems=["a problem the editor must see"])
+
+
+def published(tmp_path: Path, meta: str = META, doc: Document | None = None) -> Document:
+    """The document stage's result: the tagged blocks under the editor's meta.yaml."""
+    path = tmp_path / "meta.yaml"
+    path.write_text(meta, encoding="utf-8")
+    return make_document(doc or tagged(), EditorFiles(meta=path))
+
+
+def ids(blocks: list[Block]) -> list[str]:
+    return [b.id for b in blocks]
+
+
+def test_full_edition_has_every_title_and_front_block_in_language_order(tmp_path):
+    ed = make_edition(published(tmp_path), "full")
+    assert ed.titles == [("ky", "Кыргызстандагы заманбап билим берүү"),
+                         ("ru", "Современное образование в Кыргызстане"),
+                         ("en", "Modern Education in Kyrgyzstan")]
+    assert ids(ed.front) == ["a-ky", "k-ky", "a-ru", "k-ru", "a-en"]
+    assert ed.lang == ed.body_lang == "ky" and ed.notice is None
+    assert ed.problems == ["a problem the editor must see"]
+
+
+def test_full_edition_body_leaves_out_front_matter_notes_and_references(tmp_path):
+    ed = make_edition(published(tmp_path), "full")
+    assert ids(ed.body) == ["h1", "p1", "l1"]
+    assert ids(ed.footnotes) == ["f1"] and ids(ed.references) == ["r1"]
+
+
+def test_the_body_language_edition_keeps_the_body_and_its_notes(tmp_path):
+    ed = make_edition(published(tmp_path), "ky")
+    assert ed.titles == [("ky", "Кыргызстандагы заманбап билим берүү")]
+    assert ids(ed.front) == ["a-ky", "k-ky"]
+    assert ids(ed.body) == ["h1", "p1", "l1"] and ids(ed.footnotes) == ["f1"]
+    assert ed.notice is None
+
+
+@pytest.mark.parametrize("key, front, notice", [
+    ("ru", ["a-ru", "k-ru"], "Полный текст статьи на кыргызском языке."),
+    ("en", ["a-en"], "The full text of the article is in Kyrgyz."),
+])
+def test_another_language_gets_its_front_matter_and_a_notice(tmp_path, key, front, notice):
+    ed = make_edition(published(tmp_path), key)
+    assert [lang for lang, _ in ed.titles] == [key]
+    assert ids(ed.front) == front
+    assert ed.body == [] and ed.footnotes == []  # a note without its text means nothing
+    assert ed.notice == notice and ed.body_lang == "ky"
+    assert ids(ed.references) == ["r1"]  # bibliographic data: always whole
+
+
+def test_the_editors_title_wins_over_the_extracted_one(tmp_path):
+    ed = make_edition(published(tmp_path), "en")
+    assert ed.titles == [("en", "Modern Education in Kyrgyzstan")]
+    no_en = META.replace("  en: Modern Education in Kyrgyzstan\n", "")
+    ed = make_edition(published(tmp_path, no_en), "en")
+    assert ed.titles == [("en", "MODERN EDUCATION (AS EXTRACTED)")]
+
+
+def test_without_a_title_in_its_language_an_edition_shows_the_body_languages(tmp_path):
+    doc = tagged()
+    doc.blocks = [b for b in doc.blocks if b.role != "title"]
+    only_ky = "language: ky\ntitle:\n  ky: Кыргызстандагы заманбап билим берүү\n"
+    ed = make_edition(published(tmp_path, only_ky, doc), "ru")
+    assert ed.titles == [("ky", "Кыргызстандагы заманбап билим берүү")]
+    assert ed.title() == "Кыргызстандагы заманбап билим берүү"
+
+
+def test_without_a_declared_language_the_body_language_is_the_commonest(tmp_path):
+    doc = tagged()
+    doc.blocks.append(Block("p2", "paragraph", "ru", "Короткий абзац."))
+    no_lang = META.replace("language: ky\n", "")
+    full = make_edition(published(tmp_path, no_lang, doc), "full")
+    assert full.body_lang == "ky"
+    ru = make_edition(published(tmp_path, no_lang, doc), "ru")
+    assert ru.body == [] and "кыргызском" in ru.notice
+
+
+def test_a_translation_replaces_the_notice(tmp_path):
+    translation = [Block("t1", "heading", "ru", "Введение", level=1),
+                   Block("t2", "paragraph", "ru", "Система образования быстро меняется.")]
+    ed = make_edition(published(tmp_path), "ru", translation)
+    assert ed.body == translation and ed.body_lang == "ru" and ed.notice is None
+    assert ids(ed.front) == ["a-ru", "k-ru"]
+
+
+def test_a_translation_folder_feeds_only_its_own_edition(tmp_path):
+    folder = tmp_path / "translations"
+    folder.mkdir()
+    (folder / "ru.md").write_text("# Введение\n\nСистема образования быстро меняется.\n",
+                                  encoding="utf-8")
+    got = {ed.key: ed for ed in editions(published(tmp_path), folder)}
+    assert list(got) == list(EDITION_KEYS)
+    assert [b.text for b in got["ru"].body] == ["Введение",
+                                                "Система образования быстро меняется."]
+    assert got["ru"].notice is None
+    assert got["en"].notice and got["en"].body == []
+    assert ids(got["ky"].body) == ids(got["full"].body) == ["h1", "p1", "l1"]
+
+
+def test_edition_sources_render_what_each_edition_holds(tmp_path):
+    sources = edition_sources(published(tmp_path))
+    assert set(sources) == set(EDITION_KEYS)
+    ru_tex, ru_epub = sources["ru"]
+    assert "Полный текст статьи на кыргызском языке" in ru_tex
+    assert "тенденциялары каралат" not in ru_tex and "тез өзгөрүүдө" not in ru_tex
+    assert "тенденциялары каралат" not in json.dumps(ru_epub, ensure_ascii=False)
+    full_tex, _ = sources["full"]
+    assert "тез өзгөрүүдө" in full_tex and "Полный текст статьи" not in full_tex
