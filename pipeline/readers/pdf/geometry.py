@@ -13,6 +13,17 @@ from dataclasses import dataclass
 from ...model import Run
 
 
+@dataclass
+class Page:
+    """A page's lines in reading position, and the x of its gutter if it has two columns."""
+
+    number: int
+    width: float
+    height: float
+    lines: list[PageLine]
+    gutter: float | None = None
+
+
 @dataclass(slots=True)  # slots: a long PDF has tens of thousands of them
 class PageLine:
     """A line of a page (of one column of it) while the PDF is being read.
@@ -35,17 +46,6 @@ class PageLine:
     @property
     def text(self) -> str:
         return "".join(r.text for r in self.runs)
-
-
-@dataclass
-class Page:
-    """A page's lines in reading position, and the x of its gutter if it has two columns."""
-
-    number: int
-    width: float
-    height: float
-    lines: list[PageLine]
-    gutter: float | None = None
 
 
 def glyph_size(c: dict) -> float:
