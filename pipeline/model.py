@@ -36,7 +36,13 @@ ROLES = (
     "caption",
     "references_heading",
     "reference",
+    "table",
 )
+
+#: Structural roles a reader may mark on a ``Line`` (``Line.role``); "paragraph" only
+#: says the line is a block of its own, its role still found by the segmenter.
+HINT_ROLES = ("paragraph", "heading", "list_item", "quote", "footnote", "table", "caption",
+              "abstract")
 
 #: Roles that belong to the front matter rather than to the article body.
 FRONT_ROLES = frozenset({"title", "author", "affiliation", "abstract", "keywords"})
@@ -77,6 +83,13 @@ class Line:
     top: float | None = None
     size: float | None = None
     number: int | None = None  # 1-based line number in the source file, for text dumps
+    # A reader that knows the structure (DOCX through pandoc) marks each block:
+    # such a line is one whole block, never joined with its neighbours. A table's
+    # runs are its cells in reading order, ``cells`` gives their rows.
+    role: str | None = None  # one of HINT_ROLES
+    level: int | None = None  # heading level
+    label: str | None = None  # a list item's or footnote's number as the source gives it
+    cells: list[list[str]] | None = None
 
     @property
     def text(self) -> str:
@@ -108,6 +121,9 @@ class Paragraph:
     line: int | None = None
     bullet: str | None = None
     footnote: bool = False
+    role: str | None = None  # the reader's structural hint (``Line.role``), if any
+    level: int | None = None
+    cells: list[list[str]] | None = None  # a table's rows of cell texts
 
     @property
     def text(self) -> str:
@@ -170,6 +186,7 @@ class Block:
     run_in: bool = False  # a heading printed at the start of its paragraph
     spans: list[Span] = field(default_factory=list)
     page: int | None = None
+    cells: list[list[str]] | None = None  # a table's rows of cell texts; text holds them all
     #: The reference list a ``reference`` / ``references_heading`` belongs to (1, 2, …):
     #: a Russian article prints its list twice, the second one transliterated.
     #: Left out when the article has a single list.
@@ -268,6 +285,11 @@ def validate(doc: Document) -> None:
             raise ValueError(f"{where}: text is not a string")
         if b.role == "heading" and not b.level:
             raise ValueError(f"{where}: heading without a level")
+        if b.role == "table" and not (
+            b.cells and all(isinstance(r, list) and all(isinstance(c, str) for c in r)
+                            for r in b.cells)
+        ):
+            raise ValueError(f"{where}: table without rows of cell texts")
         for s in b.spans:
             if not (0 <= s.start < s.end <= len(b.text)):
                 raise ValueError(f"{where}: span {s.start}-{s.end} outside the text")

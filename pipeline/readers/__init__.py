@@ -40,7 +40,7 @@ def extract(raw: bytes, name: str) -> Extraction:
     if kind == "docx":
         from .docx import read_docx
 
-        return read_text_dump(read_docx(raw, name), name)
+        return read_docx(raw, name)
     if kind in ("zip", "binary"):
         raise InputError(name, "this is not a PDF or a text file",
                          "send the article as a PDF or a UTF-8 text file")

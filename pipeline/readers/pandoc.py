@@ -1,0 +1,507 @@
+"""Sources pandoc can read, through its JSON AST: DOCX, and an editor's Markdown.
+
+Pandoc parses the file (``--to=json``) and ``AstReader`` walks the tree into the
+model's lines of runs, one ``Line`` per block, each marked with the role the
+source gives it (``Line.role``): a Word heading stays a heading, a list item a
+list item, a footnote a footnote and a table a table, so nothing is guessed
+back from flattened text. Emphasis becomes runs with ``italic``/``bold``.
+
+What the model cannot carry yet is left out and said so in the notes: images,
+raw TeX or HTML. Maths keeps its TeX source as text.
+
+Pandoc runs sandboxed (``--sandbox``: it reads nothing but its input and writes
+nothing), with the input on stdin, a heap limit and a timeout. A DOCX is a zip:
+its unpacked size is checked before pandoc sees it (``check_unpacked_size``).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import subprocess
+import zipfile
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+
+from ..errors import InputError
+from ..model import Line, Run
+
+#: A DOCX that unpacks to more than this is refused (a zip bomb, or not an article).
+MAX_UNPACKED_BYTES = 200 * 2**20
+#: Same limit as for text sources (``readers.MAX_TEXT_BYTES``): on the extracted text.
+MAX_TEXT_BYTES = 50 * 2**20
+PANDOC_TIMEOUT = 300  # seconds
+PANDOC_HEAP = "2g"
+#: Markdown without raw passthrough: a translation is text, never TeX or HTML.
+MARKDOWN = "markdown-raw_html-raw_tex-raw_attribute-latex_macros"
+
+_SUPERSCRIPT = str.maketrans("0123456789+-=()n", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ⁿ")
+_SUBSCRIPT = str.maketrans("0123456789+-=()", "₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎")
+_WS = re.compile(r"[^\S\u00a0]+")  # whitespace but NBSP
+#: Typographic quotes per language, for pandoc's ``Quoted`` (Markdown's smart quotes).
+QUOTES = {"ky": ("«", "»", "„", "“"), "ru": ("«", "»", "„", "“"), "kk": ("«", "»", "„", "“"),
+          "en": ("“", "”", "‘", "’")}
+
+
+# --- running pandoc ------------------------------------------------------------------
+
+
+def check_unpacked_size(raw: bytes, name: str, limit: int = MAX_UNPACKED_BYTES) -> None:
+    """Refuse a zip whose members unpack to more than ``limit`` bytes.
+
+    The members are really inflated (in chunks, stopping at the limit), because a
+    zip bomb's directory can state any size it likes.
+    """
+    try:
+        with zipfile.ZipFile(io.BytesIO(raw)) as z:
+            total = 0
+            for info in z.infolist():
+                with z.open(info) as member:
+                    while chunk := member.read(1 << 20):
+                        total += len(chunk)
+                        if total > limit:
+                            raise InputError(
+                                name, f"the Word file unpacks to more than {limit // 2**20} MB",
+                                "save it again without embedded media, or send the PDF")
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError,
+            NotImplementedError, RuntimeError) as exc:
+        # NotImplementedError: a compression method zipfile lacks; RuntimeError: encrypted.
+        raise InputError(name, f"the Word file is damaged ({type(exc).__name__})",
+                         "open it in Word, save it again as .docx, or send the PDF") from None
+
+
+def pandoc_ast(raw: bytes, fmt: str, name: str) -> dict[str, Any]:
+    """Pandoc's JSON AST of ``raw`` read as ``fmt``, or a one-line ``InputError``."""
+    import pypandoc  # here: it imports urllib and friends, which only this needs
+
+    cmd = [pypandoc.get_pandoc_path(), "+RTS", f"-M{PANDOC_HEAP}", "-RTS", "--sandbox",
+           f"--from={fmt}", "--to=json"]
+    what = "Word file" if fmt == "docx" else "file"
+    try:
+        proc = subprocess.run(cmd, input=raw, capture_output=True, timeout=PANDOC_TIMEOUT)
+    except subprocess.TimeoutExpired:
+        raise InputError(name, f"pandoc took over {PANDOC_TIMEOUT} s to read the {what}",
+                         "save it again, or send the PDF") from None
+    if proc.returncode != 0:
+        reason = proc.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise InputError(name, f"pandoc cannot read the {what}"
+                         + (f" ({reason[-1][:120]})" if reason else ""),
+                         "open it, save it again, or send the PDF")
+    try:
+        ast = json.loads(proc.stdout)
+    except ValueError:
+        raise InputError(name, f"pandoc's reading of the {what} is not JSON",
+                         "send the PDF") from None
+    if not isinstance(ast, dict) or not isinstance(ast.get("blocks"), list):
+        raise InputError(name, f"pandoc's reading of the {what} has no blocks", "send the PDF")
+    return ast
+
+
+# --- the walk --------------------------------------------------------------------------
+
+
+def stringify(node: Any) -> str:
+    """The text of any AST fragment, as panflute's ``stringify``: no markup, no notes.
+
+    >>> b = {"t": "Str", "c": "b"}
+    >>> stringify([{"t": "Str", "c": "a"}, {"t": "Space"}, {"t": "Emph", "c": [b]}])
+    'a b'
+    """
+    out: list[str] = []
+
+    def walk(n: Any) -> None:
+        if isinstance(n, list):
+            for x in n:
+                walk(x)
+        elif isinstance(n, dict) and "t" in n:
+            t, c = n["t"], n.get("c")
+            if t == "Str":
+                out.append(c)
+            elif t in ("Space", "SoftBreak", "LineBreak"):
+                out.append(" ")
+            elif t in ("Code", "Math"):
+                out.append(c[1])
+            elif t in ("Note", "Image", "RawInline", "RawBlock"):
+                return
+            elif t in ("Para", "Plain", "Header") and out:
+                out.append(" ")
+                walk(c)
+            else:
+                walk(c)
+
+    walk(node)
+    return " ".join("".join(out).split())
+
+
+@dataclass(frozen=True)
+class _Style:
+    italic: bool = False
+    bold: bool = False
+
+    def font(self) -> str:
+        # Pandoc does not say the typeface; the style stands for it, so the cleaner
+        # decides legacy glyphs per style as it does per font in a PDF, and the
+        # segmenter can tell a regular run from an emphasised one.
+        return {(False, False): "regular", (True, False): "italic",
+                (False, True): "bold", (True, True): "bold-italic"}[(self.italic, self.bold)]
+
+
+def _tidy(runs: list[Run]) -> list[Run]:
+    """Runs with whitespace collapsed to single spaces, none at the ends, no empty runs.
+
+    A space between two differently styled runs goes to the run before it, as in
+    the text-dump reader, so an italic span is the words alone. NBSP stays.
+
+    >>> [(r.text, r.italic) for r in _tidy([Run(" a  "), Run(" b ", italic=True), Run(" c ")])]
+    [('a ', False), ('b', True), (' c', False)]
+    """
+    out: list[Run] = []
+    for run in runs:
+        text = _WS.sub(" ", run.text)
+        same = bool(out) and (out[-1].italic, out[-1].bold) == (run.italic, run.bold)
+        if not out or out[-1].text.endswith(" "):
+            text = text.lstrip(" ")
+        elif text.startswith(" ") and not same:
+            out[-1].text += " "
+            text = text[1:]
+        if not text:
+            continue
+        if same:
+            out[-1].text += text
+        else:
+            out.append(Run(text, run.font, None, run.bold, run.italic))
+    while out and not out[-1].text.rstrip(" "):
+        out.pop()
+    if out:
+        out[-1].text = out[-1].text.rstrip(" ")
+    return out
+
+
+def _list_label(style: str, delim: str, n: int) -> str:
+    """The printed number of an ordered list's ``n``-th item ("3.", "c)", "(iv)").
+
+    >>> [_list_label("Decimal", "Period", 3), _list_label("LowerAlpha", "OneParen", 3)]
+    ['3.', 'c)']
+    """
+    if style in ("LowerAlpha", "UpperAlpha"):
+        body = ""
+        k = n
+        while k > 0:
+            k, r = divmod(k - 1, 26)
+            body = chr(ord("a") + r) + body
+        body = body.upper() if style == "UpperAlpha" else body
+    elif style in ("LowerRoman", "UpperRoman"):
+        body = _roman(n)
+        body = body.lower() if style == "LowerRoman" else body
+    else:
+        body = str(n)
+    return {"OneParen": f"{body})", "TwoParens": f"({body})"}.get(delim, f"{body}.")
+
+
+def _roman(n: int) -> str:
+    out = ""
+    for value, digits in ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"),
+                          (90, "XC"), (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"),
+                          (4, "IV"), (1, "I")):
+        while n >= value:
+            out += digits
+            n -= value
+    return out
+
+
+class AstReader:
+    """Walks pandoc's AST into lines of runs: ``lines`` (the body) and ``notes``.
+
+    ``left_out`` counts what the model cannot carry yet, by kind, for the notes.
+    """
+
+    def __init__(self, lang: str | None = None):
+        self.lines: list[Line] = []
+        self.notes: list[Line] = []
+        self.left_out: Counter[str] = Counter()
+        self.counts: Counter[str] = Counter()
+        self.quotes = QUOTES.get((lang or "en").split("-")[0], QUOTES["en"])
+
+    # -- inlines
+
+    def inlines(self, items: list[Any], style: _Style = _Style()) -> list[Run]:
+        """The runs of a list of inlines; notes are taken out into ``self.notes``."""
+        runs: list[Run] = []
+        for item in items:
+            runs.extend(self.inline(item, style))
+        return runs
+
+    def inline(self, item: dict[str, Any], style: _Style) -> list[Run]:
+        t, c = item.get("t"), item.get("c")
+
+        def text(s: str) -> list[Run]:
+            return [Run(s, style.font(), None, style.bold, style.italic)]
+
+        if t == "Str":
+            return text(c)
+        if t in ("Space", "SoftBreak", "LineBreak"):
+            return text(" ")
+        if t == "Emph":
+            return self.inlines(c, _Style(True, style.bold))
+        if t == "Strong":
+            return self.inlines(c, _Style(style.italic, True))
+        if t in ("Underline", "Strikeout", "SmallCaps"):
+            return self.inlines(c, style)
+        if t in ("Superscript", "Subscript"):
+            plain = stringify(c)
+            table = _SUPERSCRIPT if t == "Superscript" else _SUBSCRIPT
+            mapped = plain.translate(table)
+            # Only when every character has a Unicode super/subscript form; otherwise
+            # the text as it is ("m2" is wrong, but "mkm" for "μm" would be worse).
+            if all(ch != src for ch, src in zip(mapped, plain, strict=True)):
+                return text(mapped)
+            return self.inlines(c, style)
+        if t == "Quoted":
+            opening, closing = self.quotes[:2] if c[0]["t"] == "DoubleQuote" else self.quotes[2:]
+            return [*text(opening), *self.inlines(c[1], style), *text(closing)]
+        if t == "Cite":
+            return self.inlines(c[1], style)
+        if t in ("Span",):
+            return self.inlines(c[1], style)
+        if t == "Link":
+            runs = self.inlines(c[1], style)
+            url = c[2][0]
+            shown = "".join(r.text for r in runs).strip()
+            # The address is kept in the text when the link's words do not show it.
+            if url.startswith(("http://", "https://", "mailto:")) and url.removeprefix(
+                    "mailto:") not in shown:
+                runs += text(f" ({url.removeprefix('mailto:')})")
+            return runs
+        if t in ("Code", "Math"):
+            return text(c[1])
+        if t == "Note":
+            self.note(c)
+            return []
+        if t == "Image":
+            self.left_out["image"] += 1
+            return []
+        if t == "RawInline":
+            self.left_out[f"raw {c[0]}"] += 1
+            return []
+        self.left_out[str(t)] += 1
+        return []
+
+    # -- blocks
+
+    def add(self, runs: list[Run], role: str, level: int | None = None,
+            label: str | None = None, into: list[Line] | None = None) -> None:
+        runs = _tidy(runs)
+        if not runs:
+            return
+        target = self.lines if into is None else into
+        target.append(Line(runs=runs, para_hint=True, number=len(self.lines) + 1, role=role,
+                           level=level, label=label))
+        self.counts[role] += 1
+
+    def note(self, blocks: list[Any]) -> None:
+        """A footnote: its paragraphs as one line, numbered in order of appearance."""
+        runs: list[Run] = []
+        for inl in _inline_lists(blocks):
+            runs += self.inlines(inl) + [Run(" ")]
+        number = str(len(self.notes) + 1)
+        before = len(self.notes)
+        self.add(runs, "footnote", label=number, into=self.notes)
+        if len(self.notes) > before:
+            self.notes[-1].number = len(self.notes)
+
+    def blocks(self, items: list[Any], role: str = "paragraph") -> None:
+        for item in items:
+            self.block(item, role)
+
+    def block(self, item: dict[str, Any], role: str = "paragraph") -> None:
+        t, c = item.get("t"), item.get("c")
+        if t in ("Para", "Plain"):
+            self.add(self.inlines(c), role)
+        elif t == "LineBlock":
+            runs: list[Run] = []
+            for line in c:
+                runs += self.inlines(line) + [Run(" ")]
+            self.add(runs, role)
+        elif t == "Header":
+            self.add(self.inlines(c[2]), "heading", level=int(c[0]))
+        elif t == "BlockQuote":
+            self.blocks(c, "quote")
+        elif t == "BulletList":
+            for entry in c:
+                self.list_item(entry, None)
+        elif t == "OrderedList":
+            (start, style, delim), entries = c
+            for k, entry in enumerate(entries):
+                self.list_item(entry, _list_label(style["t"], delim["t"], start + k))
+        elif t == "DefinitionList":
+            for term, definitions in c:
+                self.add(self.inlines(term, _Style(bold=True)), role)
+                for definition in definitions:
+                    self.blocks(definition, role)
+        elif t == "CodeBlock":
+            self.add([Run(c[1])], role)
+        elif t == "Table":
+            self.table(c)
+        elif t == "Figure":
+            self.blocks(c[2], role)
+            self.caption(c[1])
+        elif t == "Div":
+            self.blocks(c[1], role)
+        elif t == "RawBlock":
+            self.left_out[f"raw {c[0]}"] += 1
+        elif t not in ("HorizontalRule", "Null"):
+            self.left_out[str(t)] += 1
+
+    def list_item(self, blocks: list[Any], label: str | None) -> None:
+        """One item: its text blocks as one line, then any nested list's items."""
+        runs: list[Run] = []
+        rest: list[Any] = []
+        for b in blocks:
+            if b.get("t") in ("Para", "Plain") and not rest:
+                runs += self.inlines(b["c"]) + [Run(" ")]
+            else:
+                rest.append(b)
+        self.add(runs, "list_item", label=label)
+        self.blocks(rest, "list_item")
+
+    def caption(self, caption: list[Any]) -> None:
+        _short, blocks = caption
+        runs: list[Run] = []
+        for inl in _inline_lists(blocks):
+            runs += self.inlines(inl) + [Run(" ")]
+        self.add(runs, "caption")
+
+    def table(self, c: list[Any]) -> None:
+        """A table (pandoc-types ≥ 1.22): a caption line, then one line with its cells.
+
+        Spanned cells fill their grid positions with empty cells, so every row has
+        as many cells as the table has columns.
+        """
+        _attr, caption, colspecs, head, bodies, foot = c
+        self.caption(caption)
+        rows = list(head[1])
+        for body in bodies:
+            rows += body[2] + body[3]
+        rows += foot[1]
+        grid = self.grid(rows, len(colspecs))
+        if not any(cell for row in grid for cell in row):
+            return
+        runs = [Run(cell, "regular") for row in grid for cell in row]
+        self.lines.append(Line(runs=runs, para_hint=True, number=len(self.lines) + 1,
+                               role="table", cells=grid))
+        self.counts["table"] += 1
+
+    def grid(self, rows: list[Any], columns: int) -> list[list[str]]:
+        out: list[list[str]] = []
+        pending: dict[int, int] = {}  # column → rows a row span above still covers
+        for _row_attr, cells in rows:
+            row: list[str] = []
+
+            def fill_spanned(row: list[str] = row) -> None:
+                while pending.get(len(row), 0) > 0:
+                    pending[len(row)] -= 1
+                    row.append("")
+
+            for _cell_attr, _align, rowspan, colspan, blocks in cells:
+                fill_spanned()
+                runs: list[Run] = []
+                for inl in _inline_lists(blocks):
+                    runs += self.inlines(inl) + [Run(" ")]
+                text = "".join(r.text for r in _tidy(runs))
+                for k in range(max(1, int(colspan))):
+                    if int(rowspan) > 1:
+                        pending[len(row)] = int(rowspan) - 1
+                    row.append(text if k == 0 else "")
+            while len(row) < columns:
+                fill_spanned()
+                if len(row) < columns:
+                    row.append("")
+            out.append(row)
+        width = max((len(r) for r in out), default=0)
+        return [r + [""] * (width - len(r)) for r in out]
+
+    # -- the whole document
+
+    def document(self, ast: dict[str, Any]) -> None:
+        """Front matter pandoc put in the metadata (a DOCX's Title, Author, Abstract
+        styles) first, then the body."""
+        meta = ast.get("meta") or {}
+        for key in ("title", "subtitle"):
+            if key in meta:
+                self.add(self.inlines(_meta_inlines(meta[key])), "paragraph")
+        authors = meta.get("author")
+        if authors:
+            entries = authors["c"] if authors.get("t") == "MetaList" else [authors]
+            for entry in entries:
+                self.add(self.inlines(_meta_inlines(entry)), "paragraph")
+        abstract = meta.get("abstract")
+        if abstract:
+            if abstract.get("t") == "MetaBlocks":
+                self.blocks(abstract["c"], "abstract")
+            else:
+                self.add(self.inlines(_meta_inlines(abstract)), "abstract")
+        self.blocks(ast["blocks"])
+
+    def summary(self, what: str) -> list[str]:
+        """The notes an extraction carries: what was read, and what was left out."""
+        counts = ", ".join(f"{n} {role}" for role, n in sorted(self.counts.items()))
+        notes = [f"{what} read through pandoc's AST: {counts or 'no text'}"]
+        if self.left_out:
+            lost = ", ".join(f"{n} {kind}" for kind, n in sorted(self.left_out.items()))
+            notes.append(f"{what}: left out what the document model cannot carry yet: {lost}")
+        return notes
+
+    def text_bytes(self) -> int:
+        return sum(len(r.text.encode("utf-8")) for ln in self.lines + self.notes
+                   for r in ln.runs)
+
+
+def _meta_inlines(value: dict[str, Any]) -> list[Any]:
+    t, c = value.get("t"), value.get("c")
+    if t == "MetaInlines":
+        return c
+    if t == "MetaString":
+        return [{"t": "Str", "c": c}]
+    if t == "MetaBlocks":
+        return [x for inl in _inline_lists(c) for x in [*inl, {"t": "Space"}]]
+    if t == "MetaList":
+        return [x for v in c for x in [*_meta_inlines(v), {"t": "Space"}]]
+    return []
+
+
+def _inline_lists(blocks: list[Any]) -> list[list[Any]]:
+    """The inline contents of nested blocks, in order (for notes, cells, captions)."""
+    out: list[list[Any]] = []
+    for b in blocks:
+        t, c = b.get("t"), b.get("c")
+        if t in ("Para", "Plain"):
+            out.append(c)
+        elif t == "Header":
+            out.append(c[2])
+        elif t == "LineBlock":
+            out.extend(c)
+        elif t in ("BlockQuote",):
+            out.extend(_inline_lists(c))
+        elif t == "Div":
+            out.extend(_inline_lists(c[1]))
+        elif t in ("BulletList",):
+            for item in c:
+                out.extend(_inline_lists(item))
+        elif t == "OrderedList":
+            for item in c[1]:
+                out.extend(_inline_lists(item))
+        elif t == "CodeBlock":
+            out.append([{"t": "Str", "c": c[1]}])
+    return out
+
+
+def read_ast(ast: dict[str, Any], name: str, lang: str | None = None) -> AstReader:
+    """Walk a pandoc AST; refuse text over the size limit."""
+    reader = AstReader(lang)
+    reader.document(ast)
+    if reader.text_bytes() > MAX_TEXT_BYTES:
+        raise InputError(name, f"the text is {reader.text_bytes() // 2**20} MB, over the "
+                         f"{MAX_TEXT_BYTES // 2**20} MB limit", "split the file or send the PDF")
+    return reader
