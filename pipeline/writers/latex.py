@@ -19,6 +19,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
+from ..alphabet import KY_WORD
 from ..fileio import TEMPLATES, template
 from ..model import Block, Span
 from .editions import Edition, ui_strings
@@ -198,6 +199,8 @@ def body_latex(blocks: list[Block], main_lang: str) -> Markup:
         elif block.role == "caption":
             out.append(r"\begin{center}\small " + _in_lang(block, content, main_lang)
                        + r"\end{center}")
+        elif block.role == "table":
+            out.append(table_latex(block, main_lang))
         else:
             out.append(_in_lang(block, content, main_lang) + "\n")
     if in_list:
@@ -208,6 +211,36 @@ def body_latex(blocks: list[Block], main_lang: str) -> Markup:
     return Markup("\n".join(out))
 
 
+def table_latex(block: Block, main_lang: str) -> str:
+    r"""A table block as a ``longtable`` (it may cross pages), ruled with booktabs.
+
+    The columns share the text width and wrap ragged right. Each cell opens with
+    ``{}`` so that a cell starting with ``*`` or ``[`` is not read as an argument
+    of the ``\\`` before it.
+
+    >>> print(table_latex(Block("t", "table", "en", "", cells=[["a&b", "1"]]), "en"))
+    ... # doctest: +NORMALIZE_WHITESPACE
+    \begin{longtable}{*{2}{>{\raggedright\arraybackslash}p{\dimexpr(\linewidth-4\tabcolsep)/2\relax}}}
+    \toprule
+    {}a\&b & {}1 \\
+    \bottomrule
+    \end{longtable}
+    """
+    rows = block.cells or []
+    n = max((len(r) for r in rows), default=0)
+    if not n:
+        return ""
+    column = r">{\raggedright\arraybackslash}p{\dimexpr(\linewidth-" + str(2 * n) + \
+        r"\tabcolsep)/" + str(n) + r"\relax}"
+    out = [r"\begin{longtable}{*{" + str(n) + "}{" + column + "}}", r"\toprule"]
+    for row in rows:
+        cells = [_in_lang(block, "{}" + str(escape(c)), main_lang) if c else ""
+                 for c in [*row, *[""] * (n - len(row))]]
+        out.append(" & ".join(cells) + r" \\")
+    out += [r"\bottomrule", r"\end{longtable}"]
+    return "\n".join(out)
+
+
 # --- the document ------------------------------------------------------------------
 
 
@@ -216,10 +249,10 @@ def _kyrgyz_words(ed: Edition) -> set[str]:
     blocks = list(ed.front) + list(ed.body)
     for block in blocks:
         if block.lang == "ky":
-            words.update(re.findall(r"[А-Яа-яЁёӨөҮүҢң]+", block.text))
+            words.update(KY_WORD.findall(block.text))
     for lang, title in ed.titles:
         if lang == "ky":
-            words.update(re.findall(r"[А-Яа-яЁёӨөҮүҢң]+", title))
+            words.update(KY_WORD.findall(title))
     return words
 
 
@@ -403,6 +436,7 @@ def context(ed: Edition) -> dict[str, Any]:
         "front": front,
         "notice": notice,
         "body": body_latex(ed.body, ed.body_lang),
+        "tables": any(b.role == "table" for b in ed.body),  # only then load longtable
         "notes": [inline(b, ed.body_lang) for b in ed.footnotes],
         "references": [
             {"anchor": escape(b.id), "number": escape(b.number or str(i + 1)),
