@@ -155,7 +155,7 @@ def _tidy(runs: list[Run]) -> list[Run]:
     the text-dump reader, so an italic span is the words alone. NBSP stays.
 
     >>> [(r.text, r.italic) for r in _tidy([Run(" a  "), Run(" b ", italic=True), Run(" c ")])]
-    [('a ', False), ('b', True), (' c', False)]
+    [('a ', False), ('b ', True), ('c', False)]
     """
     out: list[Run] = []
     for run in runs:
