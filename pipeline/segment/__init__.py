@@ -140,6 +140,14 @@ def segment(cleaned: Cleaned) -> Document:
             finish_entry()
             add("table", text, para, cells=getattr(para, "cells", None))
             continue
+        if honoured(hint, text, state.in_references):
+            if hint == "heading" and state.in_references:
+                finish_entry()
+                state.in_references = False
+            if hint not in ("footnote", "abstract"):
+                state.body_started = True
+            hinted_block(para, text, add)
+            continue
         if i in toc:  # a contents line: never a heading, never the list
             add("paragraph", f"{para.bullet} {text}" if para.bullet else text, para)
             continue
@@ -215,6 +223,41 @@ def _abstract_goes_on(paras: list[Paragraph], i: int, blocks: list[Block]) -> bo
         if KEYWORDS_LABEL.match(nxt.text.strip()):
             return nxt.page == para.page
     return False
+
+
+def honoured(hint: str | None, text: str, in_references: bool) -> bool:
+    """Whether a role the reader marked (``Paragraph.role``, from a DOCX) is taken as given.
+
+    It is, except where only the reference rules can tell: Word has no style for
+    the reference list, so a heading named like one opens it, and the list
+    items inside it are its entries.
+
+    >>> honoured("heading", "Введение", False), honoured("heading", "Литература", False)
+    (True, False)
+    >>> honoured("list_item", "Асанов А. Билим. 2020.", True), honoured(None, "x", False)
+    (False, False)
+    """
+    if hint in ("footnote", "abstract", "caption"):
+        return True
+    if hint == "heading":
+        return not is_references_heading(text)
+    return hint in ("list_item", "quote") and not in_references
+
+
+def hinted_block(para: Paragraph, text: str, add) -> None:
+    """The block of a paragraph whose role the reader marked: level, list number and
+    note number are the source's, nothing is guessed from the text."""
+    spans = _spans_from_runs(para.runs)
+    role = para.role or "paragraph"
+    if role == "heading":
+        add("heading", text, para, level=para.level or 1, spans=spans)
+    elif role == "list_item":
+        number = para.bullet if para.bullet and para.bullet[0].isalnum() else None
+        add("list_item", text, para, number=number, spans=spans)
+    elif role == "footnote":
+        add("footnote", text, para, number=para.bullet, spans=spans)
+    else:
+        add(role, text, para, spans=spans)
 
 
 def _body_block(para: Paragraph, text: str, add, body_size: float | None) -> None:
