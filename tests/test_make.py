@@ -2,9 +2,10 @@
 
 import shutil
 import subprocess
+from pathlib import Path
 
 import pytest
-from conftest import SEED_ID, copy_project, run_make
+from conftest import SEED_ID, VENV, built_copy, copy_project, run_make
 
 INTERMEDIATES = ("extract.json", "clean.json", "segment.json", "tag.json")
 
@@ -26,13 +27,57 @@ def text_of(path) -> str:
 @pytest.fixture
 def project(seed_project, tmp_path):
     """A private copy of the built seed project, outputs and timestamps included."""
-    dest = tmp_path / "p"
-    shutil.copytree(seed_project, dest, symlinks=True)
-    return dest
+    return built_copy(seed_project, tmp_path / "p")
 
 
 def mtimes(project, *names):
     return {n: (project / n).stat().st_mtime_ns for n in names}
+
+
+def generated(project: Path) -> dict[str, int]:
+    """Every file under build/ and output/ with its mtime."""
+    return {p.relative_to(project).as_posix(): p.stat().st_mtime_ns
+            for d in ("build", "output") for p in (project / d).rglob("*") if p.is_file()}
+
+
+def rewritten(project: Path, before: dict[str, int]) -> set[str]:
+    return {n for n, t in generated(project).items() if before.get(n) != t}
+
+
+def stages_run(proc) -> list[str]:
+    """The progress lines of the stages make ran."""
+    return [ln for ln in proc.stderr.splitlines() if ln.startswith(f"[{SEED_ID}]")]
+
+
+def test_touching_routing_code_rebuilds_nothing(project):
+    """cli.py only routes a command to its stage: no output depends on it."""
+    before = generated(project)
+    (project / "pipeline" / "cli.py").touch()
+    proc = run_make(project, "build")
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert not stages_run(proc), proc.stderr
+    assert not rewritten(project, before)
+
+
+def test_touching_the_epub_stylesheet_rebuilds_only_the_epubs(project):
+    before = generated(project)
+    (project / "templates" / "epub.css").touch()
+    proc = run_make(project, "build")
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    out = f"output/{SEED_ID}/{SEED_ID}"
+    assert rewritten(project, before) == {f"{out}{k}.epub" for k in ("", ".ky", ".ru", ".en")}
+    assert len(stages_run(proc)) == 4, proc.stderr
+
+
+def test_touching_hyphenation_remakes_the_tex_but_typesets_nothing(project):
+    """The editions stage imports the hyphenator, so it runs again; the .tex files come
+    out the same and are not rewritten, so no PDF is typeset."""
+    before = generated(project)
+    (project / "pipeline" / "writers" / "hyphenate.py").touch()
+    proc = run_make(project, "build")
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert [ln.split()[1] for ln in stages_run(proc)] == ["editions"], proc.stderr
+    assert rewritten(project, before) == {f"build/{SEED_ID}/editions.stamp"}
 
 
 def test_corrections_show_in_every_output(seed_out):
@@ -90,16 +135,53 @@ def test_meta_edit_rebuilds_only_what_shows_it(project):
     assert new_title in text_of(project / f"{out}.epub")
 
 
-def test_three_articles_in_parallel(tmp_path):
+#: Records when each stage command starts and ends, then runs it with the venv's Python.
+TIMED_PYTHON = """#!/bin/sh
+echo "start $$ $(date +%s%N)" >> "{log}"
+"{python}" "$@"
+status=$?
+echo "end $$ $(date +%s%N)" >> "{log}"
+exit $status
+"""
+
+
+def most_at_once(log: Path) -> int:
+    """The largest number of stage commands that were running at the same moment."""
+    events = sorted((int(t), kind == "start") for kind, _, t in
+                    (ln.split() for ln in log.read_text().splitlines()))
+    running = peak = 0
+    for _, starts in events:  # at a tie an end sorts first: touching is not overlapping
+        running += 1 if starts else -1
+        peak = max(peak, running)
+    return peak
+
+
+def test_three_articles_in_parallel(seed_project, tmp_path):
+    """make -j2 over the text stages and EPUBs of three articles (no typesetting: what
+    is proved is the graph) runs two commands at once and makes what the serial build
+    made."""
     project = copy_project(tmp_path / "three", (SEED_ID,))
-    for copy in ("second-article", "third-article"):
+    articles = (SEED_ID, "second-article", "third-article")
+    for copy in articles[1:]:
         shutil.copytree(project / "input" / SEED_ID, project / "input" / copy)
-    proc = run_make(project, "build", jobs=2)
+    log = tmp_path / "jobs.log"
+    python = tmp_path / "timed-python"
+    python.write_text(TIMED_PYTHON.format(log=log, python=VENV / "bin" / "python"))
+    python.chmod(0o755)
+    targets = [f"output/{a}/{a}{k}.epub" for a in articles for k in ("", ".ky", ".ru", ".en")]
+    targets += [f"output/{a}/cleaning-report.html" for a in articles]
+    proc = run_make(project, *targets, f"PY={python}", jobs=2)
     assert proc.returncode == 0, proc.stderr[-2000:]
-    for article in (SEED_ID, "second-article", "third-article"):
+    assert most_at_once(log) == 2
+    serial = seed_project / "output" / SEED_ID
+    for article in articles:
         out = project / "output" / article
-        assert (out / f"{article}.pdf").stat().st_size > 10_000
-        assert (out / f"{article}.ky.epub").exists() and (out / "document.json").exists()
+        assert not list(out.glob("*.pdf")), "the test asked for no PDF"
+        for name in ("document.json", "cleaning-report.html"):
+            assert (out / name).read_bytes() == (serial / name).read_bytes(), (article, name)
+        for key in ("", ".ky", ".ru", ".en"):
+            made = (out / f"{article}{key}.epub").read_bytes()
+            assert made == (serial / f"{SEED_ID}{key}.epub").read_bytes(), (article, key)
     # make clean removes generated files only.
     assert run_make(project, "clean").returncode == 0
     assert not (project / "output").exists() and not (project / "build").exists()

@@ -74,15 +74,13 @@ def test_roles_and_languages(doc):
             ("Open Education Europa", "en")} <= spans
 
 
-def test_journal_pdf(seed_out, seed_project):
+def test_journal_pdf(seed_out):
     pdf = seed_out / f"{SEED_ID}.pdf"
     text = pdftext(pdf)
     assert "ү" in text and "ҥ" not in text
     fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True).stdout
     rows = fonts.splitlines()[2:]
     assert rows and all(r.split()[-5] == "yes" for r in rows), fonts
-    log = (seed_project / "build" / SEED_ID / "tex-full" / f"{SEED_ID}.log").read_text()
-    assert "Missing character" not in log
     first = pdftext_page(pdf, 1)
     flat = " ".join(first.split())
     for title in ("Кыргызстандагы заманбап билим берүүнүн тенденциялары жана көйгөйлөрү",
@@ -105,12 +103,27 @@ def pdftext_page(pdf, page: int) -> str:
                            "-"], capture_output=True, text=True, check=True).stdout
 
 
-@pytest.mark.parametrize("key", ["", ".ky", ".ru", ".en"])
-def test_epubcheck_passes(seed_out, key):
-    from pipeline.writers.check import epubcheck
+EDITIONS = ("", ".ky", ".ru", ".en")
 
-    errors, warnings, first = epubcheck(seed_out / f"{SEED_ID}{key}.epub")
-    assert (errors, warnings) == (0, 0), first
+
+@pytest.mark.parametrize("key", EDITIONS)
+def test_epubcheck_passes(seed_out, epubchecker, key):
+    # All four in one JVM on the first call; the other three read the cached verdicts.
+    verdicts = epubchecker.check(*(seed_out / f"{SEED_ID}{k}.epub" for k in EDITIONS))
+    verdict = verdicts[EDITIONS.index(key)]
+    assert verdict.ok, verdict.report()
+
+
+def test_every_edition_typesets_without_missing_glyphs_or_overfull_lines(seed_project):
+    """Proved once, on the seed: a missing glyph or a line sticking out is a problem the
+    build reports, not a refusal, so only the logs show that there were none."""
+    logs = sorted((seed_project / "build" / SEED_ID).glob("tex-*/*.log"))
+    assert [p.parent.name for p in logs] == ["tex-en", "tex-full", "tex-ky", "tex-ru"]
+    for log in logs:
+        text = log.read_text(encoding="utf-8", errors="replace")
+        assert "Missing character" not in text, log
+        widths = [float(w) for w in re.findall(r"Overfull \\hbox \(([\d.]+)pt too wide", text)]
+        assert not [w for w in widths if w > 1.0], (log, widths)
 
 
 def _sentences(text: str) -> list[str]:
