@@ -141,9 +141,13 @@ del _cyr, _lat
 
 #: Invisible debris: C0 and C1 controls (not tab, line feed, carriage return, which
 #: mean spaces and breaks), the soft hyphen a typesetter's hyphenation leaves in a PDF's
-#: text layer, zero-width space, word joiner and the byte-order mark.
+#: text layer, zero-width space, word joiner and the byte-order mark; and what ftfy's
+#: control-character list adds: deprecated format characters (U+206A–206F), interlinear
+#: annotation marks (U+FFF9–FFFC), musical formatting (U+1D173–1D17A) and tag
+#: characters (U+E0000–E007F).
 INVISIBLE = re.compile("[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f"
-                       "\u00ad\u200b\u2060\ufeff]")
+                       "\u00ad\u200b\u2060\ufeff\u206a-\u206f\ufff9-\ufffc"
+                       "\U0001d173-\U0001d17a\U000e0000-\U000e007f]")
 #: Noncharacters (U+FDD0–FDEF and the last two code points of every plane) and lone
 #: surrogates: Unicode promises they never stand for a character in interchanged text,
 #: and no font has them.

@@ -1,5 +1,7 @@
 """The cleaner (issue: Kyrgyz-aware cleaning with an audit trail)."""
 
+import doctest
+import re
 from collections import Counter
 from pathlib import Path
 
@@ -8,7 +10,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pdfgen import word_accuracy
 
-from pipeline.cleaner import clean
+from pipeline.cleaner import clean, plan
+from pipeline.model import Change, Cleaned, Extraction, Line, Run
 from pipeline.readers import extract, read_text_dump
 from pipeline.segment import segment
 from pipeline.writers.report import render_report
@@ -93,6 +96,119 @@ def test_report_lists_repairs_in_context(seed_cleaned, tmp_path):
     assert "<del>Ноmе</del><ins>Home</ins>" in html
     assert "Legacy Kyrgyz font letters" in html and "Hyphens at line ends" in html
     assert "reference list is missing" in html
+
+
+# --- the plan ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("step", sorted({s for p in plan.PLAN for s in (p, *p.parts)},
+                                        key=lambda s: s.name), ids=lambda s: s.name)
+def test_every_step_states_its_cause_and_shows_an_example(step):
+    assert step.cause, f"{step.name}: no 'Cause:' paragraph in its docstring"
+    examples = doctest.DocTestFinder().find(step.fn)[0].examples
+    assert examples, f"{step.name}: no doctest"
+
+
+def test_every_recorded_rule_is_a_plan_step(seed_cleaned):
+    names = {s.name for p in plan.PLAN for s in (p, *p.parts)}
+    assert {c.rule for c in seed_cleaned.changes} <= names
+    assert set(plan.TITLES) == names | {r.name for r in plan.OTHER_RECORDERS}
+
+
+@pytest.mark.parametrize("rule", plan.OTHER_RECORDERS, ids=lambda r: r.name)
+def test_other_recorders_record_under_their_registered_name(rule):
+    module = __import__(rule.recorded_by, fromlist=["_"])
+    assert f'"{rule.name}"' in Path(module.__file__).read_text("utf-8")
+
+
+def _one_line(text: str, font: str | None = None) -> Extraction:
+    return Extraction("t.pdf", "pdf", [Line([Run(text, font=font)], para_hint=True)])
+
+
+def test_symbol_font_glyphs_mapped_and_recorded():
+    result = clean(_one_line("\uf0b7 Эффект \uf061 = 0,5 \uf0ae жогору, 2 \uf0b4 3",
+                             font="ABCDEF+SymbolMT"))
+    para = result.paragraphs[0]
+    # Word's Symbol bullet becomes a real list marker.
+    assert (para.bullet, para.text) == ("•", "Эффект α = 0,5 → жогору, 2 × 3")
+    mapped = [c for c in result.changes if c.rule == plan.PRIVATE_USE.name]
+    before = "".join(c.before for c in mapped)
+    assert sum(0xF000 <= ord(ch) <= 0xF0FF for ch in before) == 4
+    assert any("Symbol font" in d for d in result.decisions)
+
+
+def test_wingdings_bullet_is_not_read_as_symbol():
+    result = clean(_one_line("\uf0a7 биринчи", font="Wingdings-Regular"))
+    para = result.paragraphs[0]
+    assert (para.bullet, para.text) == ("▪", "биринчи")  # in Symbol U+F0A7 would be ♣
+
+
+def test_unknown_private_use_kept_and_flagged():
+    result = clean(_one_line("белги \ue123 бар", font="Custom"))
+    assert "\ue123" in result.paragraphs[0].text
+    assert any("U+E123" in u and "kept" in u for u in result.undecided)
+
+
+def test_spoofing_and_non_text_characters_dropped_and_recorded():
+    text = ("файл\u202eфдп.exe\u202c\u2066x\u2069 би\uffffлим\ufdd0 "
+            "\x07берүү\u2028системасы\u2029өнүгөт")
+    result = clean(_one_line(text))
+    assert result.paragraphs[0].text == "файлфдп.exex билим берүү системасы өнүгөт"
+    rules = Counter(c.rule for c in result.changes)
+    for step in (plan.BIDI_CONTROLS, plan.NONCHARACTERS, plan.CONTROLS, plan.LINE_SEPARATORS):
+        assert rules[step.name], step.name
+    bidi = "".join(c.before for c in result.changes if c.rule == plan.BIDI_CONTROLS.name)
+    assert "\u202e" in bidi and "\u2066" in bidi
+
+
+def test_footnotes_joined_by_the_body_policy():
+    # Each note's first line carries para_hint (it starts with the note's number).
+    notes = [Line([Run("1 Билим берүү системасынын өнү-")], para_hint=True, page=2),
+             Line([Run("гүшү жөнүндө мыйзам.")], page=2),
+             Line([Run("2 жаңы басылыш, 2020.")], para_hint=True, page=2)]
+    ex = Extraction("t.pdf", "pdf", [Line([Run("Негизги текст.")], para_hint=True)],
+                    footnotes=notes)
+    result = clean(ex)
+    feet = [p for p in result.paragraphs if p.footnote]
+    assert [p.text for p in feet] == [
+        "1 Билим берүү системасынын өнүгүшү жөнүндө мыйзам.", "2 жаңы басылыш, 2020."]
+    assert all(p.bullet is None for p in feet)
+    hyphens = [c for c in result.changes if c.rule == plan.LINE_END_HYPHEN.name]
+    assert [c.after for c in hyphens] == ["өнүгүшү"]
+
+
+# --- the report --------------------------------------------------------------------------
+
+
+def test_report_folds_long_rules(seed_cleaned):
+    doc = segment(seed_cleaned)
+    doc.changes = seed_cleaned.changes
+    html = render_report(doc, seed_cleaned)
+    n = sum(c.rule == plan.LEGACY_GLYPHS.name for c in seed_cleaned.changes)
+    assert n > 20
+    section = html.split(f'<h2 id="{plan.LEGACY_GLYPHS.name}">', 1)[1].split("<h2", 1)[0]
+    shown, folded = section.split("<details>", 1)
+    assert shown.count("<tr><td class=n>") == 10
+    assert f"the other {n - 10} changes" in folded
+    assert folded.count("<tr><td class=n>") == n - 10
+    # A rule with few changes shows them all, unfolded.
+    dash = html.split(f'<h2 id="{plan.NBSP_BEFORE_DASH.name}">', 1)[1].split("<h2", 1)[0]
+    assert "<details>" not in dash
+
+
+def test_report_escapes_document_text(seed_cleaned):
+    doc = segment(seed_cleaned)
+    evil = "<script>alert(1)</script>"
+    doc.changes = [Change(plan.HOMOGLYPHS.name, evil, "x&y", "line 1",
+                          context=f"a ⟦{evil}⟧ b", note=evil),
+                   Change(plan.SPACES.name, evil, "z", "line 2")]
+    cleaned = Cleaned(source=evil, paragraphs=[], changes=doc.changes,
+                      decisions=[evil], undecided=[evil])
+    html = render_report(doc, cleaned)
+    assert "<script>" not in html
+    # title (twice), source, decision, flag, two changes' words, one note
+    assert html.count("&lt;script&gt;alert(1)&lt;/script&gt;") == 8
+    assert "x&amp;y" in html and re.search(r"<del>&lt;script&gt;", html)
 
 
 # --- properties ------------------------------------------------------------------------------

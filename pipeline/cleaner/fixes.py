@@ -78,6 +78,7 @@ _FTFY = ftfy.TextFixerConfig(
     unescape_html=False,  # "&amp;" typed by an author is the author's text
     uncurl_quotes=False,  # typographic quotes are the author's choice
     fix_line_breaks=False,
+    remove_control_chars=False,  # our own step, so each removal is recorded as such
     explain=False,
 )
 
@@ -246,8 +247,9 @@ def remap_legacy_glyphs(
     """Decide, for one font's text, what its legacy letters stand for; remap them.
 
     Cause: legacy Kyrgyz fonts drew ү (or ң) in the slot of ҥ, and ө ү ң in the
-    cp1251 slots of є ї ў; which one a font meant is read from the font's own text
-    (``decide_legacy_ue``, ``decide_cp1251_slots``), so each font gets its verdict.
+    cp1251 slots of є ї ў; which one a font meant is read from its own text.
+
+    Each font gets its verdict (``decide_legacy_ue``, ``decide_cp1251_slots``).
     ``vocabulary`` counts the words spelt right anywhere; ``scores`` is the
     language model, asked only when є ї ў occur.
 
@@ -285,9 +287,10 @@ def map_private_use(font: str, text: str, vocabulary: Counter[str],
 
     Cause: Word and PDF producers write a Symbol or Wingdings character without a
     Unicode map as U+F000 + its byte in the font, a private-use code point: the
-    list bullet U+F0B7 is •, U+F061 is α. The font's name says which table
-    (``alphabet.symbol_font_table``); a private-use character neither table knows
-    is kept and listed for the editor, never dropped.
+    list bullet U+F0B7 is •, U+F061 is α. A private-use character of unknown
+    meaning is kept and listed for the editor, never dropped.
+
+    The font's name says which table (``alphabet.symbol_font_table``).
 
     >>> v = map_private_use("SymbolMT", "\uf0b7 α\uf0ae\uf0b4 2 \ue123", Counter())
     >>> v.remap("\uf0b7 x\uf0ae\uf0b4 2 \ue123") == "• x→× 2 \ue123"
@@ -468,8 +471,9 @@ def keep_line_end_hyphen(head: str, tail: str, vocabulary: Counter[str]) -> tupl
     """Decide whether "head-" at a line end and "tail" on the next line keep the hyphen.
 
     Cause: a typesetter's hyphenation splits words at line ends, but real
-    compounds (үй-бүлө, веб-конференция) are split at their own hyphen too. The
-    document decides where it can: the joined or the hyphenated form occurring
+    compounds (үй-бүлө, веб-конференция) are split at their own hyphen too.
+
+    The document decides where it can: the joined or the hyphenated form occurring
     elsewhere, a number before the hyphen (1969-жылы), a prefix that takes a
     hyphen, or both halves being words of their own (мамлекеттик-коомдук).
     Without evidence the hyphen goes, since hyphenation is far commoner than a

@@ -143,6 +143,7 @@ def join_lines(
 
     Cause: a PDF or a text dump gives lines, not paragraphs; a paragraph's lines
     must be joined, repairing what the line ends did to words and punctuation.
+
     ``breaks`` says where a paragraph ends (``starts_note`` for footnotes),
     ``words`` is the document's vocabulary for the hyphen decisions (by default
     that of ``lines``), ``bullets`` whether a list marker is split off.

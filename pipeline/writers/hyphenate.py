@@ -55,29 +55,15 @@ import argparse
 import sys
 from collections.abc import Iterable
 
+from ..alphabet import KY_ALPHABET, LONG_PARTNER, SIGNS, VOWELS
+
 SUPPORTED_LANGS = ("ky",)
 
-_VOWELS = frozenset("аэоөуүыиеёюя")
 #: Suffixes that begin with a consonant cluster; rule 3's "last consonant"
 #: yields to them, so that the break falls at the morpheme boundary.
 CLUSTER_SUFFIXES = ("стан",)
-_SIGNS = frozenset("ьъ")
-_CONSONANTS = frozenset("бвгджзйклмнңпрстфхцчшщ")
-_LETTERS = _VOWELS | _SIGNS | _CONSONANTS
-# A vowel followed by this vowel is one long vowel. The iotated letters count
-# too: ю + у is [j] + [uː], as in коюу.
-_LONG_PARTNER = {
-    "а": "а",
-    "э": "э",
-    "о": "о",
-    "ө": "ө",
-    "у": "у",
-    "ү": "ү",
-    "я": "а",
-    "ю": "у",
-    "ё": "о",
-    "е": "э",
-}
+# The letters (vowels, signs, long-vowel partners) are alphabet's.
+_LETTERS = frozenset(KY_ALPHABET)
 _MIN_PIECE = 2  # letters on either side of a break (rule 5)
 
 
@@ -97,8 +83,8 @@ def _nuclei(part: str) -> list[tuple[int, int]]:
     i = 0
     while i < len(part):
         ch = part[i]
-        if ch in _VOWELS:
-            long = i + 1 < len(part) and part[i + 1] == _LONG_PARTNER.get(ch)
+        if ch in VOWELS:
+            long = i + 1 < len(part) and part[i + 1] == LONG_PARTNER.get(ch)
             end = i + 2 if long else i + 1
             spans.append((i, end))
             i = end
@@ -120,7 +106,7 @@ def _part_breaks(part: str) -> list[int]:
     nuclei = _nuclei(low)
     for (_, left_end), (right_start, _) in zip(nuclei, nuclei[1:], strict=False):
         between = low[left_end:right_start]
-        if not between or between[-1] in _SIGNS:
+        if not between or between[-1] in SIGNS:
             # Two vowels in a row, or a separating ь/ъ: the next syllable
             # starts with the (iotated) vowel itself.
             cut = right_start
