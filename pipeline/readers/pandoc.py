@@ -27,15 +27,14 @@ from typing import Any
 
 from ..errors import InputError
 from ..model import Line, Run
+from . import MAX_TEXT_BYTES  # the text sources' limit applies to the extracted text too
 
 #: A DOCX that unpacks to more than this is refused (a zip bomb, or not an article).
 MAX_UNPACKED_BYTES = 200 * 2**20
-#: Same limit as for text sources (``readers.MAX_TEXT_BYTES``): on the extracted text.
-MAX_TEXT_BYTES = 50 * 2**20
 PANDOC_TIMEOUT = 300  # seconds
 PANDOC_HEAP = "2g"
 #: Markdown without raw passthrough: a translation is text, never TeX or HTML.
-MARKDOWN = "markdown-raw_html-raw_tex-raw_attribute-latex_macros"
+MARKDOWN = "markdown-raw_html-raw_tex-raw_attribute-latex_macros-native_divs-native_spans"
 
 _SUPERSCRIPT = str.maketrans("0123456789+-=()n", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ⁿ")
 _SUBSCRIPT = str.maketrans("0123456789+-=()", "₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎")
@@ -48,12 +47,14 @@ QUOTES = {"ky": ("«", "»", "„", "“"), "ru": ("«", "»", "„", "“"), "k
 # --- running pandoc ------------------------------------------------------------------
 
 
-def check_unpacked_size(raw: bytes, name: str, limit: int = MAX_UNPACKED_BYTES) -> None:
-    """Refuse a zip whose members unpack to more than ``limit`` bytes.
+def check_unpacked_size(raw: bytes, name: str, limit: int | None = None) -> None:
+    """Refuse a zip whose members unpack to more than ``limit`` bytes
+    (``MAX_UNPACKED_BYTES`` by default).
 
     The members are really inflated (in chunks, stopping at the limit), because a
     zip bomb's directory can state any size it likes.
     """
+    limit = MAX_UNPACKED_BYTES if limit is None else limit
     try:
         with zipfile.ZipFile(io.BytesIO(raw)) as z:
             total = 0
@@ -498,10 +499,11 @@ def _inline_lists(blocks: list[Any]) -> list[list[Any]]:
 
 
 def read_ast(ast: dict[str, Any], name: str, lang: str | None = None) -> AstReader:
-    """Walk a pandoc AST; refuse text over the size limit."""
+    """Walk a pandoc AST; refuse text over the size limit (``MAX_TEXT_BYTES``)."""
     reader = AstReader(lang)
     reader.document(ast)
-    if reader.text_bytes() > MAX_TEXT_BYTES:
-        raise InputError(name, f"the text is {reader.text_bytes() // 2**20} MB, over the "
-                         f"{MAX_TEXT_BYTES // 2**20} MB limit", "split the file or send the PDF")
+    size = reader.text_bytes()
+    if size > MAX_TEXT_BYTES:
+        shown = f"{size / 2**20:.0f} MB, over the {MAX_TEXT_BYTES / 2**20:g} MB limit"
+        raise InputError(name, f"the text is {shown}", "split the file or send the PDF")
     return reader
