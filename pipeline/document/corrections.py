@@ -1,26 +1,47 @@
 """The editor's corrections (``corrections.yaml``), applied to the tagged document.
 
-An entry names the text to find, its replacement, optionally the language or
-role of the block it is in, and a note::
+Each entry names the text to ``find`` (optionally only in blocks of a ``lang``
+or ``role``), one action, and an optional ``note``::
 
-    - find: "условиях формировать"
+    - find: "условиях формировать"      # a text edit
       replace: "условиях и формировать"
       lang: ru
       note: the "и" was lost at a page break
 
+    - find: "Materials and methods"     # what the segmenter got wrong about a block
+      set: {role: heading, level: 1}    # any of role, lang, level, number
+
+    - find: "continues on the next"     # a paragraph cut in two at a page break
+      merge: next                       # the block found, and the block after it
+
+    - find: "Results. We found"         # two blocks run together
+      split_at: "We found"              # the second block starts here
+
+    - find: "Journal of Things, 2021"   # a running head the reader kept
+      drop: true
+
 Every entry must match exactly once, so a fix can never be silently dropped when
 the pipeline improves or the source is re-extracted: zero or several matches stop
-the build and show the candidates.
+the build and show the candidates. ``split_at`` must also occur exactly once in
+the block found. Every action is recorded as a change by the editor, and the
+cleaning report lists it.
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
 from ..errors import CorrectionError
 from ..meta import parse_yaml
-from ..model import Change, Document
+from ..model import ROLES, Block, Change, Document, Span
+
+#: The actions an entry can take; exactly one per entry.
+ACTIONS = ("replace", "set", "merge", "split_at", "drop")
+#: The block fields ``set:`` may change, and how each value is checked.
+SETTABLE = ("role", "lang", "level", "number")
+_LANG = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 
 
 def _entries(text: str, path: Path | str) -> list[tuple[int, dict[str, Any]]]:
@@ -36,49 +57,197 @@ def _entries(text: str, path: Path | str) -> list[tuple[int, dict[str, Any]]]:
     out = []
     for item, item_node in zip(data, node.value, strict=True):
         line = item_node.start_mark.line + 1
-        if not isinstance(item, dict) or not isinstance(item.get("find"), str) or not isinstance(
-            item.get("replace"), str
-        ):
-            raise CorrectionError(path, f"line {line}: an entry needs `find:` and `replace:` text",
-                                  "give both as quoted text")
+        if not isinstance(item, dict) or not isinstance(item.get("find"), str):
+            raise CorrectionError(path, f"line {line}: an entry needs `find:` text",
+                                  "give the text to find, quoted")
         if not item["find"]:
             raise CorrectionError(path, f"line {line}: `find:` is empty", "give the text to find")
+        actions = [a for a in ACTIONS if a in item]
+        if len(actions) != 1:
+            what = "no action" if not actions else "several actions (" + ", ".join(actions) + ")"
+            raise CorrectionError(path, f"line {line}: entry {item['find']!r} has {what}",
+                                  "give exactly one of " + ", ".join(f"`{a}:`" for a in ACTIONS))
+        _check(item, actions[0], line, path)
         out.append((line, item))
     return out
+
+
+def _check(item: dict[str, Any], action: str, line: int, path: Path | str) -> None:
+    """One-line errors for an action whose value cannot be applied."""
+    value = item[action]
+
+    def bad(what: str, hint: str) -> CorrectionError:
+        return CorrectionError(path, f"line {line}: {what}", hint)
+
+    if action == "replace" and not isinstance(value, str):
+        raise bad("`replace:` is not text", "give the replacement as quoted text")
+    if action == "merge" and value != "next":
+        raise bad(f"`merge: {value}` is not understood", "write `merge: next`")
+    if action == "drop" and value is not True:
+        raise bad(f"`drop: {value}` is not understood", "write `drop: true`")
+    if action == "split_at" and not (isinstance(value, str) and value):
+        raise bad("`split_at:` is not text", "give the text the second block starts with")
+    if action == "set":
+        if not isinstance(value, dict) or not value:
+            raise bad("`set:` needs fields", "write e.g. `set: {role: heading, level: 1}`")
+        for key, v in value.items():
+            if key not in SETTABLE:
+                raise bad(f"`set:` cannot change {key!r}",
+                          "set any of " + ", ".join(SETTABLE))
+            if key == "role" and v not in ROLES:
+                raise bad(f"role {v!r} is unknown", "use one of " + ", ".join(ROLES))
+            if key == "lang" and not (isinstance(v, str) and _LANG.match(v)):
+                raise bad(f"language {v!r} is not a code", "give a code such as ky, ru, en")
+            if key == "level" and not (isinstance(v, int) and 1 <= v <= 6):
+                raise bad(f"level {v!r} is not 1 to 6", "give a heading level from 1 to 6")
+            if key == "number" and not isinstance(v, str | int):
+                raise bad(f"number {v!r} is not text", "give the number as printed")
+
+
+def _hits(doc: Document, entry: dict[str, Any]) -> list[tuple[int, int]]:
+    """(block index, offset) of every occurrence of the entry's text."""
+    find = entry["find"]
+    hits = []
+    for i, block in enumerate(doc.blocks):
+        if entry.get("lang") and block.lang != entry["lang"]:
+            continue
+        if entry.get("role") and block.role != entry["role"]:
+            continue
+        start = block.text.find(find)
+        while start != -1:
+            hits.append((i, start))
+            start = block.text.find(find, start + 1)
+    return hits
+
+
+def _context(block: Block, start: int, end: int) -> str:
+    text = block.text
+    return text[max(0, start - 40):start] + "⟦" + text[start:end] + "⟧" + text[end:end + 40]
 
 
 def apply_corrections(doc: Document, text: str, path: Path | str) -> Document:
     """Apply every entry of a corrections file to ``doc``; record each as the editor's."""
     for line, entry in _entries(text, path):
-        find, replace = entry["find"], entry["replace"]
-        hits = []
-        for block in doc.blocks:
-            if entry.get("lang") and block.lang != entry["lang"]:
-                continue
-            if entry.get("role") and block.role != entry["role"]:
-                continue
-            start = block.text.find(find)
-            while start != -1:
-                hits.append((block, start))
-                start = block.text.find(find, start + 1)
+        find = entry["find"]
+        hits = _hits(doc, entry)
         if len(hits) != 1:
             shown = "; ".join(
-                f"{b.id}: …{b.text[max(0, s - 25):s + len(find) + 25]}…" for b, s in hits[:3]
+                f"{doc.blocks[i].id}: …{doc.blocks[i].text[max(0, s - 25):s + len(find) + 25]}…"
+                for i, s in hits[:3]
             )
             what = "matches nothing" if not hits else f"matches {len(hits)} places ({shown})"
             raise CorrectionError(path, f"line {line}: entry {find!r} {what}")
-        block, start = hits[0]
-        end = start + len(find)
-        before, after = block.text[max(0, start - 40) : start], block.text[end : end + 40]
-        context = before + "⟦" + find + "⟧" + after
-        block.text = block.text[:start] + replace + block.text[end:]
-        _shift_spans(block, start, end, len(replace) - len(find))
-        doc.changes.append(Change("editor_correction", find, replace, f"block {block.id}",
-                                  context=context, by="editor", note=str(entry.get("note", ""))))
+        index, start = hits[0]
+        note = str(entry.get("note", ""))
+        if "replace" in entry:
+            replace_text(doc, index, start, find, entry["replace"], note)
+        elif "set" in entry:
+            set_fields(doc, index, entry["set"], note)
+        elif "merge" in entry:
+            if index + 1 >= len(doc.blocks):
+                raise CorrectionError(path, f"line {line}: entry {find!r} is in the last block",
+                                      "there is no next block to merge with")
+            merge_next(doc, index, note)
+        elif "split_at" in entry:
+            at = doc.blocks[index].text.find(entry["split_at"])
+            count = doc.blocks[index].text.count(entry["split_at"])
+            if count != 1 or at <= 0:
+                what = "is not in" if count == 0 else (
+                    "starts" if at == 0 and count == 1 else f"occurs {count} times in")
+                raise CorrectionError(
+                    path, f"line {line}: `split_at: {entry['split_at']!r}` {what} block "
+                    f"{doc.blocks[index].id}", "give a text that occurs once, after its start")
+            split_block(doc, index, at, note)
+        else:
+            drop_block(doc, index, note)
     return doc
 
 
-def _shift_spans(block, start: int, end: int, delta: int) -> None:
+def replace_text(doc: Document, index: int, start: int, find: str, replace: str,
+                 note: str) -> None:
+    """A text edit inside one block; its spans stay on the same words."""
+    block = doc.blocks[index]
+    end = start + len(find)
+    context = _context(block, start, end)
+    block.text = block.text[:start] + replace + block.text[end:]
+    _shift_spans(block, start, end, len(replace) - len(find))
+    doc.changes.append(Change("editor_correction", find, replace, f"block {block.id}",
+                              context=context, by="editor", note=note))
+
+
+def set_fields(doc: Document, index: int, fields: dict[str, Any], note: str) -> None:
+    """Give a block another role, language, heading level or number."""
+    block = doc.blocks[index]
+    before = {k: getattr(block, k) for k in SETTABLE}
+    for key, value in fields.items():
+        setattr(block, key, str(value) if key == "number" else value)
+    if block.role == "heading" and not block.level:
+        block.level = 1  # a heading needs a level; a section is the usual one
+    if block.role != "heading" and "level" not in fields:
+        block.level = None
+    after = {k: getattr(block, k) for k in SETTABLE}
+    shown = [k for k in SETTABLE if before[k] != after[k]]
+    doc.changes.append(Change(
+        "editor_set", ", ".join(f"{k}: {before[k]}" for k in shown),
+        ", ".join(f"{k}: {after[k]}" for k in shown), f"block {block.id}",
+        context=block.text[:80], by="editor", note=note))
+
+
+def merge_next(doc: Document, index: int, note: str) -> None:
+    """Join a block and the block after it into one (the first keeps its role)."""
+    first, second = doc.blocks[index], doc.blocks[index + 1]
+    offset = len(first.text) + 1
+    context = first.text[-40:] + " ⟦+⟧ " + second.text[:40]
+    first.text = first.text + " " + second.text
+    first.spans.extend(Span(s.start + offset, s.end + offset, s.lang, s.style, s.cite,
+                            s.targets) for s in second.spans)
+    del doc.blocks[index + 1]
+    _retarget(doc, second.id, first.id)
+    doc.changes.append(Change("editor_merge", f"{first.id} | {second.id}", first.id,
+                              f"block {first.id}", context=context, by="editor", note=note))
+
+
+def split_block(doc: Document, index: int, at: int, note: str) -> None:
+    """Cut a block in two at offset ``at``; the second part gets a new id."""
+    block = doc.blocks[index]
+    head, tail = block.text[:at].rstrip(), block.text[at:].lstrip()
+    tail_start = len(block.text) - len(tail)
+    ids = {b.id for b in doc.blocks}
+    new_id, n = f"{block.id}-2", 2
+    while new_id in ids:
+        n += 1
+        new_id = f"{block.id}-{n}"
+    second = Block(new_id, block.role, block.lang, tail, level=block.level, page=block.page,
+                   ref_list=block.ref_list)
+    second.spans = [Span(s.start - tail_start, s.end - tail_start, s.lang, s.style, s.cite,
+                         s.targets) for s in block.spans if s.start >= tail_start]
+    block.spans = [s for s in block.spans if s.end <= len(head)]
+    context = _context(Block(block.id, block.role, block.lang, head + " " + tail),
+                       len(head), len(head) + 1)
+    block.text = head
+    doc.blocks.insert(index + 1, second)
+    doc.changes.append(Change("editor_split", block.id, f"{block.id} | {new_id}",
+                              f"block {block.id}", context=context, by="editor", note=note))
+
+
+def drop_block(doc: Document, index: int, note: str) -> None:
+    """Remove a block the source should not have given (a running head, debris)."""
+    block = doc.blocks.pop(index)
+    _retarget(doc, block.id, None)
+    doc.changes.append(Change("editor_drop", block.text[:120], "", f"block {block.id}",
+                              context=block.text[:80], by="editor", note=note))
+
+
+def _retarget(doc: Document, old: str, new: str | None) -> None:
+    """Citation targets follow a merged block, and forget a dropped one."""
+    for block in doc.blocks:
+        for span in block.spans:
+            if span.targets and old in span.targets:
+                span.targets = [t for t in (new if t == old else t for t in span.targets)
+                                if t is not None]
+
+
+def _shift_spans(block: Block, start: int, end: int, delta: int) -> None:
     """Keep inline spans on the same words after a replacement of [start, end)."""
     kept = []
     for span in block.spans:
