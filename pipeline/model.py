@@ -20,7 +20,10 @@ from __future__ import annotations
 import dataclasses
 import json
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .meta import Meta
 
 ROLES = (
     "title",
@@ -195,9 +198,14 @@ class Block:
 
 @dataclass
 class Document:
-    """The whole article: the editor's metadata plus blocks in reading order."""
+    """The whole article: the editor's metadata plus blocks in reading order.
 
-    meta: dict[str, Any]
+    ``meta`` is a ``Meta`` (``pipeline/meta.py``) once read from JSON or made by the
+    document stage; the segmenter fills a plain dict with what it found in the
+    source, which the document stage validates and merges under ``meta.yaml``.
+    """
+
+    meta: Meta | dict[str, Any]
     blocks: list[Block]
     changes: list[Change] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)  # what a person must look at
@@ -220,7 +228,11 @@ def _drop_nones(obj: Any) -> Any:
 
 def to_json(obj: Any) -> str:
     """Serialise a model object; empty optional fields are left out."""
-    data = _drop_nones(dataclasses.asdict(obj))
+    data = dataclasses.asdict(obj)
+    meta = getattr(obj, "meta", None)
+    if hasattr(meta, "as_json"):  # a Meta: dates as ISO text, the empty fields left out
+        data["meta"] = meta.as_json()
+    data = _drop_nones(data)
     return json.dumps(data, ensure_ascii=False, indent=1, sort_keys=False) + "\n"
 
 
@@ -259,7 +271,13 @@ def cleaned_from_json(text: str) -> Cleaned:
 
 
 def document_from_json(text: str) -> Document:
-    return _build(Document, json.loads(text))
+    """A document with its ``meta`` as a ``Meta``: what does not validate is left out
+    and named in ``problems`` (the document stage validated it already)."""
+    from .meta import Meta
+
+    doc = _build(Document, json.loads(text))
+    doc.meta = Meta.from_found(doc.meta, doc.problems)
+    return doc
 
 
 def changes_from_json(items: list[dict[str, Any]]) -> list[Change]:
@@ -271,6 +289,8 @@ def changes_from_json(items: list[dict[str, Any]]) -> list[Change]:
 
 def validate(doc: Document) -> None:
     """Raise ``ValueError`` naming the first block that breaks the schema."""
+    if not (isinstance(doc.meta, dict) or hasattr(doc.meta, "as_json")):
+        raise ValueError(f"meta is a {type(doc.meta).__name__}, not a Meta")
     seen: set[str] = set()
     for b in doc.blocks:
         where = f"block {b.id!r}"

