@@ -261,3 +261,12 @@ def test_docx_builds_with_its_table_in_pdf_and_epub(article_docx, tmp_path):
     for cell in (c for row in CELLS for c in row):
         assert cell in pdf_text
     assert "2020-жылы Бишкекте" in pdf_text  # the note
+
+
+@pytest.mark.parametrize("markdown", ["> " * 3000 + "deep",
+                                      "".join("  " * i + "- x\n" for i in range(400))])
+def test_deep_nesting_is_one_line(article_folder, markdown):
+    path = article_folder / "translations" / "en.md"
+    path.write_text(markdown, encoding="utf-8")
+    with pytest.raises(InputError, match="nested inside each other too deeply"):
+        load_translation(path, "en")

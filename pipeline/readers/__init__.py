@@ -5,13 +5,16 @@ beyond what the source itself shows: which line starts a paragraph (an indent, a
 wider gap, the dump's blank-with-a-space marker), where pages break, which font a
 run is set in. Repairs are the cleaner's job; roles are the segmenter's.
 
-Two readers:
+Three readers:
 
 * ``read_text_dump``: the text a PDF tool left (the seed). Such dumps put an empty
   line after every visual line and mark paragraph ends with a line holding only
   spaces, or with a leading space on the next line.
 * ``read_pdf``: words from pdfplumber's characters (see ``pdf.py``), or OCR when a
   PDF has no text layer.
+* ``read_docx``: a Word file through pandoc's JSON AST (``pandoc.py``): one line per
+  block, each marked with the role Word gave it (``Line.role``), so the cleaner
+  joins nothing and the segmenter guesses no heading, list, note or table.
 """
 
 from __future__ import annotations

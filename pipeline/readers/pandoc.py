@@ -38,6 +38,7 @@ MARKDOWN = "markdown-raw_html-raw_tex-raw_attribute-latex_macros-native_divs-nat
 
 _SUPERSCRIPT = str.maketrans("0123456789+-=()n", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ⁿ")
 _SUBSCRIPT = str.maketrans("0123456789+-=()", "₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎")
+TOO_DEEP = "lists, quotes or tables are nested inside each other too deeply"
 _WS = re.compile(r"[^\S\u00a0]+")  # whitespace but NBSP
 #: Typographic quotes per language, for pandoc's ``Quoted`` (Markdown's smart quotes).
 QUOTES = {"ky": ("«", "»", "„", "“"), "ru": ("«", "»", "„", "“"), "kk": ("«", "»", "„", "“"),
@@ -92,6 +93,8 @@ def pandoc_ast(raw: bytes, fmt: str, name: str) -> dict[str, Any]:
                          "open it, save it again, or send the PDF")
     try:
         ast = json.loads(proc.stdout)
+    except RecursionError:
+        raise InputError(name, TOO_DEEP, "flatten the nesting, or send the PDF") from None
     except ValueError:
         raise InputError(name, f"pandoc's reading of the {what} is not JSON",
                          "send the PDF") from None
@@ -193,7 +196,7 @@ def _list_label(style: str, delim: str, n: int) -> str:
             k, r = divmod(k - 1, 26)
             body = chr(ord("a") + r) + body
         body = body.upper() if style == "UpperAlpha" else body
-    elif style in ("LowerRoman", "UpperRoman"):
+    elif style in ("LowerRoman", "UpperRoman") and 0 < n < 4000:  # beyond, no numeral
         body = _roman(n)
         body = body.lower() if style == "LowerRoman" else body
     else:
@@ -501,7 +504,15 @@ def _inline_lists(blocks: list[Any]) -> list[list[Any]]:
 def read_ast(ast: dict[str, Any], name: str, lang: str | None = None) -> AstReader:
     """Walk a pandoc AST; refuse text over the size limit (``MAX_TEXT_BYTES``)."""
     reader = AstReader(lang)
-    reader.document(ast)
+    try:
+        reader.document(ast)
+    except RecursionError:
+        raise InputError(name, TOO_DEEP, "flatten the nesting, or send the PDF") from None
+    except (KeyError, IndexError, TypeError, ValueError, AttributeError) as exc:
+        version = ".".join(map(str, ast.get("pandoc-api-version", [])))
+        raise InputError(name, f"pandoc's AST (pandoc-types {version}) has a shape this "
+                         f"reader does not know ({type(exc).__name__})",
+                         "send the PDF, and report the file") from None
     size = reader.text_bytes()
     if size > MAX_TEXT_BYTES:
         shown = f"{size / 2**20:.0f} MB, over the {MAX_TEXT_BYTES / 2**20:g} MB limit"
