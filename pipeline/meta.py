@@ -813,6 +813,8 @@ def _node_at(root: yaml.Node, loc: tuple[Any, ...]) -> yaml.Node:
         elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) \
                 and 0 <= part < len(node.value):
             node = node.value[part]
+        elif part == 0 and not isinstance(node, yaml.SequenceNode):
+            continue  # one value given alone where a list may stand (``_listed``)
         else:
             break
     return node
