@@ -122,6 +122,24 @@ def test_docx_without_structure_still_finds_front_matter_and_references(tmp_path
     assert cite.targets == ["ref-1"]
 
 
+def test_docx_title_authors_and_abstract_styles_are_front_matter(tmp_path):
+    """Word's Title, Author and Abstract styles (pandoc writes them from YAML metadata)."""
+    md = ("---\ntitle: Билим берүүнүн тенденциялары\nauthor:\n- Асанов А.А.\n- Петрова Б.В.\n"
+          "abstract: |\n  Макалада билим берүү системасынын *азыркы* абалы каралат.\n---\n\n"
+          "# Киришүү\n\nТекст.\n")
+    kept: dict = {}
+    result = run_text_stages(docx_from_markdown(md, tmp_path / "m.docx"), keep=kept.__setitem__)
+    assert [(b.role, b.text) for b in result.blocks][:5] == [
+        ("title", "Билим берүүнүн тенденциялары"), ("author", "Асанов А.А."),
+        ("author", "Петрова Б.В."),
+        ("abstract", "Макалада билим берүү системасынын азыркы абалы каралат."),
+        ("heading", "Киришүү")]
+    abstract = result.blocks[3]
+    assert [abstract.text[s.start:s.end] for s in abstract.spans if s.style] == ["азыркы"]
+    # The "Abstract" label paragraph is the writers' to print, in each language.
+    assert any("'Abstract Title'" in n for n in kept["extract"].notes)
+
+
 def test_docx_keeps_what_it_can_and_says_what_it_left_out(tmp_path):
     md = ("Text with $E = mc^2$ maths, `code`, a [link](https://example.org) and\n"
           "an image ![chart](chart.png).\n\n> A quoted line.\n\n1. first\n2. second\n")

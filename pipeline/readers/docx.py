@@ -20,6 +20,7 @@ def read_docx(raw: bytes, name: str) -> Extraction:
     pipeline.errors.InputError: the Word file is damaged (BadZipFile)
     """
     check_unpacked_size(raw, name)
-    reader = read_ast(pandoc_ast(raw, "docx", name), name)
+    # +styles: Word's paragraph styles come as custom-style Divs (WORD_STYLES).
+    reader = read_ast(pandoc_ast(raw, "docx+styles", name), name)
     return Extraction(source=name, kind="docx", lines=reader.lines, footnotes=reader.notes,
                       notes=reader.summary("docx"))

@@ -38,6 +38,15 @@ MARKDOWN = "markdown-raw_html-raw_tex-raw_attribute-latex_macros-native_divs-nat
 
 _SUPERSCRIPT = str.maketrans("0123456789+-=()n", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ⁿ")
 _SUBSCRIPT = str.maketrans("0123456789+-=()", "₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎")
+#: Word's built-in paragraph styles (pandoc's ``+styles`` shows them as a Div's
+#: ``custom-style``; Word stores their English names whatever the interface
+#: language) that say a paragraph's role. "" marks a label the writers print
+#: themselves, in each edition's language.
+WORD_STYLES = {
+    "abstract": "abstract", "abstract title": "",
+    "quote": "quote", "intense quote": "quote", "block text": "quote",
+    "caption": "caption", "table caption": "caption", "image caption": "caption",
+}
 TOO_DEEP = "lists, quotes or tables are nested inside each other too deeply"
 _WS = re.compile(r"[^\S\u00a0]+")  # whitespace but NBSP
 #: Typographic quotes per language, for pandoc's ``Quoted`` (Markdown's smart quotes).
@@ -80,7 +89,7 @@ def pandoc_ast(raw: bytes, fmt: str, name: str) -> dict[str, Any]:
 
     cmd = [pypandoc.get_pandoc_path(), "+RTS", f"-M{PANDOC_HEAP}", "-RTS", "--sandbox",
            f"--from={fmt}", "--to=json"]
-    what = "Word file" if fmt == "docx" else "file"
+    what = "Word file" if fmt.startswith("docx") else "file"
     try:
         proc = subprocess.run(cmd, input=raw, capture_output=True, timeout=PANDOC_TIMEOUT)
     except subprocess.TimeoutExpired:
@@ -226,6 +235,7 @@ class AstReader:
         self.notes: list[Line] = []
         self.left_out: Counter[str] = Counter()
         self.counts: Counter[str] = Counter()
+        self.labels: Counter[str] = Counter()  # label paragraphs by Word style, left out
         self.quotes = QUOTES.get((lang or "en").split("-")[0], QUOTES["en"])
 
     # -- inlines
@@ -352,7 +362,12 @@ class AstReader:
             self.blocks(c[2], role)
             self.caption(c[1])
         elif t == "Div":
-            self.blocks(c[1], role)
+            style = dict(map(tuple, c[0][2])).get("custom-style", "")
+            styled = WORD_STYLES.get(style.lower())
+            if styled == "":
+                self.labels[style] += 1
+            else:
+                self.blocks(c[1], styled if styled and role == "paragraph" else role)
         elif t == "RawBlock":
             self.left_out[f"raw {c[0]}"] += 1
         elif t not in ("HorizontalRule", "Null"):
@@ -455,6 +470,10 @@ class AstReader:
         if self.left_out:
             lost = ", ".join(f"{n} {kind}" for kind, n in sorted(self.left_out.items()))
             notes.append(f"{what}: left out what the document model cannot carry yet: {lost}")
+        if self.labels:
+            styles = ", ".join(f"{n} {style!r}" for style, n in sorted(self.labels.items()))
+            notes.append(f"{what}: label paragraphs left out, each edition prints its own: "
+                         f"{styles}")
         return notes
 
     def text_bytes(self) -> int:
