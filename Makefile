@@ -18,9 +18,10 @@ PY := $(VENV)/bin/python
 VENV_OK := $(VENV)/.installed
 SYSTEM_OK := $(VENV)/.system-ok
 
-# Debian 12 packages: LuaLaTeX with babel and fonts covering ң ө ү, validators, OCR.
+# Debian 12 packages: LuaLaTeX with babel, fonts covering ң ө ү and the fallback chain of
+# pipeline/writers/fonts.py (Greek, math, symbols, Arabic, Hebrew, CJK), validators, OCR.
 APT_PACKAGES := texlive-luatex texlive-lang-cyrillic texlive-lang-english \
-  texlive-latex-extra latexmk fonts-paratype fonts-noto-core fonts-dejavu \
+  texlive-latex-extra latexmk fonts-paratype fonts-noto-core fonts-dejavu fonts-noto-cjk \
   poppler-utils qpdf epubcheck default-jre-headless \
   tesseract-ocr tesseract-ocr-kir tesseract-ocr-rus tesseract-ocr-eng
 
@@ -55,6 +56,7 @@ $(SYSTEM_OK): | $(VENV_OK)
 	@if ! command -v lualatex >/dev/null || ! command -v pdffonts >/dev/null \
 	    || ! command -v tesseract >/dev/null || ! test -f /usr/share/java/epubcheck.jar \
 	    || ! command -v java >/dev/null || ! fc-list | grep -q 'PT Serif' \
+	    || ! fc-list | grep -q 'Noto Sans Math' || ! fc-list | grep -q 'Noto Serif CJK' \
 	    || ! tesseract --list-langs 2>/dev/null | grep -qx kir; then \
 	  if [ "$$(id -u)" != 0 ]; then \
 	    echo "error: Makefile: Debian packages are missing — run 'make build' as root once, or: apt-get install $(APT_PACKAGES)" >&2; exit 1; fi; \

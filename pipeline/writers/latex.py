@@ -48,24 +48,88 @@ _SPECIAL = {
     "[": "{[}",
     "]": "{]}",
 }
-_SPECIAL_RE = re.compile("|".join(re.escape(k) for k in _SPECIAL) + r"|--|''|``|-(?=-)")
+_SPECIAL_RE = re.compile("|".join(re.escape(k) for k in _SPECIAL)
+                         + r"|--|''|``|-(?=-)|[^\x00-\x7f]")
+
+
+#: Right-to-left scripts: babel's language that shapes and sets each run (with
+#: ``bidi=basic``), and the characters of the script. Persian and Urdu print
+#: through Arabic: the same font and shaping serve them.
+_RTL_RUN = {
+    "arabic": "\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufefe",
+    "hebrew": "\u0590-\u05ff\ufb1d-\ufb4f",
+}
+#: A run of one RTL script: its letters, and spaces, digits and punctuation only
+#: between two of them (a trailing full stop stays in the left-to-right sentence).
+_RTL_RE = re.compile("|".join(
+    f"(?P<{name}>[{chars}]+(?:[\\s\\d.,:;!?()\"«»'-]+[{chars}]+)*)"
+    for name, chars in _RTL_RUN.items()))
+#: Ideographs and kana: lines may break between any two of them.
+_CJK = "\u2e80-\u2fdf\u3040-\u30ff\u3100-\u312f\u3190-\u31ff\u3400-\u4dbf\u4e00-\u9fff" \
+    "\uf900-\ufaff\U00020000-\U0003134f"
+_CJK_PAIR = re.compile(f"(?<=[{_CJK}])(?=[{_CJK}])")
 
 
 def escape(text: str) -> Markup:
     r"""Make ``text`` print literally in LaTeX.
 
+    Besides TeX's special characters, three things need a command: a character
+    that no font of the chain has prints as a framed ``U+XXXX`` marker
+    (``\basmamissing``) rather than vanishing, a run of Arabic or Hebrew goes
+    into its babel language to be shaped and set right to left (``\basmartl``),
+    and lines may break between two ideographs (``\basmacjk``), which are
+    written without spaces. The template defines the three commands, also for
+    PDF bookmarks.
+
     >>> print(escape(r"\input{/etc/passwd} 50% & $x_1^2$"))
     \textbackslash{}input\{/etc/passwd\} 50\% \& \$x\_1\textasciicircum{}2\$
     >>> print(escape("#1 ~ a--b [x]"))
     \#1 \textasciitilde{} a-{}-b {[}x{]}
+    >>> print(escape("say مرحبا بالعالم. \ue000 中文"))
+    say \basmartl{arabic}{مرحبا بالعالم}. \basmamissing{E000} 中\basmacjk{}文
     """
+    out: list[str] = []
+    pos = 0
+    for m in _RTL_RE.finditer(text):
+        out.append(_escape_ltr(text[pos:m.start()]))
+        out.append(r"\basmartl{" + str(m.lastgroup) + "}{" + _escape_ltr(m.group()) + "}")
+        pos = m.end()
+    out.append(_escape_ltr(text[pos:]))
+    return Markup("".join(out))
+
+
+def _escape_ltr(text: str) -> str:
+    """``escape`` without the RTL runs: special characters, markers, CJK breaks."""
+    from .fonts import covered
+
     def sub(m: re.Match[str]) -> str:
         s = m.group()
         if s in _SPECIAL:
             return _SPECIAL[s]
+        if len(s) == 1:  # any other non-ASCII character
+            return s if covered(s) else r"\basmamissing{" + f"{ord(s):04X}" + "}"
         return s[0] + "{}" + s[1:]  # break TeX ligatures: "--" would print a dash
 
-    return Markup(_SPECIAL_RE.sub(sub, text))
+    escaped = _SPECIAL_RE.sub(sub, text)
+    return _CJK_PAIR.sub(r"\\basmacjk{}", escaped) if _HAS_CJK.search(escaped) else escaped
+
+
+_HAS_CJK = re.compile(f"[{_CJK}]")
+
+
+def missing_glyphs(text: str) -> list[str]:
+    r"""The characters of ``text`` that no font of the chain has, in order of first use.
+
+    >>> missing_glyphs("a\ue000b\ue000λ")
+    ['\ue000']
+    """
+    from .fonts import covered
+
+    seen: dict[str, None] = {}
+    for ch in text:
+        if ord(ch) > 0x7F and ch not in seen and not covered(ch):
+            seen[ch] = None
+    return list(seen)
 
 
 _PDF_SPECIAL = {
@@ -129,19 +193,122 @@ def babel_name(lang: str) -> str:
 
 
 def inline(block: Block, main_lang: str) -> Markup:
-    """A block's text with its spans: other languages, emphasis and citations."""
+    """A block's text with its spans: other languages, emphasis, citations and links.
+
+    URLs, DOIs and e-mail addresses become links that may break at their
+    punctuation (``link_spans``); every other piece goes through ``escape``.
+    """
     text = block.text
+    links = link_spans(text)
     cuts = {0, len(text)}
     for s in block.spans:
         cuts.update((s.start, s.end))
+    for start, end, _ in links:
+        cuts.update((start, end))
     points = sorted(c for c in cuts if 0 <= c <= len(text))
     out: list[str] = []
     for a, b in zip(points, points[1:], strict=False):
-        piece = str(escape(text[a:b]))
+        link = next((t for start, end, t in links if start <= a and b <= end), None)
+        piece = url_latex(text[a:b], link) if link is not None else str(escape(text[a:b]))
         covering = [s for s in block.spans if s.start <= a and b <= s.end]
         piece = _wrap(piece, covering, block.lang or main_lang)
         out.append(piece)
     return Markup("".join(out))
+
+
+#: What ends a URL: white space, angle brackets and quotes never belong to one.
+_URL_CHARS = r"[^\s<>\"«»“”]"
+_LINK_RE = re.compile(
+    rf"(?P<url>(?:https?|ftp)://{_URL_CHARS}+|www\.{_URL_CHARS}+)"
+    rf"|(?P<doi>(?<![\w/.])(?:doi:\s?)?10\.\d{{4,9}}/{_URL_CHARS}+)"
+    r"|(?P<mail>(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,})",
+    re.I)
+#: Characters a link target may hold in ``\href`` (``%`` and ``#`` escaped): with
+#: others (``\ { } ^``, spaces, non-ASCII) the text is shown, breakable, unlinked.
+_HREF_SAFE = re.compile(r"[A-Za-z0-9._~:/?=&@!$'()*+,;%#-]+")
+
+
+def link_spans(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, link target) of each URL, DOI and e-mail address in ``text``.
+
+    Punctuation that closes the sentence is not part of the link, nor is a closing
+    bracket without its opening one. The target is "" when it cannot be linked.
+
+    >>> for link in link_spans("See https://a.org/x_(y). Or doi:10.1000/abc, and me@x.kg."):
+    ...     print(link)
+    (4, 23, 'https://a.org/x_(y)')
+    (28, 43, 'https://doi.org/10.1000/abc')
+    (49, 56, 'mailto:me@x.kg')
+    """
+    found = []
+    for m in _LINK_RE.finditer(text):
+        shown = _trim_link(m.group())
+        if not shown:
+            continue
+        if m.lastgroup == "url":
+            target = shown if "://" in shown else "http://" + shown
+        elif m.lastgroup == "doi":
+            target = "https://doi.org/" + re.sub(r"(?i)^doi:\s?", "", shown)
+        else:
+            target = "mailto:" + shown
+        found.append((m.start(), m.start() + len(shown),
+                      target if _HREF_SAFE.fullmatch(target) else ""))
+    return found
+
+
+def _trim_link(s: str) -> str:
+    """Drop the sentence's punctuation and unbalanced closing brackets from a link's end."""
+    while s:
+        last = s[-1]
+        if last in ".,;:!?'\"»…":
+            s = s[:-1]
+        elif last in ")]}" and s.count(last) > s.count({")": "(", "]": "[", "}": "{"}[last]):
+            s = s[:-1]
+        else:
+            break
+    return s
+
+
+#: Where a link may break: after a slash (not inside "//") or a colon, before
+#: other punctuation, as style guides break URLs; never at a hyphen TeX would add.
+_BREAK_AFTER = "/:"
+_BREAK_BEFORE = ".,?#&=_-~%@+;"
+
+
+def url_latex(shown: str, target: str = "") -> str:
+    r"""A URL, DOI or e-mail address that may break at its punctuation, as a link.
+
+    The shown text goes through ``escape``; ``\basmaurlbreak`` marks each break
+    (``\basmaurlsplit``, weaker, splits long runs of letters and digits), and
+    ``\basmaurl`` turns hyphenation off: a hyphen TeX added would read as part of
+    the address.
+
+    >>> print(url_latex("a.org/x_1%", "https://a.org/x_1%"))
+    \href{https://a.org/x_1\%}{\basmaurl{a\basmaurlbreak{}.org/\basmaurlbreak{}x\basmaurlbreak{}\_1\basmaurlbreak{}\%}}
+    >>> print(url_latex("x/{y}"))
+    \basmaurl{x/\basmaurlbreak{}\{y\}}
+    """
+    out: list[str] = []
+    chunk = ""
+    run = 0
+    for i, ch in enumerate(shown):
+        if ch in _BREAK_BEFORE and i > 0:
+            out += [str(escape(chunk)), r"\basmaurlbreak{}"]
+            chunk = ""
+        chunk += ch
+        run = run + 1 if ch.isalnum() else 0
+        nxt = shown[i + 1] if i + 1 < len(shown) else ""
+        if ch in _BREAK_AFTER and nxt and nxt not in "/:":
+            out += [str(escape(chunk)), r"\basmaurlbreak{}"]
+            chunk, run = "", 0
+        elif run >= 8 and nxt.isalnum():
+            out += [str(escape(chunk)), r"\basmaurlsplit{}"]
+            chunk, run = "", 0
+    out.append(str(escape(chunk)))
+    body = r"\basmaurl{" + "".join(out) + "}"
+    if not target:
+        return body
+    return r"\href{" + target.replace("%", r"\%").replace("#", r"\#") + "}{" + body + "}"
 
 
 def _wrap(piece: str, spans: list[Span], block_lang: str) -> str:
@@ -165,6 +332,20 @@ def _in_lang(block: Block, content: str, main_lang: str) -> str:
     return content
 
 
+#: The comment that opens each block's LaTeX: the typesetter maps the source line
+#: of an overfull box back to the block it belongs to (``typeset.block_at``).
+BLOCK_MARK = "%basma-block "
+
+
+def block_mark(block: Block) -> str:
+    """``%basma-block b12``: a comment line, so it prints nothing and joins nothing.
+
+    >>> block_mark(Block("b1}%x", "paragraph", "en", ""))
+    '%basma-block b1x'
+    """
+    return BLOCK_MARK + re.sub(r"[^\w.:-]", "", block.id)
+
+
 def body_latex(blocks: list[Block], main_lang: str) -> Markup:
     """The body: headings, paragraphs, lists, quotes and captions, in order."""
     out: list[str] = []
@@ -181,6 +362,7 @@ def body_latex(blocks: list[Block], main_lang: str) -> Markup:
         if block.role == "heading" and block.run_in:
             pending_run_in = block
             continue
+        out.append(block_mark(block))
         if block.role == "heading":
             level = min(block.level or 1, 3)
             title = (str(escape(block.number)) + r"\enspace " if block.number else "") + content
@@ -434,15 +616,82 @@ def context(ed: Edition) -> dict[str, Any]:
 
 
 def render_tex(ed: Edition) -> str:
-    """The edition's LaTeX source."""
+    """The edition's LaTeX source.
+
+    Characters no font has are reported in ``ed.problems`` and, as comment lines
+    at the top of the source, to the typesetting stage, which runs in another
+    process and lists them with the problems of the PDF.
+    """
     ctx = context(ed)
+    ctx.update(fonts_context(""))
     template("article.tex.j2")  # recorded as read: the loader itself does not say
     tex_template = environment().get_template("article.tex.j2")
     first = tex_template.render(**ctx)
+    # What the fonts need is read from the source itself: escape() wraps every
+    # Arabic or Hebrew run wherever it comes from (body, titles, authors).
+    ctx.update(fonts_context(first))
     # A fixed /ID derived from the content keeps PDFs byte-identical across
     # directories (LuaTeX otherwise hashes the file's path into it).
     ctx["trailer_id"] = Markup(hashlib.md5(first.encode("utf-8")).hexdigest())
-    return wrap_long_lines(tex_template.render(**ctx))
+    problems = glyph_problems(ed)
+    ed.problems.extend(p for p in problems if p not in ed.problems)
+    head = "".join(PROBLEM_MARK + _comment_safe(p) + "\n" for p in problems)
+    return head + wrap_long_lines(tex_template.render(**ctx))
+
+
+#: A comment line at the top of a .tex: a problem found while writing it.
+PROBLEM_MARK = "%basma-problem: "
+
+
+def fonts_context(tex: str) -> dict[str, Any]:
+    """What the template's font set-up needs for the source ``tex``: the fallback
+    fonts its characters need, and the right-to-left languages it sets (babel's
+    bidi is loaded only then: it slows every pass)."""
+    from .fonts import CHAINS, RTL_FONTS, fallback_list
+
+    rtl = [name for name in RTL_FONTS if r"\basmartl{" + name + "}" in tex]
+    return {
+        "font_families": [
+            {"family": family, "face": chain[0], "fallbacks": Markup(fallback_list(family, tex)),
+             # Common ligatures (fi, fl) in the text faces only, as before the chains.
+             "options": "Ligatures=Common," if family != "tt" else ""}
+            for family, chain in CHAINS.items()],
+        "rtl_langs": [{"name": n, "font": Markup(RTL_FONTS[n])} for n in rtl],
+        "rtl_names": rtl,
+    }
+
+
+def glyph_problems(ed: Edition) -> list[str]:
+    """One problem per character that no font of the chain has: what it is, the
+    first block it is in (with its source page and first words), how many others."""
+    from .fonts import describe
+
+    where: dict[str, list[str]] = {}
+    for lang, title in ed.titles:
+        for ch in missing_glyphs(title):
+            where.setdefault(ch, []).append(f"the {lang} title")
+    for block in [*ed.front, *ed.body, *ed.footnotes, *ed.references]:
+        for ch in missing_glyphs(block.text + (block.number or "")):
+            page = f", page {block.page}" if block.page else ""
+            words = _shown(" ".join(block.text.split()[:6]))
+            where.setdefault(ch, []).append(f"block {block.id} ({block.role}{page}) “{words}”")
+    problems = []
+    for ch, places in where.items():
+        more = f" and {len(places) - 1} more" if len(places) > 1 else ""
+        problems.append(f"{describe(ch)} is in no installed font: printed as the marker "
+                        f"[U+{ord(ch):04X}] in {places[0]}{more}")
+    return problems
+
+
+def _shown(text: str) -> str:
+    """``text`` as the PDF shows it: a character no font has as its marker."""
+    missing = set(missing_glyphs(text))
+    return "".join(f"[U+{ord(ch):04X}]" if ch in missing else ch for ch in text)
+
+
+def _comment_safe(text: str) -> str:
+    """One line of printable text: a problem goes into a TeX comment."""
+    return "".join(ch if ch.isprintable() else " " for ch in text)
 
 
 _PERCENT = re.compile(r"(?<!\\)%")

@@ -1,9 +1,14 @@
-"""Typesetting: LuaLaTeX on an edition's LaTeX source, behind quality gates.
+"""Typesetting: LuaLaTeX on an edition's LaTeX source, and what the log says.
 
 Kept apart from ``latex.py`` (which writes the source) so that the command make
 runs per PDF does not import the template engine. LuaLaTeX runs with
-``--no-shell-escape``; a "Missing character" or an overfull line wider than 1 pt
-fails the build, and the previous PDF stays as it was.
+``--no-shell-escape``. A TeX error fails the build (the log is kept, the
+previous PDF stays as it was). What an editor can proofread around is a
+problem, not a refusal: a character no font has (found while the source was
+written, listed at its top), a "Missing character" in the log, and a line that
+sticks out of the margin by more than 1 pt, named by its block, first words
+and page. Each problem is printed as ``warning: <pdf>: …`` and written to
+``<name>.problems`` beside the log.
 """
 
 from __future__ import annotations
@@ -12,6 +17,8 @@ import os
 import re
 import shutil
 import subprocess
+import sys
+import unicodedata
 from pathlib import Path
 
 from ..errors import TypesetError
@@ -25,15 +32,30 @@ def _aux(workdir: Path, name: str) -> bytes | None:
     return b"".join(found) if found else None
 
 
-OVERFULL = re.compile(r"^Overfull \\hbox \((?P<pt>[\d.]+)pt too wide\)(?P<rest>.*)$", re.M)
-MISSING = re.compile(r"^Missing character: (?P<what>.*)$", re.M)
+OVERFULL = re.compile(
+    r"^Overfull \\hbox \((?P<pt>[\d.]+)pt too wide\) (?:in paragraph at lines (?P<line>\d+)"
+    r"|detected at line (?P<at>\d+)|in alignment at lines (?P<align>\d+))[^\n]*\n"
+    r"(?P<text>(?:[^\n]+\n)*?)\s*(?:\n|$)", re.M)
+MISSING = re.compile(r"^Missing character: There is no (?P<ch>.+?) \(U\+(?P<cp>[0-9A-F]+)\)"
+                     r" in font (?P<font>[^\n!]*)", re.M)
+#: A page shipped out: "[3" at a line start or after a space or "]" (the log's
+#: page counter as printed on the page, which starts at the article's first page).
+SHIPOUT = re.compile(r"(?:^|(?<=[\s\]]))\[(?P<page>\d+)(?=[\s\]{<]|$)", re.M)
+#: Font selections TeX prints inside a box's text ("\TU/PTSerif(0)/m/n/10.95 ").
+_FONT_SPEC = re.compile(r"\\[A-Za-z]+/[^\s/]*(?:/[^\s/]*){2,3}\s?")
+BLOCK_MARK = "%basma-block "
+PROBLEM_MARK = "%basma-problem: "
+#: A line may stick out this far before it is a problem (as ``\hfuzz`` would).
+OVERFULL_LIMIT_PT = 1.0
 
 
 def typeset(tex: str, workdir: Path, name: str, pdf_out: Path, max_passes: int = 3) -> str:
     """Run LuaLaTeX on ``tex`` in ``workdir``; install the PDF atomically at ``pdf_out``.
 
-    Returns the log. Raises ``TypesetError`` on a TeX error, a missing character
-    or an overfull line over 1 pt; the previous PDF then stays as it was.
+    Returns the log. Raises ``TypesetError`` on a TeX error; the previous PDF
+    then stays as it was. The problems (``problems``) go to stderr and to
+    ``workdir/<name>.problems``, one a line, rewritten on every run so that it
+    lists what the PDF now has.
     """
     workdir.mkdir(parents=True, exist_ok=True)
     src = workdir / f"{name}.tex"
@@ -67,20 +89,67 @@ def typeset(tex: str, workdir: Path, name: str, pdf_out: Path, max_passes: int =
         if aux == previous_aux and "Rerun" not in log:
             break
         previous_aux = aux
-    missing = MISSING.findall(log)
-    if missing:
-        raise TypesetError(workdir / f"{name}.log",
-                           f"the font has no glyph for {len(missing)} character(s): {missing[0]}",
-                           "use a font that covers them or correct the text")
-    overfull = [m for m in OVERFULL.finditer(log) if float(m.group("pt")) > 1.0]
-    if overfull:
-        worst = max(overfull, key=lambda m: float(m.group("pt")))
-        raise TypesetError(workdir / f"{name}.log",
-                           f"{len(overfull)} line(s) stick out into the margin, worst "
-                           f"{worst.group('pt')} pt{worst.group('rest')}",
-                           "add a hyphenation point or reword the line")
+    found = problems(tex, log)
+    for problem in found:
+        print(f"warning: {pdf_out}: {problem}", file=sys.stderr)
+    atomic_write(workdir / f"{name}.problems", "".join(p + "\n" for p in found))
     pdf_out.parent.mkdir(parents=True, exist_ok=True)
     tmp = pdf_out.with_name(f".{pdf_out.name}.tmp")
     shutil.copyfile(workdir / f"{name}.pdf", tmp)
     os.replace(tmp, pdf_out)
     return log
+
+
+def problems(tex: str, log: str) -> list[str]:
+    r"""What the editor should look at in the PDF made from ``tex``, by its final log.
+
+    >>> tex = "%basma-problem: U+E000 is in no font\n\\begin{document}\n%basma-block b7\nText"
+    >>> log = ("[5]\nOverfull \\hbox (12.5pt too wide) in paragraph at lines 4--4\n"
+    ...        "[]\\TU/PTSerif(0)/m/n/10.95 See https://example.org/very/long\n\n[6]")
+    >>> for p in problems(tex, log): print(p)
+    U+E000 is in no font
+    a line sticks out 12.5 pt into the margin on page 6, in block b7: “See https://example.org/very/long”
+    """
+    found = [line[len(PROBLEM_MARK):].strip() for line in tex.split("\n")
+             if line.startswith(PROBLEM_MARK)]
+    missing: dict[str, str] = {}
+    for m in MISSING.finditer(log):
+        missing.setdefault(m.group("cp"), m.group("font").strip())
+    for cp, font in missing.items():
+        ch = chr(int(cp, 16))
+        found.append(f"U+{cp} {unicodedata.name(ch, '')} is missing from the font {font}: "
+                     "it does not print")
+    for m in OVERFULL.finditer(log):
+        if float(m.group("pt")) <= OVERFULL_LIMIT_PT:
+            continue
+        line = int(m.group("line") or m.group("at") or m.group("align"))
+        words = overfull_words(m.group("text"))
+        found.append(f"a line sticks out {m.group('pt')} pt into the margin on "
+                     f"{page_at(log, m.end())}, in {block_at(tex, line)}: “{words}”")
+    return found
+
+
+def overfull_words(box: str, count: int = 8) -> str:
+    """The first words of an overfull line as the log shows them, without TeX's
+    font selections, box marks ``[]`` and the line breaks of the log itself."""
+    text = _FONT_SPEC.sub("", box.replace("\n", "")).replace("[]", " ")
+    return " ".join(text.split()[:count])
+
+
+def page_at(log: str, pos: int) -> str:
+    """The page a paragraph reported at ``pos`` of the log lands on: TeX reports a
+    paragraph's lines when it breaks them, before the page holding them ships."""
+    after = SHIPOUT.search(log, pos)
+    if after:
+        return f"page {after.group('page')}"
+    before = [m.group("page") for m in SHIPOUT.finditer(log, 0, pos)]
+    return f"the page after {before[-1]}" if before else "the first page"
+
+
+def block_at(tex: str, line: int) -> str:
+    """The block whose LaTeX holds source line ``line``: the last block mark above it."""
+    lines = tex.split("\n")
+    for text in reversed(lines[: max(line, 0)]):
+        if text.startswith(BLOCK_MARK):
+            return "block " + text[len(BLOCK_MARK):].strip()
+    return "the front matter"
