@@ -137,3 +137,20 @@ def test_the_fallback_fonts_are_installed():
     missing = [name for chain in CHAINS.values() for name in chain if font_file(name) is None]
     assert not missing, f"install the Debian font packages of the Makefile: {missing}"
     assert Path(font_file("Noto Serif CJK SC")[0]).exists()
+
+
+def test_epub_sets_the_arabic_right_to_left_and_passes_epubcheck(tmp_path, epubchecker):
+    import zipfile
+
+    from pipeline.writers.epub import epub_from_source, epub_source
+
+    path = tmp_path / "g.epub"
+    path.write_bytes(epub_from_source(epub_source(make_edition(_article(), "full"))))
+    with zipfile.ZipFile(path) as z:
+        xhtml = "".join(z.read(n).decode("utf-8") for n in z.namelist()
+                        if n.endswith(".xhtml"))
+        css = "".join(z.read(n).decode("utf-8") for n in z.namelist() if n.endswith(".css"))
+    assert re.search(r'<span lang="ar"[^>]*dir="rtl"[^>]*>' + ARABIC, xhtml), xhtml[-2000:]
+    assert "Noto Naskh Arabic" in css and "Noto Serif CJK SC" in css
+    (verdict,) = epubchecker.check(path)
+    assert verdict.ok, verdict.report()

@@ -113,7 +113,13 @@ def text_inlines(text: str) -> list[dict[str, Any]]:
 def span(inlines: list[Any], lang: str | None = None, classes: list[str] | None = None,
          ) -> dict[str, Any]:
     kv = [("lang", lang)] if lang else []
+    if lang and lang.split("-")[0] in RTL_LANGS:
+        kv.append(("dir", "rtl"))  # a reading system then sets the passage right to left
     return {"t": "Span", "c": [attr("", classes, kv), inlines]}
+
+
+#: Languages written right to left (the tagger's codes for Arabic- and Hebrew-script text).
+RTL_LANGS = frozenset({"ar", "fa", "ur", "ug", "ps", "he", "yi"})
 
 
 def link(inlines: list[Any], url: str, classes: list[str] | None = None) -> dict[str, Any]:
