@@ -145,9 +145,11 @@ remove-stale-temporaries:
 
 # --- checks -------------------------------------------------------------------------------
 
+# The suite's last line compares its wall time with the seed's cold `make build`, made
+# once inside the run (tests/conftest.py); the slowest tests are listed above it.
 test: deps
 	$(PY) -m ruff check pipeline tests
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q --durations=15
 
 check: build
 	@$(PY) -m pipeline check $(foreach a,$(ARTICLES),output/$(a))

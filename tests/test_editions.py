@@ -2,6 +2,7 @@
 and the editor's translations on the seed article."""
 
 import json
+import os
 import re
 import xml.etree.ElementTree as ET
 import zipfile
@@ -123,10 +124,14 @@ def test_translation_becomes_the_body_of_its_edition(translated):
 
 
 def test_stale_translation_is_reported(translated):
+    """A translation older than the source is named when the editions are made again
+    (make -W: as if the translation had been edited, without re-extracting)."""
     project, _, _ = translated
-    source = project / "input" / SEED_ID / "source.txt"
-    source.touch()
-    proc = run_make(project, f"build/{SEED_ID}/editions.stamp")
+    folder = project / "input" / SEED_ID
+    older = (folder / "source.txt").stat().st_mtime - 3600
+    os.utime(folder / "translations" / "ru.md", (older, older))
+    proc = run_make(project, "-W", f"input/{SEED_ID}/translations/ru.md",
+                    f"build/{SEED_ID}/editions.stamp")
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert "translations/ru.md is older than" in proc.stderr
 
