@@ -276,7 +276,7 @@ def document_from_json(text: str) -> Document:
     from .meta import Meta
 
     doc = _build(Document, json.loads(text))
-    doc.meta = Meta.from_found(doc.meta, doc.problems)
+    doc.meta = Meta.from_found(doc.meta, doc.problems, trusted=True)
     return doc
 
 
