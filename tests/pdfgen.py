@@ -1056,3 +1056,245 @@ def word_accuracy(expected: str, got: str) -> float:
     if not ref:
         return 1.0 if not hyp else 0.0
     return max(0.0, 1.0 - levenshtein(ref, hyp) / len(ref))
+
+
+# --- structured articles: references, front matter, notes in columns ---------------
+#
+# These fixtures are laid out line by line (reportlab's ``drawString``, spaces
+# included) rather than through the typesetter above: what they exercise is the
+# structure a real journal prints (hanging-indent reference entries, an author
+# block with affiliations, a heading at the foot of a page, notes under each of
+# two columns), not word-gap detection. Each returns the blocks a reader sees,
+# as ``(role, text)`` pairs in reading order.
+
+from reportlab.lib.utils import simpleSplit  # noqa: E402  (used by this section only)
+
+
+class _Page:
+    """Lines drawn top to bottom on one page, in one frame (a column or the full width)."""
+
+    def __init__(self, canvas: Canvas, x0: float, width: float, top: float = BODY_TOP) -> None:
+        self.c, self.x0, self.width, self.y = canvas, x0, width, top
+
+    def text(self, text: str, font: str = REGULAR, size: float = 10.5, *, indent: float = 0.0,
+             hang: float = 0.0, centre: bool = False, space_before: float = 0.0,
+             leading: float = 1.3) -> None:
+        """A paragraph: first line at ``indent``, the others at ``hang`` (a hanging indent)."""
+        self.y -= space_before
+        first = simpleSplit(text, font, size, self.width - indent)[0]
+        rest_text = text[len(first):].strip()
+        lines = [(indent, first)]
+        if rest_text:
+            lines += [(hang, t) for t in simpleSplit(rest_text, font, size, self.width - hang)]
+        for x, line in lines:
+            self.y -= size * leading
+            self.c.setFont(font, size)
+            if centre:
+                self.c.drawCentredString(self.x0 + self.width / 2, self.y, line)
+            else:
+                self.c.drawString(self.x0 + x, self.y, line)
+
+    def sup(self, text: str, dx: float, size: float = 6.5) -> None:
+        """A superscript marker after the last line drawn, ``dx`` from the frame's left."""
+        self.c.setFont(REGULAR, size)
+        self.c.drawString(self.x0 + dx, self.y + 4, text)
+
+
+def _end_page(c: Canvas, number: int) -> None:
+    """Close a page. No folio: running furniture is the reader's test, not these."""
+    del number
+    c.showPage()
+
+
+REFS_RU = [
+    "Асанов А.А. Цифровая трансформация школьного образования в Кыргызстане: монография. "
+    "– Бишкек: Илим, 2020. – 240 с.",
+    "Иванов И.И., Петров П.П. Готовность учителей к цифровому обучению // Вестник КРСУ. "
+    "– 2019. – Т. 19, № 4. – С. 12–18.",
+    "Smith J., Brown K. Digital Schools and Their Teachers: a study of readiness across "
+    "twelve countries. – London: Routledge, 2018. – 312 p.",
+]
+REFS_EN = [
+    "Asanov A.A. Tsifrovaya transformatsiya shkol'nogo obrazovaniya v Kyrgyzstane "
+    "[Digital transformation of school education in Kyrgyzstan]. Bishkek: Ilim, 2020. 240 p.",
+    "Ivanov I.I., Petrov P.P. Gotovnost' uchiteley k tsifrovomu obucheniyu [Teachers' "
+    "readiness for digital learning]. Vestnik KRSU, 2019, vol. 19, no. 4, pp. 12–18.",
+    "Smith J., Brown K. Digital Schools and Their Teachers: a study of readiness across "
+    "twelve countries. London: Routledge, 2018. 312 p.",
+]
+_BODY_RU = [
+    "Цифровые технологии вошли в повседневную жизнь школы [1]. Многие исследователи "
+    "рассматривали этот процесс с разных сторон [2, 3], однако готовность учителей "
+    "остаётся недостаточной [3, с. 15]. Сравнение стран показывает ту же картину "
+    "(Иванов, 2019), что и обзор всех работ [1–3].",
+    "Цель исследования – оценить состояние цифрового образования в школе и определить "
+    "потребности учителей в обучении. Для этого были опрошены учителя двенадцати школ "
+    "Бишкека и Оша, а ответы сопоставлены с данными прежних лет.",
+    "Полученные данные позволяют выделить три группы трудностей: техническую, "
+    "методическую и организационную. Каждая из них требует своего решения, и ни одна "
+    "не снимается простым увеличением числа компьютеров в классе.",
+]
+
+
+def double_references_pdf(path: str | Path) -> list[tuple[str, str]]:
+    """A two-page Russian article with the front matter a journal prints and two
+    reference lists (Список литературы, then the transliterated References).
+
+    Page 1: title with a footnote marker, two authors with affiliation markers,
+    affiliations, ORCIDs and e-mails, abstract, keywords, body with citations in
+    every form, and a numbered heading as the page's last line; page 2: that
+    section's text, then both lists, every entry wrapped with a hanging indent.
+    """
+    register_fonts()
+    c = Canvas(str(path), pagesize=A4, invariant=1)
+    out: list[tuple[str, str]] = []
+    p = _Page(c, MARGIN_X, TEXT_W)
+    title = "Цифровое образование в школах Кыргызстана"
+    p.text(title, BOLD, 15, centre=True)
+    c.setFont(REGULAR, 8)
+    c.drawString(PAGE_W / 2 + _text_width(title, BOLD, 15) / 2 + 1, p.y + 6, "*")
+    out.append(("title", title))
+    p.text("Асанов А.А.¹, Петрова Б.В.²", REGULAR, 11, centre=True, space_before=8)
+    out += [("author", "Асанов А.А."), ("author", "Петрова Б.В.")]
+    affiliations = [
+        "¹Кыргызский национальный университет, Бишкек, Кыргызстан",
+        "²Кыргызско-Российский Славянский университет, Бишкек, Кыргызстан",
+        "ORCID: 0000-0002-1825-0097, e-mail: asanov@knu.kg",
+        "ORCID: 0000-0001-5109-3700, e-mail: petrova@krsu.kg",
+    ]
+    for a in affiliations:
+        p.text(a, ITALIC, 9.5, centre=True)
+        out.append(("affiliation", a.lstrip("¹²")))
+    abstract = ("В статье анализируются особенности цифрового образования в школе и "
+                "готовность учителей к его внедрению. Результаты исследования позволяют "
+                "улучшить достижения учащихся.")
+    p.text("Аннотация: " + abstract, REGULAR, 9.5, space_before=10)
+    out.append(("abstract", abstract))
+    keywords = "цифровое образование, школа, подготовка учителя, ученик"
+    p.text("Ключевые слова: " + keywords + ".", REGULAR, 9.5, space_before=4)
+    out.append(("keywords", keywords))
+    p.text("1. Введение", BOLD, 10.5, space_before=14)
+    out.append(("heading", "Введение"))
+    for text in _BODY_RU:
+        p.text(text, indent=PARA_INDENT_EM * 10.5, space_before=2)
+        out.append(("paragraph", text))
+    # The heading of section 2 is the last line of page 1: its text is on page 2.
+    p.y = BODY_BOTTOM + 1.4 * 10.5
+    p.text("2. Методы исследования", BOLD, 10.5)
+    out.append(("heading", "Методы исследования"))
+    c.setFont(REGULAR, 8)
+    c.drawString(MARGIN_X, BODY_BOTTOM - 14, "* Работа выполнена при поддержке фонда науки.")
+    out.append(("footnote", "Работа выполнена при поддержке фонда науки."))
+    _end_page(c, 1)
+
+    p = _Page(c, MARGIN_X, TEXT_W)
+    method = ("Учителя заполнили анкету из двадцати вопросов о технике, программах и "
+              "методике. Ответы обработаны по методике, описанной ранее [2], а выводы "
+              "сверены с данными обзора (Smith, 2018).")
+    p.text(method, indent=PARA_INDENT_EM * 10.5)
+    out.append(("paragraph", method))
+    hang = 1.6 * 10.5
+    for heading, refs in (("Список литературы", REFS_RU), ("References", REFS_EN)):
+        p.text(heading, BOLD, 10.5, space_before=14)
+        out.append(("references_heading", heading))
+        for n, ref in enumerate(refs, start=1):
+            p.text(f"{n}. {ref}", REGULAR, 9.5, hang=hang, space_before=2)
+            out.append(("reference", ref))
+    _end_page(c, 2)
+    c.save()
+    return out
+
+
+REFS_AUTHOR_YEAR = [
+    "Brown, K. and Lee, M. (2011) Teacher readiness for online schooling: evidence from "
+    "a national survey of secondary schools. Computers & Education, 57(2), 1–14.",
+    "Jones, R. (2015) Rethinking teacher education for the digital classroom. New York: "
+    "Springer.",
+    "Smith, J., Brown, K. and Lee, M. (2010) Digital schools and their teachers: a study "
+    "of readiness across twelve countries. London: Routledge.",
+]
+
+
+def author_year_pdf(path: str | Path) -> list[tuple[str, str]]:
+    """A one-page English article with author–year citations and an unnumbered,
+    alphabetical reference list whose entries wrap with a hanging indent."""
+    register_fonts()
+    c = Canvas(str(path), pagesize=A4, invariant=1)
+    out: list[tuple[str, str]] = []
+    p = _Page(c, MARGIN_X, TEXT_W)
+    title = "Teacher Readiness for Digital Schools"
+    p.text(title, BOLD, 15, centre=True)
+    out.append(("title", title))
+    abstract = ("The paper reviews what is known about teachers' readiness for digital "
+                "schooling and where the evidence is thin.")
+    p.text("Abstract: " + abstract, REGULAR, 9.5, space_before=10)
+    out.append(("abstract", abstract))
+    p.text("INTRODUCTION", BOLD, 10.5, space_before=14)
+    out.append(("heading", "INTRODUCTION"))
+    body = [
+        "Digital technology has entered the daily life of schools (Smith et al., 2010). "
+        "Surveys agree that teachers are willing but unprepared (Brown and Lee, 2011; "
+        "Jones, 2015), and that training lags behind equipment.",
+        "This review collects the evidence and asks what a training programme would need "
+        "to cover before new equipment reaches the classroom.",
+    ]
+    for text in body:
+        p.text(text, indent=PARA_INDENT_EM * 10.5, space_before=2)
+        out.append(("paragraph", text))
+    p.text("REFERENCES", BOLD, 10.5, space_before=14)
+    out.append(("references_heading", "REFERENCES"))
+    for ref in REFS_AUTHOR_YEAR:
+        p.text(ref, REGULAR, 9.5, hang=1.6 * 10.5, space_before=2)
+        out.append(("reference", ref))
+    _end_page(c, 1)
+    c.save()
+    return out
+
+
+def two_column_notes_pdf(path: str | Path) -> list[tuple[str, str]]:
+    """A Kyrgyz page in two columns, each with a footnote at its foot; the left
+    column's paragraph runs on into the right column with a word hyphenated
+    across the break ("би-" / "лим"), so the note sits between the word's halves
+    in the content stream."""
+    register_fonts()
+    c = Canvas(str(path), pagesize=A4, invariant=1)
+    out: list[tuple[str, str]] = []
+    col_w = (TEXT_W - COLUMN_GAP) / 2
+    size, leading = 10.5, 1.3
+    title = "Мектептеги санариптик билим"
+    _Page(c, MARGIN_X, TEXT_W).text(title, BOLD, 15, centre=True)
+    out.append(("title", title))
+    top = BODY_TOP - 40
+    words = ("Санариптик технологиялар бүгүнкү күндө мектептин күнүмдүк турмушуна кирди, "
+             "ал эми мугалимдердин даярдыгы жетишсиз бойдон калууда. ").split() * 40
+    lines = simpleSplit(" ".join(words), REGULAR, size, col_w - PARA_INDENT_EM * size)
+    note_h = 2 * 8 * 1.3 + 6
+    rows = int((top - BODY_BOTTOM - note_h) / (size * leading))
+    # The paragraph fills the left column and ends a few lines into the right one.
+    left, right = lines[:rows], lines[rows:rows + 6]
+    right[-1] = right[-1].rstrip(",") + "."
+    # The left column ends inside a word: "би-" here, "лим" at the right column's top.
+    left[-1] += " би-"
+    right[0] = "лим " + right[0]
+    notes = ["Мугалимдер арасында жүргүзүлгөн сурамжылоонун жыйынтыгы.",
+             "Билим берүү министрлигинин 2023-жылкы отчету."]
+    for col, (column_lines, note) in enumerate(((left, notes[0]), (right, notes[1]))):
+        x = MARGIN_X + col * (col_w + COLUMN_GAP)
+        y = top
+        for i, line in enumerate(column_lines):
+            y -= size * leading
+            c.setFont(REGULAR, size)
+            c.drawString(x + (PARA_INDENT_EM * size if col == 0 and i == 0 else 0), y, line)
+            if i == 2:  # the note's marker on the column's third line
+                c.setFont(REGULAR, 6.5)
+                c.drawString(x + _text_width(line, REGULAR, size) + 1, y + 4, str(col + 1))
+        c.setLineWidth(0.4)
+        c.line(x, BODY_BOTTOM + note_h - 2, x + NOTE_RULE_W, BODY_BOTTOM + note_h - 2)
+        c.setFont(REGULAR, 8)
+        c.drawString(x, BODY_BOTTOM + note_h - 14, f"{col + 1} {note}")
+    text = " ".join(left + right).replace("би- лим", "билим")
+    out.append(("paragraph", text))
+    out += [("footnote", n) for n in notes]
+    _end_page(c, 1)
+    c.save()
+    return out

@@ -44,6 +44,11 @@ def starts_paragraph(prev: Line, line: Line, in_list: bool) -> bool:
         return True
     if fixes.CONTINUATION.match(text):
         return False  # a lowercase word or punctuation continues the sentence
+    if _bold_heading(prev) and not _bold_heading(line):
+        # (segment's request) A bold heading line ends its paragraph wherever it
+        # stands: at a page or column foot the page-break rule below would
+        # otherwise glue it to the first paragraph of its section.
+        return True
     if in_list and _ends_terminal(prev.text):
         # A capitalised line after a finished list item is new prose, unless a
         # PDF shows it hanging at the item's indent (it has no paragraph hint).
@@ -55,6 +60,13 @@ def starts_paragraph(prev: Line, line: Line, in_list: bool) -> bool:
     if line.para_hint:
         return True
     return _ends_terminal(prev.text) and prev.fill < 0.8
+
+
+def _bold_heading(line: Line) -> bool:
+    """A line set bold throughout, short and unfinished: a heading's evidence."""
+    runs = [r for r in line.runs if r.text.strip()]
+    return (bool(runs) and all(r.bold for r in runs) and line.fill < 0.75
+            and not _ends_terminal(line.text) and len(line.text.split()) <= 14)
 
 
 def starts_note(prev: Line, line: Line, in_list: bool) -> bool:

@@ -25,19 +25,20 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..model import Block, Cleaned, Document, Paragraph, Run, Span
 from .citations import CITATION, find_citations, link_citations
 from .frontmatter import authors_meta, front_matter, split_authors
 from .headings import heading_line, heading_number, run_in_heading, smaller_than_body
-from .notes import body_size_of, note_roles, toc_lines
+from .notes import body_size_of, note_roles, split_notes, toc_lines
 from .references import (
     continues_entry,
     entry_number,
     is_references_heading,
     join_entry,
     looks_like_entry,
+    split_author_year_run_on,
     split_run_on,
     starts_list,
 )
@@ -69,6 +70,7 @@ class _State:
     numbered: bool = False  # the current list's entries carry numbers
     entry: Paragraph | None = None  # the entry being assembled
     entry_size: float | None = None
+    notes: list[Paragraph] = field(default_factory=list)  # notes met inside the list
 
 
 def _strip_runs(runs: list[Run], n: int) -> list[Run]:
@@ -129,9 +131,15 @@ def segment(cleaned: Cleaned) -> Document:
     def finish_entry() -> None:
         if state.entry is not None:
             number, text = entry_number(state.entry)
-            for n, part in split_run_on(number, text):
+            parts = (split_run_on(number, text) if number is not None
+                     else [(None, t) for t in split_author_year_run_on(text)])
+            for n, part in parts:
                 add("reference", part, state.entry, number=n, ref_list=state.ref_list)
             state.entry = None
+        for note_para in state.notes:
+            for note in split_notes(note_para.text.strip()):
+                add("footnote", re.sub(r"^\s*[\d*∗†‡]{1,3}[.)]?\s+", "", note), note_para)
+        state.notes.clear()
 
     for i, para in enumerate(paras):
         text = para.text.strip()
@@ -164,6 +172,13 @@ def segment(cleaned: Cleaned) -> Document:
             if not state.in_references:
                 add("paragraph", text, para)
                 continue
+        if state.in_references and (para.footnote or hint == "footnote"):
+            number, rest = entry_number(para)
+            if number is None or not looks_like_entry(rest):
+                # A note of the list's page, not an entry: it follows the entry
+                # being assembled, which a later line may still continue.
+                state.notes.append(para)
+                continue
         if state.in_references:
             if _ends_list(para, text, state, body_size):
                 finish_entry()
@@ -172,7 +187,8 @@ def segment(cleaned: Cleaned) -> Document:
                 _add_to_list(para, state, finish_entry)
                 continue
         if para.footnote or hint == "footnote" or noted.get(i) == "footnote":
-            add("footnote", re.sub(r"^\s*[\d*∗†‡]{1,3}[.)]?\s+", "", text), para)
+            for note in split_notes(text):
+                add("footnote", re.sub(r"^\s*[\d*∗†‡]{1,3}[.)]?\s+", "", note), para)
             continue
         if noted.get(i) == "affiliation":
             add("affiliation", text, para)

@@ -45,7 +45,8 @@ INSTITUTION = re.compile(
 IDENTIFIER = re.compile(r"\bdoi:|https?://|www\.|\bISSN\b|\barXiv\b", re.IGNORECASE)
 SUPERSCRIPT_LEAD = re.compile(r"^\s*[¹²³⁴⁵⁶⁷⁸⁹*∗†‡]+\s*")
 #: A paragraph of footnote markers alone: superscripts set apart from their word.
-MARKERS_ONLY = re.compile(r"^[\s\d,*∗†‡§¹²³⁴⁵⁶⁷⁸⁹⁰]{1,16}$")
+MARKERS_ONLY = re.compile(r"^\s*(?:\d{1,2}|[*∗†‡§¹²³⁴⁵⁶⁷⁸⁹⁰]+)"
+                          r"(?:[\s,]+(?:\d{1,2}|[*∗†‡§¹²³⁴⁵⁶⁷⁸⁹⁰]+)){0,5}\s*$")
 _MARK_LEAD = re.compile(r"^\s*[¹²³⁴⁵⁶⁷⁸⁹⁰*∗†‡§]+\s*")
 _MARK_TAIL = re.compile(r"(?<=[^\W\d_])\s?[¹²³⁴⁵⁶⁷⁸⁹⁰*∗†‡§]+$|(?<=[^\W\d_])[\d,*∗†‡]+$")
 #: Words a title line cannot end with: the title goes on on the next line.
@@ -80,6 +81,16 @@ def split_authors(text: str, full_names: bool = False) -> list[str] | None:
     return names or None
 
 
+def split_affiliations(text: str) -> list[str]:
+    """Affiliation lines the cleaner joined, split at their markers and ORCIDs.
+
+    >>> split_affiliations("¹Univ A, Bishkek ²Univ B, Osh ORCID: 0000-0002-1825-0097")
+    ['Univ A, Bishkek', 'Univ B, Osh', 'ORCID: 0000-0002-1825-0097']
+    """
+    parts = re.split(r"\s+(?=[¹²³⁴⁵⁶⁷⁸⁹])|\s+(?=ORCID\b)", text.strip())
+    return [p for p in (SUPERSCRIPT_LEAD.sub("", part).strip() for part in parts) if p]
+
+
 def strip_markers(text: str) -> str:
     """A title without the footnote markers typeset beside it.
 
@@ -99,7 +110,18 @@ def _continues_title(prev: Block, text: str) -> bool:
     if prev.text.endswith((".", ";", ":", "?", "!")):
         return False
     last = prev.text.split()[-1].casefold() if prev.text.split() else ""
-    return text[:1].islower() or last in _DANGLING
+    return text[:1].islower() or last in _DANGLING or (_title_case(prev.text)
+                                                       and _title_case(text))
+
+
+def _title_case(text: str) -> bool:
+    """English Title Case ("Energy Efficient Routing Protocol for Zone Based"): a title
+    set so wraps with a capital, where titles in two languages differ in script."""
+    words = [w for w in text.split() if w[:1].isalpha()]
+    if not words or not all("a" <= c.lower() <= "z" for w in words for c in w if c.isalpha()):
+        return False
+    major = [w for w in words if w.casefold() not in _DANGLING]
+    return len(words) >= 2 and all(w[:1].isupper() for w in major) and not text.isupper()
 
 
 def front_matter(para: Paragraph, text: str, add: Callable[..., Block], meta: dict,
@@ -123,7 +145,8 @@ def front_matter(para: Paragraph, text: str, add: Callable[..., Block], meta: di
         return True  # superscripts that belong to a name or the title
     front_done = any(b.role in ("abstract", "keywords") for b in blocks)
     if ORCID.search(text) or EMAIL.search(text):
-        add("affiliation", SUPERSCRIPT_LEAD.sub("", text), para)
+        for part in split_affiliations(text):
+            add("affiliation", part, para)
         return True
     if front_done:
         return False  # after the abstracts, anything else is body
@@ -151,7 +174,8 @@ def front_matter(para: Paragraph, text: str, add: Callable[..., Block], meta: di
     if after_names and (SUPERSCRIPT_LEAD.match(text) or (
         INSTITUTION.search(text) and "," in text and not text.isupper()
     )):
-        add("affiliation", SUPERSCRIPT_LEAD.sub("", text), para)
+        for part in split_affiliations(text):
+            add("affiliation", part, para)
         return True
     if _looks_like_title(para) or (
         len(text.split()) <= 25 and not text.endswith((".", ";", ",", ":"))

@@ -19,6 +19,7 @@ from ..model import Paragraph, Run
 from .frontmatter import EMAIL, INSTITUTION, MARKERS_ONLY, ORCID
 from .references import CONTENTS, TOC_PAGE, is_references_heading, is_toc_line
 
+_NOTE_MARKS = ("*", "∗", "†", "‡")
 _TERMINAL = (".", "!", "?", "…", ":", ";", "»", '"', "”")
 
 
@@ -100,10 +101,35 @@ def note_roles(paras: list[Paragraph], body_size: float | None
                     out.append(Paragraph(tail, para.page, para.line))
                     last_body = len(out) - 1
             continue
+        if _is_note(para, body_size) and para.bullet in _NOTE_MARKS:
+            roles[len(out)] = "footnote"  # "* Supported by …": the cleaner took it for a bullet
         out.append(para)
         if not _is_note(para, body_size) and not para.footnote:
             last_body = len(out) - 1
     return out, roles
+
+
+def split_notes(text: str) -> list[str]:
+    """Footnotes a reader merged into one paragraph, split at their numbers.
+
+    A number starts the next note only when it is the one after the last and
+    follows a finished sentence.
+
+    >>> split_notes("1 Сурамжылоонун жыйынтыгы.2 Министрликтин отчету.")
+    ['1 Сурамжылоонун жыйынтыгы.', '2 Министрликтин отчету.']
+    >>> split_notes("3 See pages 2 and 4.")
+    ['3 See pages 2 and 4.']
+    """
+    m = re.match(r"\s*(\d{1,3})\s", text)
+    if not m:
+        return [text]
+    expected, out, start = int(m.group(1)) + 1, [], 0
+    for n in re.finditer(r"(?<=[.!?»)])\s*(\d{1,3})\s+(?=[^\W\d_])", text):
+        if int(n.group(1)) == expected:
+            out.append(text[start:n.start()].strip())
+            start, expected = n.start(1), expected + 1
+    out.append(text[start:].strip())
+    return [t for t in out if t]
 
 
 def toc_lines(paras: list[Paragraph]) -> set[int]:

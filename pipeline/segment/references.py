@@ -194,3 +194,24 @@ def split_run_on(number: str | None, text: str) -> list[tuple[str | None, str]]:
             head, current, start = m.group(1), n, m.end()
     out.append((head, text[start:].strip()))
     return [(n, t) for n, t in out if t]
+
+
+def split_author_year_run_on(text: str) -> list[str]:
+    """Entries of an unnumbered list that the line joining ran together.
+
+    A hanging indent puts the next entry's first line *left* of the line before,
+    which a reader may not take for a paragraph start. A new entry is a finished
+    sentence followed by an author and, soon after, a year.
+
+    >>> split_author_year_run_on("Jones, R. (2015) A book. New York: Springer. "
+    ...                          "Smith, J. (2010) Schools. London.")
+    ['Jones, R. (2015) A book. New York: Springer.', 'Smith, J. (2010) Schools. London.']
+    """
+    out, start = [], 0
+    for m in re.finditer(r"(?<=[.)])\s+(?=\S)", text):
+        rest = text[m.end():]
+        if starts_with_author(rest) and _YEAR.search(rest[:90]) and m.start() - start > 20:
+            out.append(text[start:m.start()].strip())
+            start = m.end()
+    out.append(text[start:].strip())
+    return [t for t in out if t]
