@@ -417,17 +417,24 @@ _ORCID = re.compile(r"(?:https?://(?:www\.)?orcid\.org/)?(\d{4})-?(\d{4})-?(\d{4
                     re.IGNORECASE)
 
 
+def _matched(value: Any, pattern: re.Pattern[str], kind: str, example: str
+             ) -> tuple[str, re.Match[str]]:
+    """The text of an identifier and its match, or the error naming its form."""
+    text = clean_text(value, 100)
+    m = pattern.fullmatch(text)
+    if not m:
+        raise _bad(f"{_shown(text)} is not {kind}", f"write it as {example}")
+    return text, m
+
+
 def _orcid(value: Any) -> str:
     """An ORCID iD as its full URL; the check digit (ISO 7064 MOD 11-2) is verified.
 
     >>> _orcid("0000-0002-1825-0097")
     'https://orcid.org/0000-0002-1825-0097'
     """
-    text = clean_text(value, 100)
-    m = _ORCID.fullmatch(text)
-    if not m:
-        raise _bad(f"{_shown(text)} is not an ORCID iD",
-                   "write it as 0000-0002-1825-0097 or https://orcid.org/0000-0002-1825-0097")
+    text, m = _matched(value, _ORCID, "an ORCID iD",
+                       "0000-0002-1825-0097 or https://orcid.org/0000-0002-1825-0097")
     digits = "".join(m.groups()).upper()
     if not mod_11_2.is_valid(digits):
         raise _bad(f"the ORCID iD {_shown(text)} has a wrong check digit (its last character)",
@@ -440,23 +447,19 @@ _CROCKFORD = "0123456789abcdefghjkmnpqrstvwxyz"
 
 
 def _ror(value: Any) -> str:
-    """A ROR id as its full URL; the two check digits (ISO 7064 MOD 97-10) are verified.
+    """A ROR id as its full URL; the two check digits (ISO 7064 MOD 97-10) are verified
+    over the number its six base-32 characters spell.
 
     >>> _ror("042nb2s44")
     'https://ror.org/042nb2s44'
     """
-    text = clean_text(value, 100)
-    m = _ROR.fullmatch(text)
-    if not m:
-        raise _bad(f"{_shown(text)} is not a ROR id", "write it as https://ror.org/042nb2s44")
+    text, m = _matched(value, _ROR, "a ROR id", "https://ror.org/042nb2s44")
     base, check = m.group(1).lower(), m.group(2)
-    number = 0
-    for c in base:
-        number = number * 32 + _CROCKFORD.index(c)
-    if not mod_97_10.is_valid(f"{number}{check}"):
-        raise _bad(f"the ROR id {_shown(text)} has wrong check digits",
-                   "copy the id from the organisation's ror.org page")
-    return f"https://ror.org/{base}{check}"
+    number = sum(_CROCKFORD.index(c) * 32 ** i for i, c in enumerate(reversed(base)))
+    if mod_97_10.is_valid(f"{number}{check}"):
+        return f"https://ror.org/{base}{check}"
+    raise _bad(f"the ROR id {_shown(text)} has wrong check digits",
+               "copy the id from the organisation's ror.org page")
 
 
 _EMAIL = re.compile(r"[^@\s<>\"'(),;:\\\[\]]+@[^@\s<>\"'(),;:\\\[\]]+\.[A-Za-z]{2,}")
@@ -560,19 +563,28 @@ def _plain_if_undetermined(names: dict[str, str]) -> dict[str, str] | str:
     return names[UNDETERMINED] if set(names) == {UNDETERMINED} else names
 
 
-class Journal(_Model):
+class _Named(_Model):
+    """A model whose ``name`` is text per language, or plain text in none."""
+
+    @field_serializer("name", check_fields=False)
+    def serialize_name(self, names: dict[str, str]) -> dict[str, str] | str:
+        return _plain_if_undetermined(names)
+
+    def display_name(self, lang: str) -> str:
+        """The name in ``lang`` if given, else the English one, else as given."""
+        found = _in(self.name, lang, "en")  # type: ignore[attr-defined]
+        return found[1] if found else ""
+
+
+class Journal(_Named):
     name: Name = Field(default_factory=dict)
     issn: Issn | None = None
     eissn: Issn | None = None
     publisher: Text | None = None
     url: HttpUrl | None = None
 
-    @field_serializer("name")
-    def serialize_name(self, names: dict[str, str]) -> dict[str, str] | str:
-        return _plain_if_undetermined(names)
 
-
-class Affiliation(_Model):
+class Affiliation(_Named):
     name: Name
     ror: Ror | None = None
 
@@ -584,13 +596,6 @@ class Affiliation(_Model):
             return value
         return {"name": value}
 
-    @field_serializer("name")
-    def serialize_name(self, names: dict[str, str]) -> dict[str, str] | str:
-        return _plain_if_undetermined(names)
-
-    def text(self, lang: str) -> str:
-        found = _in(self.name, lang, "en")
-        return found[1] if found else ""
 
 
 def _listed(value: Any) -> Any:
@@ -600,7 +605,7 @@ def _listed(value: Any) -> Any:
     return value if isinstance(value, list) else [value]
 
 
-class Author(_Model):
+class Author(_Named):
     name: Name
     affiliations: Annotated[list[Affiliation], BeforeValidator(_listed)] = Field(
         default_factory=list, validation_alias=AliasChoices("affiliations", "affiliation"))
@@ -615,15 +620,6 @@ class Author(_Model):
         if isinstance(value, str | int | float) and not isinstance(value, bool):
             return {"name": value}
         return value
-
-    @field_serializer("name")
-    def serialize_name(self, names: dict[str, str]) -> dict[str, str] | str:
-        return _plain_if_undetermined(names)
-
-    def display_name(self, lang: str) -> str:
-        """The name in ``lang``'s script if given, else as given."""
-        found = _in(self.name, lang, "en")
-        return found[1] if found else ""
 
     @property
     def orcid_id(self) -> str | None:

@@ -269,7 +269,7 @@ def test_author_blocks_become_authors_only_without_any_given(tmp_path):
     found = [{"name": "Айгүл Асанова", "affiliation": "КУУ", "email": "a@example.kg"}]
     doc = make_document(tagged({"authors": found}))
     assert doc.meta.authors[0].email == "a@example.kg"
-    assert doc.meta.authors[0].affiliations[0].text("ky") == "КУУ"
+    assert doc.meta.authors[0].affiliations[0].display_name("ky") == "КУУ"
     path = tmp_path / "meta.yaml"
     path.write_text("authors: []\n", encoding="utf-8")
     assert make_document(tagged(), EditorFiles(meta=path)).meta.authors == []

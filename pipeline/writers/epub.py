@@ -333,7 +333,7 @@ class _Builder:
             name = a.display_name(self.lang)
             blocks = [para([span(text_inlines(name), classes=["name"])])]
             for place in a.affiliations:
-                blocks.append(div([para(text_inlines(place.text(self.lang)))],
+                blocks.append(div([para(text_inlines(place.display_name(self.lang)))],
                                   classes=["affiliation"]))
             contact: list[Any] = []
             if a.orcid:  # a checked https://orcid.org/ URL (pipeline/meta.py)

@@ -486,7 +486,7 @@ def _authors(meta: Meta, lang: str) -> tuple[list[dict], list[dict]]:
     for a in meta.authors:
         marks = []
         for place in a.affiliations:
-            aff = place.text(lang)
+            aff = place.display_name(lang)
             if aff not in affiliations:
                 affiliations.append(aff)
             marks.append(str(affiliations.index(aff) + 1))
