@@ -13,8 +13,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-
-import ftfy
+from functools import cache
 
 from .. import alphabet
 
@@ -74,13 +73,19 @@ def normalize_line_separators(text: str) -> str:
 
 # --- mojibake -------------------------------------------------------------------
 
-_FTFY = ftfy.TextFixerConfig(
-    unescape_html=False,  # "&amp;" typed by an author is the author's text
-    uncurl_quotes=False,  # typographic quotes are the author's choice
-    fix_line_breaks=False,
-    remove_control_chars=False,  # our own step, so each removal is recorded as such
-    explain=False,
-)
+@cache
+def _ftfy():
+    # Imported on first use: the report reads the plan's titles without needing ftfy.
+    import ftfy
+
+    config = ftfy.TextFixerConfig(
+        unescape_html=False,  # "&amp;" typed by an author is the author's text
+        uncurl_quotes=False,  # typographic quotes are the author's choice
+        fix_line_breaks=False,
+        remove_control_chars=False,  # our own step, so each removal is recorded as such
+        explain=False,
+    )
+    return lambda text: ftfy.fix_text(text, config)
 
 
 def fix_mojibake(text: str) -> str:
@@ -99,7 +104,7 @@ def fix_mojibake(text: str) -> str:
     """
     if text.isascii():
         return text
-    return ftfy.fix_text(text, _FTFY)
+    return _ftfy()(text)
 
 
 # --- legacy Kyrgyz fonts ----------------------------------------------------------
@@ -202,6 +207,11 @@ def decide_legacy_ue(text: str, vocabulary: Counter[str]) -> Decision:
     return Decision(True, target, evidence)
 
 
+#: How likely Kyrgyz the model must find a font's remapped text: below it, on a few
+#: letters of debris, the scores are noise and the letters are left as written.
+MIN_KY_PROBABILITY = 0.2
+
+
 def decide_cp1251_slots(
     text: str, scores: Callable[[str], dict[str, float]] | None = None
 ) -> Decision:
@@ -210,7 +220,8 @@ def decide_cp1251_slots(
     Ukrainian uses і on nearly every line and Belarusian too; Kyrgyz never does.
     With a language model (``scores``: text → probabilities), the letters are
     remapped only when the remapped text is likelier Kyrgyz than the text as
-    written is Ukrainian or Belarusian.
+    written is Ukrainian or Belarusian, and plausibly Kyrgyz at all
+    (``MIN_KY_PROBABILITY``).
 
     >>> decide_cp1251_slots("Кыргызстандын єнїгїшї").apply
     True
@@ -225,7 +236,7 @@ def decide_cp1251_slots(
         as_written, remapped = scores(text), scores(remap_cp1251_slots(text))
         p_slav = as_written.get("uk", 0.0) + as_written.get("be", 0.0)
         p_ky = remapped.get("ky", 0.0)
-        apply = p_ky > p_slav
+        apply = p_ky > p_slav and p_ky >= MIN_KY_PROBABILITY
         evidence += f"; model: remapped text is Kyrgyz {p_ky:.2f}, as written Ukrainian or " \
                     f"Belarusian {p_slav:.2f}"
     return Decision(apply, "ө/ү/ң", evidence)
@@ -266,6 +277,9 @@ def remap_legacy_glyphs(
         to_ng = d.target == "ң"
         verdict.decisions.append(f"{font}: ҥ stands for {d.target} — {d.evidence}")
         steps.append(lambda t: remap_legacy_ue(t, to_ng=to_ng))
+        # є ї ў are judged on the text as the ҥ repair leaves it, as a second
+        # cleaning would see it.
+        text = fix_homoglyphs(remap_legacy_ue(text, to_ng=to_ng))
     if any(c in text for c in alphabet.CP1251_SLOTS):
         d = decide_cp1251_slots(text, scores)
         what = "are ө/ү/ң" if d.apply else "are left as written (Ukrainian text)"

@@ -9,6 +9,7 @@ inside a paragraph recorded.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections import Counter
 from collections.abc import Callable
@@ -171,24 +172,30 @@ def join_lines(
     counts = vocabulary(lines) if words is None else words
     paras: list[Paragraph] = []
     prev: Line | None = None
+    hint = page_break = False
     for line in lines:
+        if not line.text.strip():
+            # Emptied by the cleaning (a lone soft hyphen or control): nothing to join,
+            # but what the layout said about it holds for the next line.
+            hint, page_break = hint or line.para_hint, page_break or line.page_break
+            continue
+        if hint or page_break:
+            line = dataclasses.replace(line, para_hint=line.para_hint or hint,
+                                       page_break=line.page_break or page_break)
+            hint = page_break = False
         if line.role is not None:
             paras.append(hinted_paragraph(line))
             prev = None  # nothing joins onto a reader's block either
             continue
         if prev is None or breaks(prev, line, bool(paras and paras[-1].bullet)):
             runs = [Run(r.text, r.font, r.size, r.bold, r.italic) for r in line.runs]
-            if not runs:
-                continue
             runs[0].text = runs[0].text.lstrip()
             bullet, rest = fixes.split_bullet(runs[0].text) if bullets else (None, "")
             if bullet:
                 runs[0].text = rest
             paras.append(Paragraph(runs=runs, page=line.page, line=line.number, bullet=bullet))
-        elif line.runs:
-            _join(paras[-1], line, counts, changes)
         else:
-            continue
+            _join(paras[-1], line, counts, changes)
         prev = line
     return paras
 
@@ -215,4 +222,4 @@ def hinted_paragraph(line: Line) -> Paragraph:
         runs[0].text = runs[0].text.lstrip()
     return Paragraph(runs=runs, page=line.page, line=line.number, bullet=line.label,
                      footnote=line.role == "footnote", role=line.role, level=line.level,
-                     cells=cells)
+                     cells=cells, header_rows=line.header_rows)

@@ -121,6 +121,11 @@ PLAN: tuple[Step, ...] = (
     dataclasses.replace(HOMOGLYPHS, scope="paragraph"),
     SPACES,
     SPACE_BEFORE_PUNCTUATION,
+    # Mojibake again, so that a second cleaning finds none: joined lines and removed
+    # spaces can bring a pair together ("Ð" ⏎ "»", "Ð »" is л), and so can a word
+    # respelt to Latin ("аÑ«" → "aÑ«", all Latin-1); what it decodes may mix scripts.
+    dataclasses.replace(MOJIBAKE, scope="paragraph"),
+    dataclasses.replace(HOMOGLYPHS, scope="paragraph"),
     NBSP_BEFORE_DASH,
 )
 
