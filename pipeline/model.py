@@ -93,6 +93,7 @@ class Line:
     level: int | None = None  # heading level
     label: str | None = None  # a list item's or footnote's number as the source gives it
     cells: list[list[str]] | None = None
+    header_rows: int | None = None  # how many of a table's first rows are its head
 
     @property
     def text(self) -> str:
@@ -127,6 +128,7 @@ class Paragraph:
     role: str | None = None  # the reader's structural hint (``Line.role``), if any
     level: int | None = None
     cells: list[list[str]] | None = None  # a table's rows of cell texts
+    header_rows: int | None = None
 
     @property
     def text(self) -> str:
@@ -190,6 +192,7 @@ class Block:
     spans: list[Span] = field(default_factory=list)
     page: int | None = None
     cells: list[list[str]] | None = None  # a table's rows of cell texts; text holds them all
+    header_rows: int | None = None  # how many of ``cells``' first rows are the table's head
     #: The reference list a ``reference`` / ``references_heading`` belongs to (1, 2, …):
     #: a Russian article prints its list twice, the second one transliterated.
     #: Left out when the article has a single list.
@@ -310,6 +313,9 @@ def validate(doc: Document) -> None:
                             for r in b.cells)
         ):
             raise ValueError(f"{where}: table without rows of cell texts")
+        if b.header_rows is not None and not 0 <= b.header_rows <= len(b.cells or []):
+            raise ValueError(f"{where}: {b.header_rows} header rows in a table of "
+                             f"{len(b.cells or [])}")
         for s in b.spans:
             if not (0 <= s.start < s.end <= len(b.text)):
                 raise ValueError(f"{where}: span {s.start}-{s.end} outside the text")

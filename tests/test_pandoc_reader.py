@@ -97,6 +97,7 @@ def test_docx_table_is_a_table_block_not_text(doc):
     assert len(tables) == 1
     # The cleaner reached the cells: "Ноmе" was Cyrillic Н and е around Latin o, m.
     assert tables[0].cells == CELLS
+    assert tables[0].header_rows == 1
     for b in doc.blocks:
         assert not re.search(r"-{3}|\|", b.text), b
         if b.role != "table":
@@ -274,8 +275,9 @@ def test_docx_builds_with_its_table_in_pdf_and_epub(article_docx, tmp_path):
                         if n.endswith(".xhtml"))
     table = re.search(r"<table.*?</table>", xhtml, re.S)
     assert table, "no <table> in the EPUB"
-    cells = re.findall(r"<td[^>]*>\s*([^<]*?)\s*</td>", table.group())
-    assert [html.unescape(c) for c in cells] == [c for row in CELLS for c in row]
+    cells = re.findall(r"<(t[hd])[^>]*>\s*([^<]*?)\s*</t[hd]>", table.group())
+    assert [html.unescape(c) for _, c in cells] == [c for row in CELLS for c in row]
+    assert [tag for tag, _ in cells] == ["th"] * 3 + ["td"] * 6  # the head row is marked
     pdf_text = subprocess.run(["pdftotext", str(out / "article.pdf"), "-"],
                               capture_output=True, text=True, check=True).stdout
     for cell in (c for row in CELLS for c in row):

@@ -409,7 +409,7 @@ class AstReader:
             return
         runs = [Run(cell, "regular") for row in grid for cell in row]
         self.lines.append(Line(runs=runs, para_hint=True, number=len(self.lines) + 1,
-                               role="table", cells=grid))
+                               role="table", cells=grid, header_rows=len(head[1]) or None))
         self.counts["table"] += 1
 
     def grid(self, rows: list[Any], columns: int) -> list[list[str]]:

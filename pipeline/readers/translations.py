@@ -34,7 +34,7 @@ def blocks_from_lines(lines: list[Line], lang: str) -> list[Block]:
             f"t{len(blocks) + 1}", role, lang, line.text, level=line.level or (
                 1 if role == "heading" else None), number=number,
             spans=[] if role == "table" else _spans_from_runs(line.runs),
-            cells=line.cells,
+            cells=line.cells, header_rows=line.header_rows,
         ))
         if role == "table":
             blocks[-1].text = " ".join(c for row in line.cells or [] for c in row if c)

@@ -146,7 +146,7 @@ def segment(cleaned: Cleaned) -> Document:
         hint = getattr(para, "role", None)
         if hint == "table":
             finish_entry()
-            add("table", text, para, cells=getattr(para, "cells", None))
+            add("table", text, para, cells=para.cells, header_rows=para.header_rows)
             continue
         if honoured(hint, text, state.in_references):
             if hint == "heading" and state.in_references:

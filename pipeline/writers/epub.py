@@ -156,20 +156,21 @@ def ordered_list(items: list[list[Any]], start: int = 1) -> dict[str, Any]:
             "c": [[start, {"t": "Decimal"}, {"t": "Period"}], items]}
 
 
-def table(rows: list[list[str]]) -> dict[str, Any]:
+def table(rows: list[list[str]], header_rows: int = 0) -> dict[str, Any]:
     """Rows of cell texts as pandoc's ``Table`` (pandoc-types 1.22 and later).
 
-    ``[attr, caption, colspecs, head, bodies, foot]``; every row goes in one body:
-    the model does not mark header rows yet.
+    ``[attr, caption, colspecs, head, bodies, foot]``: the first ``header_rows``
+    rows are the head (``<th>`` cells), the others one body.
     """
     n = max((len(r) for r in rows), default=0)
 
     def cell(text: str) -> list[Any]:
         return [attr(), {"t": "AlignDefault"}, 1, 1, [plain(text_inlines(text))] if text else []]
 
-    body = [[attr(), [cell(c) for c in [*r, *[""] * (n - len(r))]]] for r in rows]
+    grid = [[attr(), [cell(c) for c in [*r, *[""] * (n - len(r))]]] for r in rows]
+    head, body = grid[:header_rows], grid[header_rows:]
     colspecs = [[{"t": "AlignDefault"}, {"t": "ColWidthDefault"}] for _ in range(n)]
-    return {"t": "Table", "c": [attr(), [None, []], colspecs, [attr(), []],
+    return {"t": "Table", "c": [attr(), [None, []], colspecs, [attr(), head],
                                 [[attr(), 0, [], body]], [attr(), []]]}
 
 
@@ -451,7 +452,8 @@ class _Builder:
                 out.append(div([para(self.inlines(b))], anchor(b.id), ["caption"],
                                lang=self.lang_kv(b.lang, self.lang)))
             elif b.role == "table":
-                out.append(self.in_lang(table(b.cells or []), b.lang, self.lang, b.id))
+                out.append(self.in_lang(table(b.cells or [], b.header_rows or 0), b.lang,
+                                        self.lang, b.id))
             else:  # paragraph, and any role a later stage may add
                 out.append(self.in_lang(para(self.inlines(b)), b.lang, self.lang, b.id))
         if items:

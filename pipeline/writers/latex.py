@@ -399,7 +399,8 @@ def body_latex(blocks: list[Block], main_lang: str) -> Markup:
 def table_latex(block: Block, main_lang: str) -> str:
     r"""A table block as a ``longtable`` (it may cross pages), ruled with booktabs.
 
-    The columns share the text width and wrap ragged right. Each cell opens with
+    The columns share the text width and wrap ragged right; the header rows are
+    ruled off and repeated on every page the table runs to. Each cell opens with
     ``{}`` so that a cell starting with ``*`` or ``[`` is not read as an argument
     of the ``\\`` before it.
 
@@ -419,10 +420,12 @@ def table_latex(block: Block, main_lang: str) -> str:
     column = r">{\raggedright\arraybackslash}p{\dimexpr(\linewidth-" + str(2 * n) + \
         r"\tabcolsep)/" + str(n) + r"\relax}"
     out = [r"\begin{longtable}{*{" + str(n) + "}{" + column + "}}", r"\toprule"]
-    for row in rows:
+    for k, row in enumerate(rows, 1):
         cells = [_in_lang(block, "{}" + str(escape(c)), main_lang) if c else ""
                  for c in [*row, *[""] * (n - len(row))]]
         out.append(" & ".join(cells) + r" \\")
+        if k == block.header_rows and k < len(rows):  # the head, repeated on every page
+            out += [r"\midrule", r"\endhead"]
     out += [r"\bottomrule", r"\end{longtable}"]
     return "\n".join(out)
 
