@@ -194,6 +194,15 @@ def test_text_limit_applies_to_the_docx_text(monkeypatch, article_docx):
         extract(article_docx.read_bytes(), "big.docx")
 
 
+def test_docx_without_text_is_refused(tmp_path):
+    from PIL import Image
+
+    Image.new("RGB", (8, 8), "red").save(tmp_path / "only.png")
+    raw = docx_from_markdown("![](only.png)\n", tmp_path / "empty.docx").read_bytes()
+    with pytest.raises(InputError, match=r"has no text \(only 1 image\)"):
+        extract(raw, "empty.docx")
+
+
 @pytest.mark.parametrize("raw, problem", [
     (b"PK\x03\x04word/" + b"\x00" * 50, "damaged"),
     (_zip({"word/other.xml": b"<x/>"}), "pandoc cannot read the Word file"),

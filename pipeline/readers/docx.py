@@ -7,6 +7,7 @@ and guessed back.
 
 from __future__ import annotations
 
+from ..errors import InputError
 from ..model import Extraction
 from .pandoc import check_unpacked_size, pandoc_ast, read_ast
 
@@ -22,5 +23,10 @@ def read_docx(raw: bytes, name: str) -> Extraction:
     check_unpacked_size(raw, name)
     # +styles: Word's paragraph styles come as custom-style Divs (WORD_STYLES).
     reader = read_ast(pandoc_ast(raw, "docx+styles", name), name)
+    if not reader.lines and not reader.notes:
+        # As for an empty text file: building would replace the last good outputs.
+        left = ", ".join(f"{n} {kind}" for kind, n in sorted(reader.left_out.items()))
+        raise InputError(name, "the Word file has no text" + (f" (only {left})" if left else ""),
+                         "send the article's text as .docx, PDF or UTF-8 text")
     return Extraction(source=name, kind="docx", lines=reader.lines, footnotes=reader.notes,
                       notes=reader.summary("docx"))
