@@ -10,9 +10,10 @@ opening page would cost half as much again (one corpus page alone takes 1.7 s).
 
 The damage (``damaged_lines``) is what a reader on an unseen layout could hand
 on: a stretch of the text that starts and ends anywhere, columns read in the
-wrong order, lost lines, runs and lines broken at any character, page and
-paragraph evidence wrong. Every change is described in words, so that a failing
-example can be reported without the test at hand.
+wrong order, lines lost or read twice, runs and lines broken at any
+character, page and paragraph evidence wrong, a line set in another size. Every
+change is described in words, so that a failing example can be reported without
+the test at hand.
 """
 
 from __future__ import annotations
@@ -113,11 +114,20 @@ def damaged_lines(draw, lines: list[Line], what: str = "lines") -> tuple[list[Li
     end = draw(st.integers(start, n))
     out = [copy_line(ln) for ln in lines[start:end]]
     told.append(f"{what} {start}:{end} of {n}")
-    damage = st.sampled_from(["shuffle", "drop", "split_run", "break_line", "flip_hint",
-                              "flip_break"])
+    damage = st.sampled_from(["shuffle", "repeat", "drop", "split_run", "break_line",
+                              "flip_hint", "flip_break", "resize"])
+    sizes = [None, *sorted({ln.size for ln in lines if ln.size})]
     for kind in draw(st.lists(damage, max_size=4)):
         if not out:
             break
+        if kind == "repeat":
+            # A stretch read twice (overprinted text, a page in the file twice): two
+            # entries "[2] …" or two headings with the same text and number.
+            i = draw(st.integers(0, len(out) - 1))
+            j = draw(st.integers(i + 1, min(len(out), i + 30)))
+            out[j:j] = [copy_line(ln) for ln in out[i:j]]
+            told.append(f"lines {i}:{j} repeated")
+            continue
         if kind == "shuffle":
             # Reading order gone wrong: columns or pages read in another order.
             cuts = sorted(draw(st.sets(st.integers(1, len(out)), max_size=5)) | {len(out)})
@@ -141,6 +151,14 @@ def damaged_lines(draw, lines: list[Line], what: str = "lines") -> tuple[list[Li
             for i in picks:
                 out[i].page_break = not out[i].page_break
             told.append(f"page_break flipped on {picks}")
+        elif kind == "resize":
+            # Size tells notes, headings and the body apart: another line's size.
+            size = draw(st.sampled_from(sizes))
+            for i in picks:
+                out[i].size = size
+                for r in out[i].runs:
+                    r.size = size
+            told.append(f"size {size} on {picks}")
         elif kind == "split_run":
             for i in picks:
                 if not out[i].runs:

@@ -207,3 +207,42 @@ def test_stretches_of_the_seed_dump_never_give_an_internal_error(start, length, 
     if lines:
         lines[0] = lines[0][min(cut, len(lines[0])):]
     run_from("extract", "\n".join(lines).encode("utf-8"), SEED.name)
+
+
+# --- the harness itself: a crash cannot pass unseen ------------------------------------------
+
+
+def crash_on_purpose(value: Any) -> Any:
+    raise ValueError("block 'ref-2': duplicate id")
+
+
+def refuse_on_purpose(value: Any) -> Any:
+    raise BasmaError("x.pdf", "the PDF is damaged", "send the file again")
+
+
+def duplicate_ids_on_purpose(value: Any) -> Document:
+    from pipeline.model import Block
+
+    return Document({}, [Block("ref-2", "reference", "en", "A"),
+                         Block("ref-2", "reference", "en", "B")])
+
+
+def on_purpose(function: str) -> Stage:
+    return Stage("segment", f"{__name__}:{function}", "Cleaned", "Document", "segment.json", "")
+
+
+def test_a_crash_names_the_file_the_stage_and_where():
+    with pytest.raises(InternalError, match=r"^x\.pdf: segment: ValueError: block 'ref-2': "
+                                            r"duplicate id \(at .*crash_on_purpose"):
+        run_stage(on_purpose("crash_on_purpose"), None, "x.pdf")
+
+
+def test_an_invalid_document_is_an_internal_error():
+    with pytest.raises(InternalError, match="invalid result: ValueError: block 'ref-2'"):
+        run_stage(on_purpose("duplicate_ids_on_purpose"), None, "x.pdf")
+
+
+def test_a_refusal_is_returned_with_its_one_line():
+    refusal = run_stage(on_purpose("refuse_on_purpose"), None, "x.pdf")
+    assert isinstance(refusal, BasmaError)
+    assert MESSAGE.match(refusal.one_line())
