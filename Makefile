@@ -157,8 +157,11 @@ check: build
 lint: $(VENV_OK)
 	$(PY) -m ruff check pipeline tests
 
+# The fuzz test of issue 14, longer than make test's few examples per input.
+FUZZ_EXAMPLES ?= 100
 bench: deps
 	$(PY) bench/bench.py
+	BASMA_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(PY) -m pytest -q -p no:cacheprovider -o addopts= tests/test_fuzz.py
 
 clean:
 	rm -rf build output
