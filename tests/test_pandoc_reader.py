@@ -301,3 +301,14 @@ def test_deep_nesting_is_one_line(article_folder, markdown):
     path.write_text(markdown, encoding="utf-8")
     with pytest.raises(InputError, match="nested inside each other too deeply"):
         load_translation(path, "en")
+
+
+def test_a_correction_cannot_make_a_table_of_text(tmp_path, article_docx):
+    """A table is its cells: ``set: {role: table}`` on text is the editor's one-line error,
+    not a document that fails validation."""
+    from pipeline.document import EditorFiles
+
+    (tmp_path / "corrections.yaml").write_text(
+        '- find: "Бул макалада"\n  set: {role: table}\n', encoding="utf-8")
+    with pytest.raises(BasmaError, match="cannot make a block a table"):
+        run_text_stages(article_docx, EditorFiles.of_folder(tmp_path))

@@ -94,6 +94,9 @@ def _check(item: dict[str, Any], action: str, line: int, path: Path | str) -> No
             if key not in SETTABLE:
                 raise bad(f"`set:` cannot change {key!r}",
                           "set any of " + ", ".join(SETTABLE))
+            if key == "role" and v == "table":  # a table is its cells, which text lacks
+                raise bad("`set:` cannot make a block a table: it has no cells",
+                          "leave the role, or mark the table in the source")
             if key == "role" and v not in ROLES:
                 raise bad(f"role {v!r} is unknown", "use one of " + ", ".join(ROLES))
             if key == "lang" and not (isinstance(v, str) and _LANG.match(v)):
