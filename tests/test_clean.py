@@ -211,6 +211,15 @@ def test_report_escapes_document_text(seed_cleaned):
     assert "x&amp;y" in html and re.search(r"<del>&lt;script&gt;", html)
 
 
+def test_report_shows_unseen_characters_by_code(seed_cleaned):
+    result = clean(_one_line("\uf0b7 файл\u202e.exe", font="Symbol"))
+    doc = segment(result)
+    doc.changes = result.changes
+    html = render_report(doc, result)
+    assert "<del>⟨U+F0B7⟩</del><ins>•</ins>" in html
+    assert "⟨U+202E RIGHT-TO-LEFT OVERRIDE⟩" in html
+
+
 # --- properties ------------------------------------------------------------------------------
 
 ALPHABET = st.sampled_from(list("абвгдеңөүҥєїўӊыАБҢҮ abcdeHoMe -–.,;:«»1234\n\n\n ") +

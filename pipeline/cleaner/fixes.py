@@ -319,9 +319,11 @@ def map_private_use(font: str, text: str, vocabulary: Counter[str],
     verdict = FontVerdict()
     known = [c for c in found if c in table]
     if known:
+        # A font not named as a symbol font (or a text dump's) is read as Symbol.
+        how = "" if name.lower() in font.lower() else ", assumed: the font's name does not say"
         verdict.decisions.append(
             f"{font}: {len(known)} private-use characters read as the {name} font's "
-            f"({', '.join(sorted({f'U+{ord(c):04X} {table[c]}' for c in known}))})")
+            f"({', '.join(sorted({f'U+{ord(c):04X} {table[c]}' for c in known}))}){how}")
         mapping = str.maketrans(table)
         verdict.remap = lambda t: t.translate(mapping)
     for c, n in sorted(Counter(c for c in found if c not in table).items()):

@@ -11,6 +11,8 @@ first few and folds the rest, so 275 identical ҥ → ү rows do not bury the re
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -37,13 +39,34 @@ class _Row:
     right: str = ""
 
 
+_UNSEEN = re.compile(r"[\x00-\x1f\x7f-\x9f\u00ad\u200b-\u200f\u2028-\u202e\u2060-\u206f"
+                     r"\ufeff\ufff0-\uffff\ue000-\uf8ff\ud800-\udfff]")
+
+
+def visible(text: str) -> str:
+    """``text`` with the characters a reader cannot see (controls, format and
+    private-use characters, separators) written as ⟨U+XXXX NAME⟩, so that a removed
+    control or a mapped symbol-font glyph shows in the report.
+
+    >>> visible("би\u00adлим \uf0b7")
+    'би⟨U+00AD SOFT HYPHEN⟩лим ⟨U+F0B7⟩'
+    """
+    def name(m: re.Match[str]) -> str:
+        ch = m.group()
+        label = unicodedata.name(ch, "")
+        return f"⟨U+{ord(ch):04X}{' ' + label if label else ''}⟩"
+
+    return _UNSEEN.sub(name, text)
+
+
 def _row(change: Change) -> _Row:
     """Split a change's recorded context ("… ⟦old⟧ …") around the changed words."""
+    before, after, note = visible(change.before), visible(change.after), visible(change.note)
     if "⟦" in change.context:
         left, rest = change.context.split("⟦", 1)
         _, right = rest.split("⟧", 1) if "⟧" in rest else (rest, "")
-        return _Row(change.where, change.before, change.after, change.note, True, left, right)
-    return _Row(change.where, change.before, change.after, change.note, False)
+        return _Row(change.where, before, after, note, True, visible(left), visible(right))
+    return _Row(change.where, before, after, note, False)
 
 
 def _rule(name: str, changes: list[Change]) -> dict:
