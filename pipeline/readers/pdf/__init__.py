@@ -92,11 +92,11 @@ def _read_pages(raw: bytes, name: str) -> tuple[list[Page], Counter[float]]:
             except Exception as exc:  # damage shows only when pdfminer parses the page
                 raise InputError(name, f"the PDF is damaged ({type(exc).__name__})",
                                  "send the file again or export it anew") from None
-            lines, gutter = page_lines(chars, width)
+            lines, gutters = page_lines(chars, width)
             page.close()  # pdfplumber caches every page's objects otherwise
             for ln in lines:
                 sizes[ln.size] += len(ln.text)
-            pages.append(Page(page.page_number, width, height, lines, gutter))
+            pages.append(Page(page.page_number, width, height, lines, gutters))
     return pages, sizes
 
 
@@ -120,8 +120,9 @@ def read_pdf(raw: bytes, name: str) -> Extraction:
     out: list[Line] = []
     notes: list[Line] = []
     for page in pages:
-        lefts = {kind: min((ln.x0 for ln in page.lines if ln.column == kind), default=0.0)
-                 for kind in ("full", "left", "right")}
+        lefts: dict[str, float] = {}
+        for ln in page.lines:
+            lefts[ln.column] = min(lefts.get(ln.column, ln.x0), ln.x0)
         above: PageLine | None = None  # the body line read last on this page
         flows = reading_order(page.lines)
         for f, flow in enumerate(flows):
@@ -137,8 +138,10 @@ def read_pdf(raw: bytes, name: str) -> Extraction:
                                    widths[kind], steps))
             above = body[-1]
         page.lines = []  # converted: the model's lines are all that is kept
-    two_column = sum(p.gutter is not None for p in pages)
-    report = [f"{len(pages)} pages ({two_column} in two columns); body text {body_size} pt; "
+    layouts = Counter(len(p.gutters) + 1 for p in pages if p.gutters)
+    report = [f"{len(pages)} pages ({layouts[2]} in two columns"
+              + "".join(f", {layouts[n]} in {n}" for n in sorted(layouts) if n > 2)
+              + f"); body text {body_size} pt; "
               f"{len(dropped)} running-head, footer or page-number lines removed; "
               f"{count_notes(notes)} footnotes"]
     if empty:

@@ -8,20 +8,20 @@ PDF while the document-wide measures (body size, column widths) are taken.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ...model import Run
 
 
 @dataclass
 class Page:
-    """A page's lines in reading position, and the x of its gutter if it has two columns."""
+    """A page's lines in reading position, and the xs of its gutters, left to right."""
 
     number: int
     width: float
     height: float
     lines: list[PageLine]
-    gutter: float | None = None
+    gutters: list[float] = field(default_factory=list)
 
 
 @dataclass(slots=True)  # slots: a long PDF has tens of thousands of them
@@ -39,7 +39,7 @@ class PageLine:
     top: float
     bottom: float
     size: float
-    column: str  # "full", "left" or "right"
+    column: str  # "full", or the place among the page's columns: "1/2", "3/3" (layout)
     text_x0: float
     note_mark: str = ""
 

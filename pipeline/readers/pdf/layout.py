@@ -1,16 +1,17 @@
 """Columns and reading order: where a page's rows split, and in which order they are read.
 
 A gutter is an x that a run of consecutive rows leaves empty, with text on both
-sides (``find_columns``); rows that cross it (title, abstracts) are read whole,
-in place. Reading goes down the full-width rows, then the left column, then the
-right one (``reading_order``).
+sides and the right side's lines starting at one x (``find_columns``); a page
+may have several (three columns). Rows that cross them (title, abstracts) are
+read whole, in place. Reading goes down the full-width rows, then each column
+left to right (``reading_order``).
 """
 
 from __future__ import annotations
 
 import statistics
-from bisect import bisect_right
-from collections import defaultdict
+from bisect import bisect_left, bisect_right
+from collections import Counter, defaultdict
 
 from .clustering import dedupe, rows
 from .geometry import Page, PageLine, glyph_size, has_ink
@@ -63,97 +64,225 @@ def _column_runs(inks: list[list[tuple[float, float]]], x: float) -> list[range]
     return runs
 
 
-def find_columns(rows: list[list[dict]], width: float) -> tuple[float, set[int]] | None:
-    """The gutter's x and the rows it splits, if the page (or part of it) has two columns.
+#: Gutters are looked for between these shares of the page width (a margin note
+#: column or a sidebar outside them is read as text of its own row).
+GUTTER_RANGE = (0.15, 0.85)
+#: Two gutters are at least this share of the page width apart: no real column
+#: is narrower than a fifth of the page.
+MIN_COLUMN_SHARE = 0.2
+#: A second or third gutter must split at least this share of the rows the best one
+#: splits: an aligned tab stop in a table of one column splits only a few.
+SECOND_GUTTER_SHARE = 0.5
+#: Columns set side by side share rows: a stretch where fewer rows than this have
+#: text on both sides of the gap (a formula beside its number) is not two columns.
+MIN_SIDE_BY_SIDE = 4
 
-    Every x in the middle of the page is tried; the gutter is the x that the
-    most rows leave empty in runs with text on both sides (full-width rows above
-    or below, the title and abstracts, end a run but do not hide the gutter).
-    Of equally good xs, the middle of the widest stretch is taken.
+
+def _candidate_xs(inks: list[list[tuple[float, float]]], width: float) -> list[int]:
+    """The xs in the gutter range that at least four rows leave empty.
+
+    A page of one column covers nearly every x in nearly every row: counting the
+    covering rows once per x (a difference array) spares trying the runs at each.
+    """
+    lo, hi = int(GUTTER_RANGE[0] * width), int(GUTTER_RANGE[1] * width)
+    if hi <= lo:
+        return []
+    cover = [0] * (hi - lo + 2)
+    for spans in inks:
+        for a, b in spans:
+            i, j = max(lo, int(a) + 1), min(hi, int(b))
+            if i <= j:
+                cover[i - lo] += 1
+                cover[j - lo + 1] -= 1
+    out, depth = [], 0
+    for k in range(hi - lo + 1):
+        depth += cover[k]
+        if len(inks) - depth >= 4:
+            out.append(lo + k)
+    return out
+
+
+def _middle(stretch: list[tuple[int, int]]) -> tuple[int, int]:
+    """A gap's score and x: the middle of the widest part of it that scores best.
+
+    >>> _middle([(4, 10), (6, 11), (6, 12), (6, 13), (5, 14), (6, 15)])
+    (6, 12)
+    """
+    best = max(s for s, _ in stretch)
+    widest: list[int] = []
+    run: list[int] = []
+    for score, x in stretch:
+        run = ([*run, x] if run and run[-1] == x - 1 else [x]) if score == best else []
+        if len(run) > len(widest):
+            widest = run
+    return best, widest[len(widest) // 2]
+
+
+def find_columns(rows: list[list[dict]], width: float) -> list[tuple[float, set[int]]]:
+    """The page's gutters, left to right, each with the rows it splits (none: one column).
+
+    Every x in the gutter range is tried; an x scores the rows that leave it empty
+    in runs with text on both sides (full-width rows above or below, the title and
+    abstracts, end a run but do not hide the gutter). Each stretch of consecutive
+    scoring xs is a candidate gap, placed at the middle of its widest best-scoring
+    part. The best gap is a gutter; so is any other at least a fifth of the page
+    away from the gutters taken that splits half as many rows: three columns
+    have two gutters.
     """
     inks = [_ink(row) for row in rows]
-    scores = []
-    for x in range(int(0.35 * width), int(0.65 * width) + 1):
-        scores.append((sum(len(r) for r in _column_runs(inks, x)), x))
-    best = max((s for s, _ in scores), default=0)
-    if best < 4:
-        return None
-    stretches: list[list[int]] = []
-    for score, x in scores:
-        if score == best and stretches and stretches[-1][-1] == x - 1:
-            stretches[-1].append(x)
-        elif score == best:
-            stretches.append([x])
-    widest = max(stretches, key=len)
-    gutter = float(widest[len(widest) // 2])
-    split = {i for run in _column_runs(inks, gutter) for i in run}
-    return gutter, split
+    scored = [(sum(len(r) for r in _column_runs(inks, x)), x) for x in _candidate_xs(inks, width)]
+    gaps: list[tuple[int, int]] = []  # (score, x) of each stretch's middle
+    stretch: list[tuple[int, int]] = []
+    for score, x in [*scored, (0, -1)]:
+        if score >= 4 and (not stretch or stretch[-1][1] == x - 1):
+            stretch.append((score, x))
+            continue
+        if stretch:
+            gaps.append(_middle(stretch))
+        stretch = [(score, x)] if score >= 4 else []
+    found: list[tuple[int, int, list[range]]] = []
+    for _, x in gaps:
+        runs = [r for r in _column_runs(inks, x) if _column_starts_aligned(inks, r, x)]
+        if sum(len(r) for r in runs) >= 4:
+            found.append((sum(len(r) for r in runs), x, runs))
+    found.sort(key=lambda f: f[:2], reverse=True)
+    taken: list[tuple[int, int, list[range]]] = []
+    for gap in found:
+        if taken and gap[0] < SECOND_GUTTER_SHARE * found[0][0]:
+            break
+        if all(abs(gap[1] - t[1]) >= MIN_COLUMN_SHARE * width for t in taken):
+            taken.append(gap)
+    return [(float(x), {i for run in runs for i in run}) for _, x, runs in sorted(
+        taken, key=lambda t: t[1])]
 
 
-def page_lines(chars: list[dict], width: float) -> tuple[list[PageLine], float | None]:
-    """A page's characters as lines, rows split at the gutter where there is one."""
+def _column_starts_aligned(inks: list[list[tuple[float, float]]], run: range,
+                           x: float) -> bool:
+    """Whether a run looks like columns: text right of ``x`` starting at one x in
+    most of its rows, and enough rows with text on both sides.
+
+    A column's lines start at its left edge (an indented first line aside); the
+    pieces of a display formula and its number, which also leave an x empty row
+    after row, start wherever they are centred or pushed right.
+    """
+    starts: Counter[int] = Counter()
+    rows_right = both = 0
+    for i in run:
+        right = [a for a, _ in inks[i] if a > x]
+        if right:
+            rows_right += 1
+            both += inks[i][0][0] < x
+            starts[round(right[0])] += 1
+    if both < MIN_SIDE_BY_SIDE:
+        return False
+    common = max(starts[s - 1] + starts[s] + starts[s + 1] for s in starts)
+    return common >= 0.5 * rows_right
+
+
+def column_label(index: int, count: int) -> str:
+    """A column's name: its place and how many columns its part of the page has.
+
+    Measures (a full line's width, the line pitch, the left edge) are taken per
+    label, so a three-column page's columns are not measured against two-column ones.
+
+    >>> column_label(0, 2), column_label(2, 3)
+    ('1/2', '3/3')
+    """
+    return f"{index + 1}/{count}"
+
+
+def _split_row(row: list[dict], gutters: list[float]) -> list[list[dict]]:
+    """A row's parts between the gutters that split it, left to right.
+
+    A glyph belongs to the column its right edge ends in (a glyph touching the
+    gutter from the left is the left column's).
+    """
+    parts: dict[int, list[dict]] = {}
+    for c in row:
+        parts.setdefault(bisect_left(gutters, c["x1"]), []).append(c)
+    return [parts[k] for k in sorted(parts)]
+
+
+def page_lines(chars: list[dict], width: float) -> tuple[list[PageLine], list[float]]:
+    """A page's characters as lines, rows split at the gutters where there are some."""
     found = rows(dedupe([c for c in chars if c.get("upright", True) and c["text"]]))
     found = [row for row in found if has_ink(row)]
     columns = find_columns(found, width)
+    all_gutters = [x for x, _ in columns]
     lines = []
     for i, row in enumerate(found):
-        if columns is None or i not in columns[1]:
+        gutters = [x for x, split in columns if i in split]
+        if not gutters:
             lines.append(make_line(row, "full"))
             continue
-        gutter = columns[0]
-        left = [c for c in row if c["x1"] <= gutter]
-        right = [c for c in row if c["x1"] > gutter]
-        lines.extend(make_line(part, side) for part, side in ((left, "left"), (right, "right"))
-                     if has_ink(part))
+        # Labels count the page's columns, not the gutters this row happens to show
+        # (a short line of the middle column leaves the first gutter only).
+        for part in _split_row(row, gutters):
+            if has_ink(part):
+                k = bisect_right(all_gutters, part[0]["x0"])
+                lines.append(make_line(part, column_label(k, len(all_gutters) + 1)))
     lines.sort(key=lambda ln: (round(ln.top), ln.x0))
-    return lines, columns[0] if columns else None
+    return lines, all_gutters
 
 
 def adopt_gutter(pages: list[Page]) -> None:
-    """Give the document's gutter to pages whose text all lies on one side of it.
+    """Give the document's gutters to pages whose text all lies between them.
 
     The last page of a two-column article often fills only part of the left
     column: nothing there shows a gutter, but its lines are column lines, and
-    their fill must be measured against the column's width.
+    their fill must be measured against the column's width. The gutters adopted
+    are the commonest set among the pages that have some.
     """
-    gutters = [p.gutter for p in pages if p.gutter is not None]
-    if not gutters:
+    sets = Counter(len(p.gutters) for p in pages if p.gutters)
+    if not sets:
         return
-    gutter = statistics.median(gutters)
+    count = sets.most_common(1)[0][0]
+    same = [p.gutters for p in pages if len(p.gutters) == count]
+    gutters = [statistics.median(g[k] for g in same) for k in range(count)]
     for page in pages:
-        if page.gutter is None and all(ln.x1 <= gutter or ln.x0 >= gutter
-                                       for ln in page.lines):
-            page.gutter = gutter
-            for ln in page.lines:
-                ln.column = "left" if ln.x1 <= gutter else "right"
+        if page.gutters or not all(
+                all(ln.x1 <= g or ln.x0 >= g for g in gutters) for ln in page.lines):
+            continue
+        page.gutters = gutters
+        for ln in page.lines:
+            ln.column = column_label(bisect_right(gutters, ln.x0), count + 1)
 
 
 def column_widths(pages: list[Page]) -> dict[str, float]:
     """The width of a full line in each kind of column, the widest any page shows."""
     widths: dict[str, float] = defaultdict(float)
     for page in pages:
-        for kind in ("full", "left", "right"):
-            lines = [ln for ln in page.lines if ln.column == kind]
-            if lines:
-                extent = max(ln.x1 for ln in lines) - min(ln.x0 for ln in lines)
-                widths[kind] = max(widths[kind], extent)
+        extent: dict[str, list[float]] = {}
+        for ln in page.lines:
+            lo, hi = extent.setdefault(ln.column, [ln.x0, ln.x1])
+            extent[ln.column] = [min(lo, ln.x0), max(hi, ln.x1)]
+        for kind, (lo, hi) in extent.items():
+            widths[kind] = max(widths[kind], hi - lo)
     return dict(widths)
 
 
+def column_order(label: str) -> int:
+    """A column's place on its page, for reading order ("full" first)."""
+    return 0 if label == "full" else int(label.split("/")[0])
+
+
 def reading_order(lines: list[PageLine]) -> list[list[PageLine]]:
-    """Lines in reading order, grouped in flows: full width, left column, right column …"""
+    """Lines in reading order, grouped in flows: full width, then each column left to right.
+
+    A full-width row between column stretches (a heading across the page, a
+    figure) closes the stretch above it: its columns are read before it.
+    """
     flows: list[list[PageLine]] = []
-    left: list[PageLine] = []
-    right: list[PageLine] = []
+    columns: dict[str, list[PageLine]] = {}
     for ln in lines:
         if ln.column == "full":
-            flows.extend(f for f in (left, right) if f)
-            left, right = [], []
+            flows.extend(columns[k] for k in sorted(columns, key=column_order))
+            columns = {}
             if flows and flows[-1][0].column == "full":
                 flows[-1].append(ln)
             else:
                 flows.append([ln])
         else:
-            (left if ln.column == "left" else right).append(ln)
-    flows.extend(f for f in (left, right) if f)
+            columns.setdefault(ln.column, []).append(ln)
+    flows.extend(columns[k] for k in sorted(columns, key=column_order))
     return flows

@@ -17,8 +17,10 @@ def pitches(pages: list[Page]) -> dict[float, float]:
     """The usual distance from one line to the next, per font size."""
     steps: dict[float, list[float]] = defaultdict(list)
     for page in pages:
-        for kind in ("full", "left", "right"):
-            lines = [ln for ln in page.lines if ln.column == kind]
+        by_column: dict[str, list[PageLine]] = defaultdict(list)
+        for ln in page.lines:
+            by_column[ln.column].append(ln)
+        for lines in by_column.values():
             for a, b in zip(lines, lines[1:], strict=False):
                 step = b.top - a.top
                 if a.size == b.size and 0.9 * a.size < step < 2.5 * a.size:
