@@ -148,8 +148,8 @@ def _check_size(root: yaml.Node, path: Path | str, error: type[BasmaError]) -> N
         for child in children:
             total += size(child, depth + 1)
             if total > MAX_NODES:
-                raise error(path, f"line {_line(node)}: the YAML expands to more than "
-                            f"{MAX_NODES} values (aliases repeat it)",
+                raise error(path, f"line {_line(node)}: the YAML holds more than "
+                            f"{MAX_NODES} values once its * aliases are expanded",
                             "write the values out without & anchors and * aliases")
         open_nodes.discard(key)
         sizes[key] = total
@@ -179,11 +179,11 @@ class _Builder:
             return self.scalar(node)
         if isinstance(node, yaml.SequenceNode):
             if node.tag != "tag:yaml.org,2002:seq":
-                raise self.fail(node, f"the tag {node.tag} is not allowed here",
+                raise self.fail(node, f"the tag {node.tag[:60]} is not allowed here",
                                 "write a plain list")
             return [self.value(item) for item in node.value]
         if node.tag != "tag:yaml.org,2002:map":
-            kind = "a set (!!set)" if node.tag.endswith(":set") else f"the tag {node.tag}"
+            kind = "a set (!!set)" if node.tag.endswith(":set") else f"the tag {node.tag[:60]}"
             raise self.fail(node, f"{kind} is not allowed here", "write plain `key: value` lines")
         out: dict[str, Any] = {}
         for key_node, value_node in node.value:
@@ -216,7 +216,7 @@ class _Builder:
         if node.tag == "tag:yaml.org,2002:binary":
             raise self.fail(node, "binary data (!!binary) is not text", "write the text itself")
         if node.tag not in _PLAIN_TAGS:
-            raise self.fail(node, f"the tag {node.tag} is not allowed", "remove the `!` tag")
+            raise self.fail(node, f"the tag {node.tag[:60]} is not allowed", "remove the `!` tag")
         try:
             value = self.scalars.construct_object(node)
         except (ValueError, OverflowError, yaml.YAMLError):
