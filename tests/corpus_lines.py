@@ -10,10 +10,10 @@ opening page would cost half as much again (one corpus page alone takes 1.7 s).
 
 The damage (``damaged_lines``) is what a reader on an unseen layout could hand
 on: a stretch of the text that starts and ends anywhere, columns read in the
-wrong order, lines lost or read twice, runs and lines broken at any
-character, page and paragraph evidence wrong, a line set in another size. Every
-change is described in words, so that a failing example can be reported without
-the test at hand.
+wrong order, lines lost or read twice, runs and lines broken at any character,
+page and paragraph evidence wrong, a line set in another size or marked with a
+role as the DOCX reader marks its lines. Every change is described in words, so
+that a failing example can be reported without the test at hand.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from pathlib import Path
 
 from hypothesis import strategies as st
 
-from pipeline.model import Extraction, Line, Run
+from pipeline.model import HINT_ROLES, Extraction, Line, Run
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT.parent / "shared" / "corpus" / "pdf"
@@ -105,17 +105,27 @@ def break_line(line: Line, at: int) -> list[Line]:
                     page_break=False)]
 
 
+def mark_role(line: Line, role: str, level: int, label: str | None) -> None:
+    """Mark the line with a reader's role, as the DOCX reader would: a heading has its
+    level, a list item or a note the label it had, a table its cells (here the runs)."""
+    line.role = role
+    line.level = level if role == "heading" else None
+    line.label = label if role in ("list_item", "footnote") else None
+    line.cells = [[r.text for r in line.runs]] if role == "table" else None
+
+
 @st.composite
 def damaged_lines(draw, lines: list[Line], what: str = "lines") -> tuple[list[Line], list[str]]:
     """Some stretch of ``lines``, damaged, and the words that say how."""
     told: list[str] = []
     n = len(lines)
-    start = draw(st.integers(0, n))
-    end = draw(st.integers(start, n))
+    # Never empty when there are lines: an empty extraction is one input, tried elsewhere.
+    start = draw(st.integers(0, max(n - 1, 0)))
+    end = draw(st.integers(min(start + 1, n), n))
     out = [copy_line(ln) for ln in lines[start:end]]
     told.append(f"{what} {start}:{end} of {n}")
     damage = st.sampled_from(["shuffle", "repeat", "drop", "split_run", "break_line",
-                              "flip_hint", "flip_break", "resize"])
+                              "flip_hint", "flip_break", "resize", "mark"])
     sizes = [None, *sorted({ln.size for ln in lines if ln.size})]
     for kind in draw(st.lists(damage, max_size=4)):
         if not out:
@@ -159,6 +169,13 @@ def damaged_lines(draw, lines: list[Line], what: str = "lines") -> tuple[list[Li
                 for r in out[i].runs:
                     r.size = size
             told.append(f"size {size} on {picks}")
+        elif kind == "mark":
+            # What a reader that knows the structure (DOCX) marks on a line, anywhere.
+            for i in picks:
+                mark_role(out[i], draw(st.sampled_from(HINT_ROLES)), draw(st.integers(1, 9)),
+                          draw(st.sampled_from([None, "1", "2.", "a)", "•", "[3]", "*"])))
+                told.append(f"line {i} marked {out[i].role} (level {out[i].level}, "
+                            f"label {out[i].label!r})")
         elif kind == "split_run":
             for i in picks:
                 if not out[i].runs:
