@@ -267,8 +267,8 @@ class AstReader:
             plain = stringify(c)
             table = _SUPERSCRIPT if t == "Superscript" else _SUBSCRIPT
             mapped = plain.translate(table)
-            # Only when every character has a Unicode super/subscript form; otherwise
-            # the text as it is ("m2" is wrong, but "mkm" for "μm" would be worse).
+            # Only when every character has a Unicode super/subscript form ("m²",
+            # "H₂O"); otherwise the text as it is: half-raised "1st" would be worse.
             if all(ch != src for ch, src in zip(mapped, plain, strict=True)):
                 return text(mapped)
             return self.inlines(c, style)
@@ -277,7 +277,7 @@ class AstReader:
             return [*text(opening), *self.inlines(c[1], style), *text(closing)]
         if t == "Cite":
             return self.inlines(c[1], style)
-        if t in ("Span",):
+        if t == "Span":
             return self.inlines(c[1], style)
         if t == "Link":
             runs = self.inlines(c[1], style)
@@ -429,9 +429,12 @@ class AstReader:
                 for inl in _inline_lists(blocks):
                     runs += self.inlines(inl) + [Run(" ")]
                 text = "".join(r.text for r in _tidy(runs))
-                for k in range(max(1, int(colspan))):
-                    if int(rowspan) > 1:
-                        pending[len(row)] = int(rowspan) - 1
+                # Spans no larger than the table: a damaged file may claim any.
+                across = max(1, min(int(colspan), max(columns, 1)))
+                down = max(1, min(int(rowspan), len(rows)))
+                for k in range(across):
+                    if down > 1:
+                        pending[len(row)] = down - 1
                     row.append(text if k == 0 else "")
             while len(row) < columns:
                 fill_spanned()
@@ -505,11 +508,11 @@ def _inline_lists(blocks: list[Any]) -> list[list[Any]]:
             out.append(c[2])
         elif t == "LineBlock":
             out.extend(c)
-        elif t in ("BlockQuote",):
+        elif t == "BlockQuote":
             out.extend(_inline_lists(c))
         elif t == "Div":
             out.extend(_inline_lists(c[1]))
-        elif t in ("BulletList",):
+        elif t == "BulletList":
             for item in c:
                 out.extend(_inline_lists(item))
         elif t == "OrderedList":
