@@ -28,6 +28,7 @@ from corpus_lines import CORPUS, corpus_files, damaged_extraction, few_pages
 from hypothesis import HealthCheck, Phase, given, note, settings
 from hypothesis import strategies as st
 
+from pipeline.document import EditorFiles
 from pipeline.errors import BasmaError
 from pipeline.model import (
     Cleaned,
@@ -43,6 +44,9 @@ from pipeline.readers import extract
 from pipeline.stages import TEXT_STAGES, Stage
 
 SEED = ROOT / "input" / SEED_ID / "source.txt"
+#: The seed's meta.yaml, merged over what each damaged stretch yields (not its
+#: corrections: on a stretch they would rightly refuse to match).
+SEED_META = EditorFiles(meta=SEED.with_name("meta.yaml"))
 MESSAGE = re.compile(r"^error: (?P<file>\S.*?): (?P<what>\S.*?) — (?P<hint>\S.*)$")
 
 #: Examples per input: a few in ``make test``, as many as asked for in ``make bench``.
@@ -95,15 +99,20 @@ def check_result(stage: str, value: Any) -> None:
         assert again == text, "document.json does not read back as it was written"
 
 
-def run_stage(stage: Stage, value: Any, name: str) -> Any:
+def run_stage(stage: Stage, value: Any, name: str, editor: EditorFiles | None = None) -> Any:
     """One stage's checked result, or its refusal (a ``BasmaError``), returned.
+
+    The document stage gets the editor's files when there are any (the seed's).
 
     Any other exception, or a result that fails its check, raises
     ``InternalError`` naming the file and the stage.
     """
     try:
         fn = stage.resolve()
-        value = fn(value, name) if stage.reads == "source" else fn(value)
+        if stage.reads == "source":
+            value = fn(value, name)
+        else:
+            value = fn(value, editor) if editor and stage.name == "document" else fn(value)
     except BasmaError as exc:
         line = exc.one_line()
         assert MESSAGE.match(line), f"{name}: {stage.name}: not a one-line error: {line!r}"
@@ -119,11 +128,11 @@ def run_stage(stage: Stage, value: Any, name: str) -> Any:
     return value
 
 
-def run_from(first: str, value: Any, name: str) -> Any:
+def run_from(first: str, value: Any, name: str, editor: EditorFiles | None = None) -> Any:
     """The text stages from ``first`` to the end: the document, or the refusal."""
     names = [s.name for s in TEXT_STAGES]
     for stage in TEXT_STAGES[names.index(first):]:
-        value = run_stage(stage, value, name)
+        value = run_stage(stage, value, name, editor)
         if isinstance(value, BasmaError):
             break
     return value
@@ -192,7 +201,7 @@ def seed_extraction() -> Extraction:
 def test_damaged_seed_lines_never_give_an_internal_error(seed_extraction, data):
     damaged, told = data.draw(damaged_extraction(seed_extraction), label="damage")
     note("seed: " + "; ".join(told))
-    run_from("clean", damaged, SEED.name)
+    run_from("clean", damaged, SEED.name, SEED_META)
 
 
 SEED_TEXT = SEED.read_text(encoding="utf-8").split("\n")
@@ -206,7 +215,7 @@ def test_stretches_of_the_seed_dump_never_give_an_internal_error(start, length, 
     lines = SEED_TEXT[start:start + length]
     if lines:
         lines[0] = lines[0][min(cut, len(lines[0])):]
-    run_from("extract", "\n".join(lines).encode("utf-8"), SEED.name)
+    run_from("extract", "\n".join(lines).encode("utf-8"), SEED.name, SEED_META)
 
 
 # --- the harness itself: a crash cannot pass unseen ------------------------------------------
