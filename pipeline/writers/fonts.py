@@ -8,7 +8,9 @@ from the PDF with only a "Missing character" line in a log nobody reads.
 
 The chains are ordered by how close each font is to the main face: Noto Serif
 first (Greek, IPA, combining marks, drawn like PT Serif), then math and symbol
-fonts, DejaVu for the odd arrow, then the Arabic, Hebrew and CJK faces. All are
+fonts, the Arabic and Hebrew faces babel also sets those scripts in (so that
+DejaVu, which has Arabic too, is not loaded for them), DejaVu for the odd arrow,
+and last the large CJK collection. All are
 Debian packages the Makefile installs (fonts-paratype, fonts-noto-core,
 fonts-dejavu, fonts-noto-cjk).
 """
@@ -23,13 +25,13 @@ from functools import cache
 #: Per font family of the template: the main face, then its fallbacks in order.
 CHAINS: dict[str, tuple[str, ...]] = {
     "rm": ("PT Serif", "Noto Serif", "Noto Sans Math", "Noto Sans Symbols",
-           "Noto Sans Symbols2", "DejaVu Serif", "DejaVu Sans", "Noto Naskh Arabic",
-           "Noto Serif Hebrew", "Noto Serif CJK SC"),
+           "Noto Sans Symbols2", "Noto Naskh Arabic", "Noto Serif Hebrew", "DejaVu Serif",
+           "DejaVu Sans", "Noto Serif CJK SC"),
     "sf": ("PT Sans", "Noto Sans", "Noto Sans Math", "Noto Sans Symbols",
-           "Noto Sans Symbols2", "DejaVu Sans", "Noto Sans Arabic", "Noto Sans Hebrew",
+           "Noto Sans Symbols2", "Noto Sans Arabic", "Noto Sans Hebrew", "DejaVu Sans",
            "Noto Sans CJK SC"),
     "tt": ("PT Mono", "DejaVu Sans Mono", "Noto Sans Math", "Noto Sans Symbols",
-           "Noto Sans Symbols2", "DejaVu Sans", "Noto Naskh Arabic", "Noto Sans Hebrew",
+           "Noto Sans Symbols2", "Noto Naskh Arabic", "Noto Sans Hebrew", "DejaVu Sans",
            "Noto Sans Mono CJK SC"),
 }
 
@@ -42,20 +44,39 @@ RTL_FONTS = {"arabic": "Noto Naskh Arabic", "hebrew": "Noto Serif Hebrew"}
 _NO_GLYPH = {"Cc", "Cf", "Zs", "Zl", "Zp"}
 
 
-def fallback_list(family: str, text: str) -> str:
-    """The Lua table body of luaotfload's ``add_fallback`` for ``text`` in one family.
+#: fontspec's feature key per shape, and luaotfload's style modifier for the
+#: fallback fonts of that shape: bold text falls back to Noto Serif Bold, not to
+#: its regular face (a font without the shape gives its regular one).
+SHAPES = (("Upright", ""), ("Bold", "/B"), ("Italic", "/I"), ("BoldItalic", "/BI"))
+
+
+def fallback_setup(family: str, text: str) -> tuple[str, str]:
+    """The Lua that defines the fallback chains of ``family`` for ``text``, and the
+    fontspec features that attach them to each shape; ("", "") if none is needed.
 
     Only the fallbacks some character of ``text`` needs are listed: luaotfload
-    loads every font of the list with each size and shape of the main face, and
+    loads every font of a chain with each size and shape of the main face, and
     the full chain doubled the time of a LuaLaTeX pass over the seed, which
     needs none. HarfBuzz mode shapes combining marks the way the fonts expect.
 
-    >>> fallback_list("rm", "Кыргыз λ")
-    '"Noto Serif:mode=harf;"'
-    >>> fallback_list("rm", "Кыргыз")
-    ''
+    >>> lua, features = fallback_setup("rm", "Кыргыз λ")
+    >>> print(lua.split(")")[0])
+    luaotfload.add_fallback("basmarmupright", {"Noto Serif:mode=harf;"}
+    >>> print(features.split(",")[0])
+    UprightFeatures={RawFeature={fallback=basmarmupright}}
+    >>> fallback_setup("rm", "Кыргыз")
+    ('', '')
     """
-    return ", ".join(f'"{name}:mode=harf;"' for name in needed_fallbacks(family, text))
+    fonts = needed_fallbacks(family, text)
+    if not fonts:
+        return "", ""
+    lua, features = [], []
+    for shape, modifier in SHAPES:
+        name = f"basma{family}{shape.lower()}"
+        entries = ", ".join(f'"{font}{modifier}:mode=harf;"' for font in fonts)
+        lua.append(f'luaotfload.add_fallback("{name}", {{{entries}}})')
+        features.append(f"{shape}Features={{RawFeature={{fallback={name}}}}}")
+    return "\n".join(lua), ",".join(features)
 
 
 def needed_fallbacks(family: str, text: str) -> list[str]:

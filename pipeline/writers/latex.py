@@ -650,18 +650,25 @@ def fonts_context(tex: str) -> dict[str, Any]:
     """What the template's font set-up needs for the source ``tex``: the fallback
     fonts its characters need, and the right-to-left languages it sets (babel's
     bidi is loaded only then: it slows every pass)."""
-    from .fonts import CHAINS, RTL_FONTS, fallback_list
+    from .fonts import CHAINS, RTL_FONTS, fallback_setup
 
     rtl = [name for name in RTL_FONTS if r"\basmartl{" + name + "}" in tex]
     return {
-        "font_families": [
-            {"family": family, "face": chain[0], "fallbacks": Markup(fallback_list(family, tex)),
-             # Common ligatures (fi, fl) in the text faces only, as before the chains.
-             "options": "Ligatures=Common," if family != "tt" else ""}
-            for family, chain in CHAINS.items()],
+        "font_families": [_font_family(family, chain[0], *fallback_setup(family, tex))
+                          for family, chain in CHAINS.items()],
         "rtl_langs": [{"name": n, "font": Markup(RTL_FONTS[n])} for n in rtl],
         "rtl_names": rtl,
     }
+
+
+def _font_family(family: str, face: str, lua: str, features: str) -> dict[str, Any]:
+    """One ``\\babelfont`` of the template: its face, options and fallback set-up."""
+    # Common ligatures (fi, fl) in the text faces only, as before the chains.
+    options = ["Ligatures=Common"] if family != "tt" else []
+    if features:
+        options.append(features)
+    return {"family": family, "face": face, "lua": Markup(lua),
+            "options": Markup(",".join(options))}
 
 
 def glyph_problems(ed: Edition) -> list[str]:
