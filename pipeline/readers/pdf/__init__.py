@@ -17,6 +17,8 @@ module per concern:
 * ``paragraphs``: the evidence for where paragraphs start (indent, white, size);
 * ``footnotes``: smaller lines that close a column at the foot of the page and
   start with a note number, handed on line by line for the cleaner to join;
+* ``encoding``: fonts without a ToUnicode map whose codes pdfminer cannot read
+  (8-bit Cyrillic LaTeX fonts) are decoded with the code page the evidence favours;
 * ``ocr``: a PDF without a text layer goes through Tesseract (kir+rus+eng) page
   by page when it is installed; otherwise the editor is told so.
 
@@ -33,6 +35,7 @@ from collections import Counter
 
 from ...errors import InputError
 from ...model import Extraction, Line
+from .encoding import FontCodes
 from .footnotes import count_notes, footnote_start, note_lines
 from .furniture import furniture
 from .geometry import Page, PageLine
@@ -63,8 +66,9 @@ def _open_error(exc: Exception, name: str) -> InputError:
                       "send the file again or export it anew")
 
 
-def _read_pages(raw: bytes, name: str) -> tuple[list[Page], Counter[float]]:
-    """Every page's lines, read one page at a time, and the font sizes by character count."""
+def _read_pages(raw: bytes, name: str) -> tuple[list[Page], Counter[float], FontCodes]:
+    """Every page's lines, read one page at a time, the font sizes by character count,
+    and the fonts whose codes are decoded here (``encoding``)."""
     import pdfplumber
 
     try:
@@ -73,6 +77,8 @@ def _read_pages(raw: bytes, name: str) -> tuple[list[Page], Counter[float]]:
         # and pdfplumber every page: memory would grow with each page read. Off
         # before the page tree is read, and each page dropped once it is done.
         pdf.doc.caching = False
+        codes = FontCodes()
+        codes.hook(pdf.rsrcmgr)
         n_pages = len(pdf.pages)
     except Exception as exc:  # pdfminer raises many types on broken files
         raise _open_error(exc, name) from None
@@ -92,12 +98,13 @@ def _read_pages(raw: bytes, name: str) -> tuple[list[Page], Counter[float]]:
             except Exception as exc:  # damage shows only when pdfminer parses the page
                 raise InputError(name, f"the PDF is damaged ({type(exc).__name__})",
                                  "send the file again or export it anew") from None
+            codes.count_unknown(chars)
             lines, gutters = page_lines(chars, width)
             page.close()  # pdfplumber caches every page's objects otherwise
             for ln in lines:
                 sizes[ln.size] += len(ln.text)
             pages.append(Page(page.page_number, width, height, lines, gutters))
-    return pages, sizes
+    return pages, sizes, codes
 
 
 def read_pdf(raw: bytes, name: str) -> Extraction:
@@ -106,7 +113,7 @@ def read_pdf(raw: bytes, name: str) -> Extraction:
     Footnotes come as visual lines, the first line of each note with ``para_hint``:
     the cleaner joins them as it joins body lines.
     """
-    pages, sizes = _read_pages(raw, name)
+    pages, sizes, codes = _read_pages(raw, name)
     if not sizes:
         return ocr(raw, name, len(pages))
     body_size = sizes.most_common(1)[0][0]
@@ -144,6 +151,7 @@ def read_pdf(raw: bytes, name: str) -> Extraction:
               + f"); body text {body_size} pt; "
               f"{len(dropped)} running-head, footer or page-number lines removed; "
               f"{count_notes(notes)} footnotes"]
+    report.extend(codes.decode(out + notes))
     if empty:
         report.append(f"pages without a text layer (scanned?), left out: "
                       f"{', '.join(map(str, empty))}")
