@@ -112,6 +112,13 @@ def test_overfull_line_becomes_a_problem_naming_block_and_words():
     assert "A paragraph with a Verylongtokenwithoutbreaks" in found
 
 
+def test_missing_character_in_the_log_becomes_a_problem():
+    log = ("Missing character: There is no ⊂ (U+2282) in font [lmroman10-regular]:+tlig;!\n"
+           "Missing character: There is no ⊂ (U+2282) in font [lmroman10-regular]:+tlig;!\n")
+    (found,) = problems("", log)
+    assert "U+2282 SUBSET OF" in found and "lmroman10-regular" in found
+
+
 def test_link_text_stays_escaped():
     (span,) = link_spans(r"see http://x.org/a\b{c}%d#e_f~g^h now")
     start, end, target = span
