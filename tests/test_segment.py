@@ -178,3 +178,43 @@ def test_citation_forms():
 def test_unresolved_citations_are_reported():
     doc = tag(segment(clean(read_text_dump("Текст [1] жана [2].\n", "t.txt"))))
     assert doc.problems and "missing" in doc.problems[0]
+
+
+# --- never an internal error ---------------------------------------------------------
+
+FUZZ_TEXTS = [
+    "References", "Список литературы", "References 14", "Contents", "1. Introduction 9",
+    "[1] Smith J. A title. 2001.", "[1] Smith J. A title. 2001.", "2) Иванов И.И. Книга, 2019.",
+    "continued line, 2001. P. 12–18.", "Smith, J. (2010) A book. London.", "∗", "1 2 3",
+    "I. INTRODUCTION", "A. Subsection Title", "ZH0 Z0 BS", "Аннотация: текст.", "Keywords: a, b",
+    "Асанов А.А.¹, Петрова Б.В.²", "ORCID: 0000-0002-1825-0097, e-mail: a@b.kg",
+    "Текст со ссылкой [1–3] и (Иванов, 2019) и [0, 1].", "Рис. 1: подпись", "349, 2005",
+    "¹Университет, Бишкек ²Институт, Ош", "Introduction ........ 3", "", " ", "[", "(", "1.",
+]
+
+
+def _fuzz_paragraphs(rng):
+    from pipeline.model import Paragraph, Run
+
+    paras = []
+    for _ in range(rng.randrange(1, 40)):
+        text = rng.choice(FUZZ_TEXTS)
+        size = rng.choice([None, 7.0, 9.5, 10.5, 17.0])
+        bullet = rng.choice([None, None, None, "1.", "*", "[2]", "–"])
+        paras.append(Paragraph([Run(text, None, size, rng.random() < 0.2)],
+                               page=rng.randrange(1, 4), bullet=bullet,
+                               footnote=rng.random() < 0.1))
+    return paras
+
+
+def test_segment_never_fails_on_random_paragraphs():
+    """Random sequences of the layouts real PDFs give: segment always returns a
+    valid document (unique ids, known roles), whatever the order."""
+    import random
+
+    from pipeline.model import Cleaned, validate
+
+    rng = random.Random(14)
+    for _ in range(400):
+        doc = segment(Cleaned("fuzz.pdf", _fuzz_paragraphs(rng)))
+        validate(doc)

@@ -42,6 +42,7 @@ INSTITUTION = re.compile(
     r"department|school\s+of|laborator|лаборатор|кафедра|факультет|faculty|center|centre",
     re.IGNORECASE,
 )
+AUTHORS_LABEL = re.compile(r"^\s*(Авторы|Автор|Авторлор|Authors?)\s*:\s*", re.IGNORECASE)
 IDENTIFIER = re.compile(r"\bdoi:|https?://|www\.|\bISSN\b|\barXiv\b", re.IGNORECASE)
 SUPERSCRIPT_LEAD = re.compile(r"^\s*[¹²³⁴⁵⁶⁷⁸⁹*∗†‡]+\s*")
 #: A paragraph of footnote markers alone: superscripts set apart from their word.
@@ -144,7 +145,15 @@ def front_matter(para: Paragraph, text: str, add: Callable[..., Block], meta: di
     if MARKERS_ONLY.match(text):
         return True  # superscripts that belong to a name or the title
     front_done = any(b.role in ("abstract", "keywords") for b in blocks)
+    text = AUTHORS_LABEL.sub("", text)
     if ORCID.search(text) or EMAIL.search(text):
+        # "Логинов Р. А., Стрижов В. В. logipamar@yandex.ru": the names, then the
+        # contact; an affiliation line names no one.
+        names = split_authors(ORCID.sub("", EMAIL.sub("", text)).strip(" ,;"))
+        if names and not front_done:
+            for name in names:
+                add("author", name, para)
+            text = " ".join(EMAIL.findall(text) + ORCID.findall(text))
         for part in split_affiliations(text):
             add("affiliation", part, para)
         return True
@@ -208,7 +217,8 @@ def authors_meta(blocks: list[Block]) -> list[dict]:
     """``meta["authors"]``: each author with the affiliation, e-mail and ORCID found.
 
     Affiliations, e-mails and ORCIDs are paired with the authors in order when
-    there are as many of them as authors; a single one belongs to every author.
+    there are as many of them as authors; a single affiliation belongs to every
+    author, a single e-mail or ORCID to the first (the corresponding author).
     """
     names = [b.text for b in blocks if b.role == "author"]
     if not names:
@@ -224,16 +234,16 @@ def authors_meta(blocks: list[Block]) -> list[dict]:
         if len(place) > 3:
             places.append(place)
 
-    def pick(values: list[str], i: int) -> str | None:
+    def pick(values: list[str], i: int, shared: bool) -> str | None:
         if len(values) == len(names):
             return values[i]
-        if len(values) == 1:
-            return values[0]
+        if len(values) == 1 and (shared or i == 0):
+            return values[0]  # one e-mail or ORCID is the corresponding author's
         return "; ".join(values) if values and len(names) == 1 else None
 
     out = []
     for i, name in enumerate(names):
-        entry = {"name": name, "affiliation": pick(places, i), "email": pick(emails, i),
-                 "orcid": pick(orcids, i)}
+        entry = {"name": name, "affiliation": pick(places, i, True),
+                 "email": pick(emails, i, False), "orcid": pick(orcids, i, False)}
         out.append({k: v for k, v in entry.items() if v})
     return out
