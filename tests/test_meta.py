@@ -7,6 +7,9 @@ import re
 import time
 
 import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pipeline.document import EditorFiles, make_document
 from pipeline.errors import MetaError
@@ -305,3 +308,43 @@ def test_editions_print_the_typed_values(tmp_path):
     full = context(make_edition(doc, "full"))
     keywords = [str(f["text"]) for f in full["front"]]
     assert "билим, мектеп" in keywords
+
+
+# --- fuzz: whatever an editor types is a Meta or one MetaError --------------------------------
+
+FIELDS = ["language", "title", "short_title", "authors", "name", "affiliation", "orcid",
+          "email", "ror", "journal", "issn", "volume", "issue", "year", "first_page",
+          "last_page", "pages", "doi", "license", "license_url", "udc", "received",
+          "accepted", "keywords", "ky", "ru", "en", "xx"]
+SCALARS = st.one_of(
+    st.none(), st.booleans(), st.integers(-10**12, 10**12), st.floats(allow_nan=True),
+    st.dates(), st.text(max_size=30),
+    st.sampled_from(["0000-0002-1825-0097", "2026-02-30", "37.010", "10.99999/x",
+                     "https://x.org", "javascript:x", "1694-7568", "045-050", "\x07"]))
+VALUES = st.recursive(SCALARS, lambda inner: st.one_of(
+    st.lists(inner, max_size=4),
+    st.dictionaries(st.sampled_from(FIELDS), inner, max_size=5)), max_leaves=25)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.dictionaries(st.sampled_from(FIELDS), VALUES, max_size=8))
+def test_any_yaml_document_is_a_meta_or_one_error(data):
+    text = yaml.safe_dump(data, allow_unicode=True)
+    try:
+        meta = load_meta(text, PATH)
+    except MetaError as exc:
+        assert "\n" not in exc.one_line()
+        return
+    assert isinstance(meta, Meta)
+    doc = Document(meta=meta, blocks=[])
+    assert document_from_json(to_json(doc)).meta == meta
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("ab: -[]{}&*!|>'\"\n#%@`,?0123.\\u")),
+               max_size=60))
+def test_any_text_is_a_meta_or_one_error(text):
+    try:
+        assert isinstance(load_meta(text, PATH), Meta)
+    except MetaError as exc:
+        assert "\n" not in exc.one_line()
