@@ -312,3 +312,16 @@ def test_a_correction_cannot_make_a_table_of_text(tmp_path, article_docx):
         '- find: "Бул макалада"\n  set: {role: table}\n', encoding="utf-8")
     with pytest.raises(BasmaError, match="cannot make a block a table"):
         run_text_stages(article_docx, EditorFiles.of_folder(tmp_path))
+
+
+def test_translation_notes_replace_the_articles_in_its_edition(doc):
+    from pipeline.readers.translations import parse_translation
+    from pipeline.writers.editions import make_edition
+
+    translated = parse_translation("# Введение\n\nТекст.[^1]\n\n[^1]: Отчёт 2020 года.\n", "ru")
+    edition = make_edition(doc, "ru", translated)
+    assert [b.role for b in edition.body] == ["heading", "paragraph"]
+    assert [(b.number, b.text) for b in edition.footnotes] == [("1", "Отчёт 2020 года.")]
+    # Without notes of its own, the edition keeps the article's.
+    plain = make_edition(doc, "ru", parse_translation("Текст.\n", "ru"))
+    assert [b.text[:9] for b in plain.footnotes] == ["2020-жылы"]

@@ -146,7 +146,10 @@ def make_edition(
     own_front = [b for b in front if b.lang == lang]
     notice = None
     if translation:
-        body, body_of = translation, lang
+        # A translation's own notes replace the article's, which are in another language.
+        translated_notes = [b for b in translation if b.role == "footnote"]
+        footnotes = translated_notes or footnotes
+        body, body_of = [b for b in translation if b.role != "footnote"], lang
     elif body_lang == lang:
         body_of = lang
     else:
