@@ -218,3 +218,31 @@ def test_segment_never_fails_on_random_paragraphs():
     for _ in range(400):
         doc = segment(Cleaned("fuzz.pdf", _fuzz_paragraphs(rng)))
         validate(doc)
+
+
+def _dump_doc(text: str):
+    return tag(segment(clean(read_text_dump(text, "t.txt"))))
+
+
+def test_contents_lines_are_neither_headings_nor_the_list():
+    text = ("Title of the paper\n\nContents\n\n1. Introduction 3\n\nReferences 14\n\n"
+            "References\n\n"
+            "The first paragraph of the body is long enough to be prose, as it goes on and "
+            "on, citing [1] as it should.\n\n2. Methods\n\nMore text of the body here [2].\n\n"
+            "References\n\n[1] Smith J. A book. London, 2001.\n\n[2] Brown K. Another. 2002.\n")
+    doc = _dump_doc(text)
+    assert [b.text for b in doc.by_role("references_heading")] == ["References"]
+    assert [b.number for b in doc.by_role("reference")] == ["1", "2"]
+    assert not any(b.role == "heading" and "14" in b.text for b in doc.blocks)
+    assert any(b.role == "paragraph" and b.text == "References 14" for b in doc.blocks)
+    first = doc.blocks.index(doc.by_role("references_heading")[0])
+    assert all(b.role != "reference" for b in doc.blocks[:first])
+
+
+def test_wrapped_entries_are_one_reference_each():
+    text = ("Body text [1] and [2].\n\nReferences\n\n[1] Smith J. A book about\n\n"
+            "things that wrap. London, 2001.\n\n[2] Brown K. Another\n\nbook. 2002.\n")
+    refs = _dump_doc(text).by_role("reference")
+    assert [(b.id, b.text) for b in refs] == [
+        ("ref-1", "Smith J. A book about things that wrap. London, 2001."),
+        ("ref-2", "Brown K. Another book. 2002.")]

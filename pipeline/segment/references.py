@@ -107,12 +107,19 @@ def is_references_heading(text: str) -> bool:
 
 
 def is_toc_line(text: str) -> bool:
-    """A line of a table of contents with dotted leaders ("Введение ........ 3").
+    """A line of a table of contents: dotted leaders ("Введение ........ 3"), or a
+    references heading followed by its page number ("References 14").
 
     >>> is_toc_line("Introduction ........ 3"), is_toc_line("Results of 2019")
     (True, False)
+    >>> is_toc_line("References 14"), is_toc_line("VII. REFERENCES")
+    (True, False)
     """
-    return bool(TOC_LEADERS.search(text))
+    if TOC_LEADERS.search(text):
+        return True
+    # "References 14": a heading word and its page number, as contents pages print them.
+    m = re.match(r"^(.*\D)\s+\d{1,4}\s*$", text)
+    return bool(m) and is_references_heading(m.group(1))
 
 
 def starts_list(paras: list[Paragraph], i: int) -> bool:
