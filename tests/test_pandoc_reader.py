@@ -325,3 +325,21 @@ def test_translation_notes_replace_the_articles_in_its_edition(doc):
     # Without notes of its own, the edition keeps the article's.
     plain = make_edition(doc, "ru", parse_translation("Текст.\n", "ru"))
     assert [b.text[:9] for b in plain.footnotes] == ["2020-жылы"]
+
+
+@pytest.mark.parametrize("entry, result", [
+    ('- find: "Казакстан 2021"\n  replace: "Казахстан 2021"\n', "runs across cells"),
+    ('- find: "Кыргызстан"\n  split_at: "стан"\n', "cannot be merged or split"),
+    ('- find: "Казакстан"\n  replace: "Казахстан"\n', None),
+])
+def test_corrections_in_a_table_edit_its_cells(tmp_path, article_docx, entry, result):
+    from pipeline.document import EditorFiles
+
+    (tmp_path / "corrections.yaml").write_text(entry, encoding="utf-8")
+    if result:
+        with pytest.raises(BasmaError, match=result):
+            run_text_stages(article_docx, EditorFiles.of_folder(tmp_path))
+        return
+    fixed = run_text_stages(article_docx, EditorFiles.of_folder(tmp_path))
+    table = next(b for b in fixed.blocks if b.role == "table")
+    assert table.cells[2][0] == "Казахстан" and "Казахстан 2021" in table.text

@@ -142,6 +142,8 @@ def apply_corrections(doc: Document, text: str, path: Path | str) -> Document:
             raise CorrectionError(path, f"line {line}: entry {find!r} {what}")
         index, start = hits[0]
         note = str(entry.get("note", ""))
+        if doc.blocks[index].cells is not None:
+            _check_table_entry(doc.blocks[index], start, entry, line, path)
         if "replace" in entry:
             replace_text(doc, index, start, find, entry["replace"], note)
         elif "set" in entry:
@@ -166,12 +168,45 @@ def apply_corrections(doc: Document, text: str, path: Path | str) -> Document:
     return doc
 
 
+def _cell_at(block: Block, start: int, length: int) -> tuple[int, int, int] | None:
+    """(row, column, offset in the cell) of ``text[start:start + length]`` in a table,
+    whose text is its non-empty cells joined by spaces; None if it crosses cells."""
+    pos = 0
+    for r, row in enumerate(block.cells or []):
+        for c, cell in enumerate(row):
+            if not cell:
+                continue
+            if pos <= start and start + length <= pos + len(cell):
+                return r, c, start - pos
+            pos += len(cell) + 1
+    return None
+
+
+def _check_table_entry(block: Block, start: int, entry: dict[str, Any], line: int,
+                       path: Path | str) -> None:
+    """A table is its cells: an edit must stay inside one, and its rows are not text
+    to merge or split."""
+    if "merge" in entry or "split_at" in entry:
+        raise CorrectionError(path, f"line {line}: entry {entry['find']!r} is in table "
+                              f"{block.id}, which cannot be merged or split",
+                              "correct its cells with `replace:`")
+    if "replace" in entry and _cell_at(block, start, len(entry["find"])) is None:
+        raise CorrectionError(path, f"line {line}: entry {entry['find']!r} runs across "
+                              f"cells of table {block.id}", "correct one cell per entry")
+
+
 def replace_text(doc: Document, index: int, start: int, find: str, replace: str,
                  note: str) -> None:
-    """A text edit inside one block; its spans stay on the same words."""
+    """A text edit inside one block; its spans stay on the same words (in a table,
+    inside the cell it falls in)."""
     block = doc.blocks[index]
     end = start + len(find)
     context = _context(block, start, end)
+    where = _cell_at(block, start, len(find)) if block.cells is not None else None
+    if block.cells is not None and where is not None:
+        r, c, at = where
+        cell = block.cells[r][c]
+        block.cells[r][c] = cell[:at] + replace + cell[at + len(find):]
     block.text = block.text[:start] + replace + block.text[end:]
     _shift_spans(block, start, end, len(replace) - len(find))
     doc.changes.append(Change("editor_correction", find, replace, f"block {block.id}",
