@@ -38,6 +38,7 @@ BACK_VOWELS = frozenset("аоуыяю")
 FRONT_VOWELS = frozenset("еэиөү")
 #: The soft and hard signs: no sound of their own, they occur only in Russian loans.
 SIGNS = frozenset("ьъ")
+#: The rest are consonants, ң and й among them (й never carries a syllable).
 CONSONANTS = frozenset(KY_ALPHABET) - VOWELS - SIGNS
 #: Kyrgyz writes its long vowels doubled (окуу, берүү, маалымат, ээ); Kazakh has none.
 LONG_VOWELS = ("аа", "ээ", "оо", "өө", "уу", "үү", "ыы")
@@ -129,6 +130,7 @@ LOOKALIKES = {
     "Һ": "H", "һ": "h", "ҽ": "e", "Ӏ": "I", "ӏ": "i", "ԁ": "d", "Ԍ": "G", "ԛ": "q",
     "Ԝ": "W", "ԝ": "w",
 }
+#: The direction the cleaner respells a Cyrillic look-alike in a Latin word.
 TO_LATIN = LOOKALIKES
 #: The reverse direction: where several Cyrillic letters look like one Latin letter
 #: (y: у and ү), the one of lower code point, the Russian letter, wins.
@@ -194,6 +196,8 @@ WINGDINGS_ENCODING = {
 #: Where symbol fonts' characters land: U+F000 + byte (the range Word and the PDF
 #: producers use for a symbol font without a Unicode map).
 SYMBOL_FONT_PUA = range(0xF020, 0xF100)
+#: Every private-use code point (the BMP's area and planes 15–16): its meaning is a
+#: font's private matter, so none may pass silently.
 PRIVATE_USE = re.compile("[\ue000-\uf8ff\U000f0000-\U000ffffd\U00100000-\U0010fffd]")
 
 
