@@ -1235,8 +1235,8 @@ def author_year_pdf(path: str | Path) -> list[tuple[str, str]]:
         "Digital technology has entered the daily life of schools (Smith et al., 2010). "
         "Surveys agree that teachers are willing but unprepared (Brown and Lee, 2011; "
         "Jones, 2015), and that training lags behind equipment.",
-        "This review collects the evidence and asks what a training programme would need "
-        "to cover before new equipment reaches the classroom.",
+        "This review follows Jones (2015), collects the evidence and asks what a training "
+        "programme would need to cover before new equipment reaches the classroom.",
     ]
     for text in body:
         p.text(text, indent=PARA_INDENT_EM * 10.5, space_before=2)

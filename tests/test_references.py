@@ -95,7 +95,9 @@ def test_author_year_list_and_citations(fixtures):
     assert all(b.number is None for b in refs)
     spans = [(b.text[s.start:s.end], s.targets) for b in doc.blocks for s in b.spans if s.cite]
     assert spans == [("(Smith et al., 2010)", ["ref-3"]),
-                     ("(Brown and Lee, 2011; Jones, 2015)", ["ref-1", "ref-2"])]
+                     ("(Brown and Lee, 2011; Jones, 2015)", ["ref-1", "ref-2"]),
+                     ("Jones (2015)", ["ref-2"])]
+    assert not doc.problems
 
 
 def test_notes_under_two_columns_stay_notes(fixtures):

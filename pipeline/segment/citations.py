@@ -90,6 +90,27 @@ def author_year_citations(text: str) -> list[tuple[int, int, list[tuple[str, str
     return out
 
 
+#: A narrative citation: "Smith et al. (2010)", "Brown and Lee (2011)", "Иванов (2019)".
+NARRATIVE = re.compile(
+    r"(?<![\w.])(?P<name>[^\W\d_a-zа-яё][\w'’-]+)"
+    r"(?:\s+et\s+al\.?|\s+и\s+др\.|\s+(?:and|и|&)\s+[^\W\d_][\w'’-]+)?"
+    r"\s+\((?P<year>(?:1[6-9]\d\d|20\d\d))[a-zа-я]?\)"
+)
+
+
+def narrative_citations(text: str) -> list[tuple[int, int, list[tuple[str, str]]]]:
+    """Narrative author–year citations, in the form ``author_year_citations`` gives.
+
+    Only the ones that match an entry are kept (a capitalised word before a
+    year in brackets is often something else).
+
+    >>> narrative_citations("as Smith et al. (2010) showed, and Иванов (2019) too")
+    [(3, 22, [('Smith', '2010')]), (35, 48, [('Иванов', '2019')])]
+    """
+    return [(m.start(), m.end(), [(m.group("name"), m.group("year"))])
+            for m in NARRATIVE.finditer(text)]
+
+
 def _entry_key(block: Block) -> tuple[str, set[str]]:
     head = _fold(block.text[:160])
     return head, set(re.findall(r"\b(?:1[6-9]\d\d|20\d\d)\b", block.text))
@@ -117,6 +138,9 @@ def link_citations(blocks: list[Block], problems: list[str]) -> None:
         for b in entries:
             if b.number:
                 by_number.setdefault(b.number, []).append(b.id)
+    # An unmatched "(Name, 2019)" is worth the editor's look only where the
+    # list is author–year: beside numbered citations it is usually not a citation.
+    unnumbered = any(not b.number for entries in lists.values() for b in entries)
     keyed = [(pos, b, _entry_key(b)) for entries in lists.values()
              for pos, b in enumerate(entries, start=1)]
     missing: set[int] = set()
@@ -130,11 +154,13 @@ def link_citations(blocks: list[Block], problems: list[str]) -> None:
             span.targets = [t for n in span.cite for t in by_number.get(str(n), [])]
             missing.update(n for n in span.cite if str(n) not in by_number)
         if keyed:
-            for start, end, cites in author_year_citations(block.text):
+            found_ay = [(c, True) for c in author_year_citations(block.text)]
+            found_ay += [(c, False) for c in narrative_citations(block.text)]
+            for (start, end, cites), report in found_ay:
                 numbers, targets = [], []
                 for surname, year in cites:
                     hits = [(pos, b.id) for pos, b, key in keyed if _matches(key, surname, year)]
-                    if not hits:
+                    if not hits and report and unnumbered:
                         unmatched.append(f"({surname}, {year})")
                     for pos, ident in hits:
                         if ident not in targets:
