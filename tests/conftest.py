@@ -93,8 +93,10 @@ def seed_out(seed_project) -> Path:
 
 
 @pytest.fixture(scope="session")
-def epubchecker() -> epubcheck.EpubChecker:
+def epubchecker():
     """The one epubcheck of the run (tests/epubcheck.py)."""
     if not epubcheck.available():
         pytest.skip("java or epubcheck missing")
-    return epubcheck.EpubChecker()
+    checker = epubcheck.EpubChecker()
+    yield checker
+    checker.close()

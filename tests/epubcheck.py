@@ -1,10 +1,10 @@
 """One epubcheck for the whole test run.
 
 A JVM start and warm-up cost more CPU than checking an EPUB (on this machine about
-15 s of CPU for one file, 18 s for four), so every EPUB a call names is checked in
-one JVM (``EpubCheckMany.java``, run as a single-file source program), and each
-verdict is kept for as long as the file is unchanged (same path, size and mtime):
-two tests asking about the same EPUB start one JVM, not two.
+15 s of CPU for one file, 18 s for four), so one JVM (``EpubCheckMany.java``, run as
+a single-file source program) checks every EPUB of the run, fed one path at a time
+on its stdin. Each verdict is kept for as long as the file is unchanged (same path,
+size and mtime): two tests asking about the same EPUB check it once.
 """
 
 from __future__ import annotations
@@ -50,34 +50,17 @@ class Verdict:
         return f"{self.path}: exit {self.status}\n" + "\n".join(self.messages)
 
 
-def parse(stderr: str, paths: list[Path]) -> dict[Path, Verdict]:
-    """Split the launcher's stderr into one verdict per file, by its marker lines.
-
-    A file with no marker (the JVM died before reaching it) gets status -1 and
-    whatever was printed after the last marker, so the failure shows its cause.
-    """
-    by_arg = {str(p): p for p in paths}
-    verdicts: dict[Path, Verdict] = {}
-    pending: list[str] = []
-    for line in stderr.splitlines():
-        if line.startswith(MARK):
-            status, _, arg = line[len(MARK):].partition(" ")
-            if arg in by_arg:
-                verdicts[by_arg[arg]] = Verdict(by_arg[arg], int(status), tuple(pending))
-            pending = []
-        elif line.strip():
-            pending.append(line)
-    for path in paths:
-        verdicts.setdefault(path, Verdict(path, -1, tuple(pending) or ("(no verdict)",)))
-    return verdicts
-
-
 class EpubChecker:
-    """epubcheck with a memory: ``check(*paths)`` runs one JVM for the unknown files."""
+    """epubcheck with a memory: ``check(*paths)`` sends the files it has no verdict on to
+    the run's one JVM, started on first use; ``close()`` ends it."""
+
+    #: Seconds one file may take before the JVM counts as hung and is stopped.
+    TIMEOUT = 600
 
     def __init__(self) -> None:
         self._known: dict[tuple[Path, int, int], Verdict] = {}
         self._lock = threading.Lock()
+        self._proc: subprocess.Popen[str] | None = None
         self.jvm_starts = 0
 
     @staticmethod
@@ -85,22 +68,60 @@ class EpubChecker:
         st = path.stat()
         return path, st.st_size, st.st_mtime_ns
 
+    def _jvm(self) -> subprocess.Popen[str]:
+        if self._proc is None or self._proc.poll() is not None:
+            self._proc = subprocess.Popen(
+                ["java", "-cp", str(JAR), str(LAUNCHER)], stdin=subprocess.PIPE,
+                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                encoding="utf-8", errors="replace")
+            self.jvm_starts += 1
+        return self._proc
+
+    def _verdict(self, path: Path) -> Verdict:
+        """One file through the JVM: its messages up to the marker line that closes them.
+        A JVM that dies or hangs gives status -1 with what it printed, and the next file
+        starts a new one."""
+        if "\n" in str(path):
+            raise ValueError(f"a path with a line break cannot be sent: {path!r}")
+        proc = self._jvm()
+        assert proc.stdin is not None and proc.stderr is not None
+        messages: list[str] = []
+        watchdog = threading.Timer(self.TIMEOUT, proc.kill)
+        watchdog.start()
+        try:
+            proc.stdin.write(f"{path}\n")
+            proc.stdin.flush()
+            for line in proc.stderr:
+                line = line.rstrip("\n")
+                if line.startswith(MARK):
+                    status, _, arg = line[len(MARK):].partition(" ")
+                    if arg == str(path):
+                        return Verdict(path, int(status), tuple(messages))
+                elif line.strip():
+                    messages.append(line)
+        except BrokenPipeError:
+            pass
+        finally:
+            watchdog.cancel()
+        self._proc = None
+        return Verdict(path, -1, tuple(messages) or ("epubcheck stopped without a verdict",))
+
     def check(self, *paths: Path) -> list[Verdict]:
-        """The verdict on every path, in order; files not seen as they are now are checked
-        together in one JVM."""
+        """The verdict on every path, in order."""
         files = [Path(p).resolve() for p in paths]
         with self._lock:
             keys = [self._key(p) for p in files]
-            todo = sorted({k[0] for k in keys if k not in self._known})
-            if todo:
-                self.jvm_starts += 1
-                proc = subprocess.run(["java", "-cp", str(JAR), str(LAUNCHER),
-                                       *map(str, todo)],
-                                      capture_output=True, text=True, timeout=900)
-                # Messages go to stderr; stdout (empty with --quiet) goes last, so anything
-                # there lands with the files that got no verdict.
-                found = parse(proc.stderr + "\n" + proc.stdout, todo)
-                for key in keys:
-                    if key[0] in found:
-                        self._known[key] = found[key[0]]
+            for key in keys:
+                if key not in self._known:
+                    self._known[key] = self._verdict(key[0])
             return [self._known[k] for k in keys]
+
+    def close(self) -> None:
+        if self._proc is not None and self._proc.stdin is not None:
+            self._proc.stdin.close()
+            try:
+                self._proc.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                self._proc.kill()
+                self._proc.wait()
+        self._proc = None
