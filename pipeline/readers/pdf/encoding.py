@@ -19,12 +19,24 @@ read through that order. A code that no evidence explains becomes U+FFFD, never
 from __future__ import annotations
 
 import re
+import string
 from collections import Counter
 from dataclasses import dataclass, field
 
+from ...alphabet import KY_ALPHABET
+
 #: Candidate code pages for an 8-bit font without a usable map, in order of
-#: preference when the evidence is even (cp1251 agrees with T2A on the letters).
-CODE_PAGES = ("cp1251", "koi8_r", "cp866", "iso8859_5", "mac_cyrillic")
+#: preference when the evidence is even. T2A is LaTeX's Cyrillic font encoding:
+#: it agrees with cp1251 on А–я and differs below (« » at 0xBE 0xBF, cp1251's ѕ ї).
+CODE_PAGES = ("cp1251", "t2a", "koi8_r", "cp866", "iso8859_5", "mac_cyrillic")
+#: T2A above 0x7F where it is not cp1251's А–я: the codes an article's text uses
+#: (the rarer Cyrillic letters of T2A's 0x80–0xBB are left unread).
+_T2A_HIGH = {0x9C: "Ё", 0xBC: "ё", 0x9D: "№", 0x9F: "§", 0xBE: "«", 0xBF: "»"}
+#: Characters of well-read text in the journal's languages: their letters, digits
+#: and punctuation. A code page that turns codes into other letters (ѕ, ї, ђ in
+#: Russian) reads them wrongly, whatever the model makes of the rest.
+_GOOD = frozenset(KY_ALPHABET + KY_ALPHABET.upper() + string.ascii_letters + string.digits
+                  + string.punctuation + "«»„“”‘’–—№§…")
 #: Markers live in the supplementary private-use planes (never text of these fonts).
 _MARK_BASE = 0xF0000
 _MAX_FONTS = (0x10FFFD - _MARK_BASE) // 256
@@ -212,22 +224,29 @@ def _decoded(code: int, page: str, font: _Font) -> str:
         return _T2A_LOW.get(code, "\ufffd") if page != "base" else font.base.get(code, "\ufffd")
     if page == "base":
         return font.base.get(code, "\ufffd")
+    if page == "t2a":
+        return bytes([code]).decode("cp1251") if code >= 0xC0 else _T2A_HIGH.get(code, "\ufffd")
     return bytes([code]).decode(page, errors="replace")
 
 
-def plausibility(text: str) -> float:
-    """How likely ``text`` is real text: the language model's best probability for it,
-    times the share of its characters that are letters.
+def plausibility(text: str, codes: Counter[str]) -> float:
+    """How likely a reading is real text: the language model's best probability for
+    ``text`` (a sample of the font's words), times the share of the font's glyphs
+    (``codes``: each decoded glyph and how often it occurs) that the journal's
+    languages write.
 
-    A wrong code page still gives letters, but not words of any language.
+    A wrong code page still gives letters, but not words of any language; a
+    nearly right one (cp1251 for T2A) gives the same words with stray letters
+    where the quotes are, which only the whole count shows.
     """
     from ...tag.langid import model_scores
 
-    letters = sum(ch.isalpha() for ch in text)
-    if not letters:
+    total = sum(codes.values())
+    good = sum(n for ch, n in codes.items() if ch and all(c in _GOOD for c in ch))
+    if not good or not any(ch.isalpha() for ch in text):
         return 0.0
     scores = model_scores(text)
-    return max(scores.values(), default=0.0) * letters / max(1, len(text.replace(" ", "")))
+    return max(scores.values(), default=0.0) * good / total
 
 
 def reading_scores(font: _Font, words: list[str]) -> dict[str, float]:
@@ -238,7 +257,10 @@ def reading_scores(font: _Font, words: list[str]) -> dict[str, float]:
     scores = {}
     for page in [*CODE_PAGES, "base"]:
         text = " ".join("".join(_decoded(ord(ch) % 256, page, font) for ch in w) for w in words)
-        scores[page] = round(plausibility(text), 3) if text.strip() else 0.0
+        glyphs: Counter[str] = Counter()
+        for code, n in font.codes.items():
+            glyphs[_decoded(code, page, font)] += n
+        scores[page] = round(plausibility(text, glyphs), 4) if text.strip() else 0.0
     return scores
 
 
