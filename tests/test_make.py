@@ -94,7 +94,7 @@ def test_corrections_show_in_every_output(seed_out):
 
 
 def test_corrections_survive_re_extraction(project):
-    shutil.rmtree(project / "build")
+    (project / "input" / SEED_ID / "source.txt").touch()
     proc = run_make(project, "build")
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert "[trends-modern-education-kg] extract" in proc.stderr
