@@ -34,6 +34,7 @@ def _aux(workdir: Path, name: str) -> bytes | None:
 
 OVERFULL = re.compile(
     r"^Overfull \\hbox \((?P<pt>[\d.]+)pt too wide\) (?:in paragraph at lines (?P<line>\d+)"
+    r"(?:--(?P<end>\d+))?"
     r"|detected at line (?P<at>\d+)|in alignment at lines (?P<align>\d+))[^\n]*\n"
     r"(?P<text>(?:[^\n]+\n)*?)\s*(?:\n|$)", re.M)
 MISSING = re.compile(r"^Missing character: There is no (?P<ch>.+?) \(U\+(?P<cp>[0-9A-F]+)\)"
@@ -123,17 +124,30 @@ def problems(tex: str, log: str) -> list[str]:
         if float(m.group("pt")) <= OVERFULL_LIMIT_PT:
             continue
         line = int(m.group("line") or m.group("at") or m.group("align"))
-        words = overfull_words(m.group("text"))
-        found.append(f"a line sticks out {m.group('pt')} pt into the margin on "
+        last = int(m.group("end") or line)
+        words = overfull_words(m.group("text"), "\n".join(tex.split("\n")[line - 1:last]))
+        found.append(f"a line sticks out {float(m.group('pt')):.1f} pt into the margin on "
                      f"{page_at(log, m.end())}, in {block_at(tex, line)}: “{words}”")
     return found
 
 
-def overfull_words(box: str, count: int = 8) -> str:
-    """The first words of an overfull line as the log shows them, without TeX's
-    font selections, box marks ``[]`` and the line breaks of the log itself."""
+def overfull_words(box: str, source: str = "", count: int = 8) -> str:
+    r"""The first words of an overfull line as the log shows them, without TeX's
+    font selections, box marks ``[]`` and the line breaks of the log itself.
+
+    The log spells out every hyphenation point ("Pneu-monoul-tra"); a word that
+    reads whole in the paragraph's ``source`` lines is given whole.
+
+    >>> overfull_words(r"[]\TU/PTSerif(0)/m/n/10.95 See Pneu-mono-ul-tra well-known",
+    ...                "Pneumonoultra well-known")
+    'See Pneumonoultra well-known'
+    """
     text = _FONT_SPEC.sub("", box.replace("\n", "")).replace("[]", " ")
-    return " ".join(text.split()[:count])
+    words = []
+    for word in text.split()[:count]:
+        whole = word.replace("-", "")
+        words.append(whole if "-" in word and word not in source and whole in source else word)
+    return " ".join(words)
 
 
 def page_at(log: str, pos: int) -> str:
