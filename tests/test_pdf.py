@@ -370,3 +370,72 @@ def test_reading_order_of_a_two_column_page(seed):
     right = next(i for i, x in enumerate(xs) if x > 250)
     assert all(x > 250 for x in xs[right:]) and re.match(r"\w", first[right].text)
     assert [ln.page_break for ln in first].count(True) == 1 and first[right].page_break
+
+
+# --- 7. real layouts: three columns, footnotes, encodings, right to left ----------------------
+
+
+def _three_column_article():
+    """The sample article with a note after every third body paragraph, its body repeated
+    so that it fills three columns over more than one page."""
+    blocks = [b for b in sample_blocks() if b[0] != "footnote"]
+    blocks += [b for b in blocks if b[0] == "paragraph"]
+    notes = ["Улуттук статистикалык комитеттин маалыматы, 2023-жыл.",
+             "Билим берүү министрлигинин отчету, Бишкек шаары.",
+             "Автордун эсептөөсү боюнча, Кыргыз Республикасы."]
+    out, k = [], 0
+    for i, block in enumerate(blocks):
+        out.append(block)
+        if block[0] != "paragraph" or i and blocks[i - 1][0] == "runin":
+            continue
+        k += 1
+        if k % 3 == 0 and notes:
+            out.append(("footnote", notes.pop(0)))
+    return out
+
+
+def test_three_columns_read_in_order_with_footnotes_apart(tmp_path):
+    """Three columns come back column by column, front matter first, and every note
+    stays a note: no note text lands in (or between the halves of) a body paragraph."""
+    path = tmp_path / "three.pdf"
+    expected = make_pdf(path, _three_column_article(), columns=3, font_size=9.0,
+                        running_head=RUNNING_HEAD)
+    assert expected.page_count >= 2
+    ex, _, doc = _run(path)
+    assert re.search(r"\b[1-9]\d* in 3\b", ex.notes[0]), ex.notes[0]
+    notes = [_norm(t) for r, t in expected.blocks if r == "footnote"]
+    assert len(notes) == 3
+    body_lines = "\n".join(ln.text for ln in ex.lines)
+    body_expected = "\n".join(t for r, t in expected.blocks if r != "footnote")
+    assert word_accuracy(body_expected, body_lines) >= 0.99  # order kept word by word
+    assert [_norm(b.text) for b in doc.by_role("footnote")] == notes
+    for b in doc.blocks:
+        if b.role != "footnote":
+            assert not any(n[:25] in _norm(b.text) for n in notes), b.text
+
+
+def test_raised_note_number_above_its_line_opens_the_note():
+    """A footnote's own number may stick out above its line's top: it is still that line's,
+    kept as the note's number, not a row of its own."""
+    size, small = 10.0, 7.0
+    line = _chars(["Университет,", "mail@example.org"], size, [0.0], 3.0)
+    for c in line:
+        c["x0"] += 20
+        c["x1"] += 20
+    marker = {"text": "1", "x0": 64.0, "x1": 67.5, "top": line[0]["top"] - 1.2,
+              "bottom": line[0]["top"] - 1.2 + small, "size": small, "fontname": "F",
+              "upright": True}
+    found = clustering.rows(clustering.dedupe([marker, *line]))
+    assert len(found) == 1
+    assert make_line(found[0], "full").note_mark == "1"
+
+
+def test_right_to_left_line_in_logical_order():
+    """An Arabic line placed glyph by glyph from the left comes back in reading order, with
+    a Latin word and a number inside it left to right."""
+    from pipeline.readers.pdf.words import logical_order
+
+    logical = "تحسين الإنتاجية بلغة Python في 2024"
+    visual = "2024 يف Python ةغلب ةيجاتنإلا نيسحت"
+    assert logical_order(visual) == logical
+    assert logical_order("plain English line") == "plain English line"

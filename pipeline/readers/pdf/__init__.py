@@ -126,14 +126,18 @@ def read_pdf(raw: bytes, name: str) -> Extraction:
     steps = pitches(pages)
     out: list[Line] = []
     notes: list[Line] = []
+    last: PageLine | None = None  # the body line read last, on whichever page
     for page in pages:
         lefts: dict[str, float] = {}
         for ln in page.lines:
             lefts[ln.column] = min(lefts.get(ln.column, ln.x0), ln.x0)
         above: PageLine | None = None  # the body line read last on this page
         flows = reading_order(page.lines)
+        marks = {m for ln in page.lines for m in ln.marks}  # note references on this page
         for f, flow in enumerate(flows):
-            k = footnote_start(flow, flows[f + 1:], body_size, page.height)
+            carried = bool(notes) and notes[-1].page >= page.number - 1
+            k = footnote_start(flow, flows[f + 1:], body_size, page.height, carried,
+                               frozenset(marks))
             notes.extend(note_lines(flow[k:], page.number))
             body = flow[:k]
             if not body:
@@ -142,8 +146,8 @@ def read_pdf(raw: bytes, name: str) -> Extraction:
             after_break = above.top > body[0].top if above else bool(out)
             kind = body[0].column
             out.extend(model_lines(body, above, after_break, page.number, lefts[kind],
-                                   widths[kind], steps))
-            above = body[-1]
+                                   widths[kind], steps, last))
+            above = last = body[-1]
         page.lines = []  # converted: the model's lines are all that is kept
     layouts = Counter(len(p.gutters) + 1 for p in pages if p.gutters)
     report = [f"{len(pages)} pages ({layouts[2]} in two columns"

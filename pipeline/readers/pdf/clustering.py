@@ -11,6 +11,9 @@ from collections import defaultdict
 
 from .geometry import glyph_size
 
+#: How far (em of its line) a short raised marker may stick out above its line's top.
+MARKER_RISE_EM = 0.4
+
 
 def dedupe(chars: list[dict]) -> list[dict]:
     """Drop fake-bold overprints: the same glyph drawn again a fraction of a point away.
@@ -60,16 +63,20 @@ def _attach_raised(rows: list[list[dict]]) -> list[list[dict]]:
     """Merge each row of small characters into the larger row that contains it vertically.
 
     Of the rows that could hold it, the one with text nearest in x wins: in two
-    columns, the row of the other column may be as close vertically.
+    columns, the row of the other column may be as close vertically. A marker of
+    a glyph or three (a footnote's own number, "∗") may stick out above its line's
+    top by up to ``MARKER_RISE_EM``: it is still that line's.
     """
     size = [max(glyph_size(c) for c in row) for row in rows]
     top = [min(c["top"] for c in row) for row in rows]
     bottom = [max(c["bottom"] for c in row) for row in rows]
     host = list(range(len(rows)))
     for i, row in enumerate(rows):
+        rise = MARKER_RISE_EM if len(row) <= 3 else 0.0
         candidates = [
             j for j in range(max(0, i - 3), min(len(rows), i + 4))
-            if size[i] < 0.8 * size[j] and top[j] - 1 <= top[i] and bottom[i] <= bottom[j] + 1
+            if size[i] < 0.8 * size[j] and top[j] - 1 - rise * size[j] <= top[i]
+            and top[j] < bottom[i] <= bottom[j] + 1
         ]
         if candidates:
             x = row[0]["x0"]

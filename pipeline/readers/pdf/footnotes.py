@@ -13,26 +13,49 @@ import re
 from ...model import Line, Run
 from .geometry import PageLine
 
-_NOTE_NUMBER = re.compile(r"\s*(\d{1,3}|[*†‡§])[.)]?\s")
+_NOTE_NUMBER = re.compile(r"\s*(\d{1,3}|[*∗†‡§])[.)]?(\s|$)")
+
+
+def note_number(ln: PageLine) -> str | None:
+    """The number (or symbol) a line opens with as a note's own, if any."""
+    if ln.note_mark:
+        return ln.note_mark
+    m = _NOTE_NUMBER.match(ln.text)
+    return m.group(1) if m else None
 
 
 def footnote_start(flow: list[PageLine], later: list[list[PageLine]], body_size: float,
-                   height: float) -> int:
+                   height: float, carried: bool = False,
+                   marks: frozenset[str] | None = None) -> int:
     """Where the footnotes at the end of ``flow`` begin (``len(flow)`` if it has none).
 
     Notes are smaller than the body, lie in the lower half of the page, close
-    their column (no later flow has text under them) and start with a number.
+    their column (no later flow below them overlaps them in x) and start with a
+    number. A note carried over from the page before starts without one: small
+    lines set apart from the text above by more white than a line leaves are
+    notes too when a numbered note follows them or when the note area of the
+    previous page or column went on (``carried``), so that they never come
+    between the two halves of a word broken at the page's end.
+
+    ``marks`` are the note references raised in the text so far: a number that
+    is not raised at the line's start (a reference list's "1.", a figure's axis
+    labels) opens a note only if the text refers to it.
     """
     x0, x1 = min(ln.x0 for ln in flow), max(ln.x1 for ln in flow)
-    if any(ln.x0 < x1 and x0 < ln.x1 for f in later for ln in f):
+    bottom = max(ln.bottom for ln in flow)
+    if any(ln.x0 < x1 and x0 < ln.x1 and ln.top > bottom - 1 for f in later for ln in f):
         return len(flow)
     k = len(flow)
     while k and flow[k - 1].size < 0.9 * body_size and flow[k - 1].top > 0.5 * height:
         k -= 1
-    for i in range(k, len(flow)):
-        if flow[i].note_mark or _NOTE_NUMBER.match(flow[i].text):
-            return i
-    return len(flow)
+    numbered = next((i for i in range(k, len(flow)) if flow[i].note_mark or (
+        note_number(flow[i]) is not None and (marks is None or note_number(flow[i]) in marks))),
+        None)
+    apart = k < len(flow) and (k == 0 or flow[k].top - flow[k - 1].bottom
+                               > 0.8 * flow[k - 1].size)
+    if apart and (numbered is not None or carried and flow[k].top > 0.7 * height):
+        return k
+    return len(flow) if numbered is None else numbered
 
 
 def note_lines(lines: list[PageLine], page: int) -> list[Line]:

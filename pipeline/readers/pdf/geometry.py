@@ -30,7 +30,8 @@ class PageLine:
 
     ``text_x0`` is where the text starts after a list marker: a hanging indent
     continues there. ``note_mark`` is a raised number opening the line, which
-    only a footnote keeps.
+    only a footnote keeps; ``marks`` are the raised markers dropped from the
+    line's text (note references: the evidence that a note below is one).
     """
 
     runs: list[Run]
@@ -42,6 +43,7 @@ class PageLine:
     column: str  # "full", or the place among the page's columns: "1/2", "3/3" (layout)
     text_x0: float
     note_mark: str = ""
+    marks: tuple[str, ...] = ()
 
     @property
     def text(self) -> str:

@@ -34,8 +34,32 @@ def _centred(ln: PageLine, left: float, width: float) -> bool:
     return abs(margin_left - margin_right) < max(2.0, 0.01 * width) and margin_left > ln.size
 
 
+def _bold(ln: PageLine) -> bool:
+    """Set in bold throughout (spaces aside)."""
+    inked = [r for r in ln.runs if r.text.strip()]
+    return bool(inked) and all(r.bold for r in inked)
+
+
+def style_break(ln: PageLine, before: PageLine | None, left: float, width: float) -> bool:
+    """Whether a heading's style starts or ends between ``before`` and ``ln``.
+
+    A heading is short and bold or larger than its neighbour; where one of two
+    lines is such a short line and their styles differ, a paragraph starts. This
+    holds across a page or column break too, where white and indent say nothing:
+    a heading at a page's foot or top is never glued to its neighbours.
+    """
+    if before is None:
+        return False
+    if _bold(ln) == _bold(before) and abs(ln.size - before.size) <= 0.5:
+        return False
+    short = [(x.x1 - left) / width < 0.85 if width else True for x in (ln, before)]
+    standout = [_bold(x) or x.size > y.size + 0.5 for x, y in ((ln, before), (before, ln))]
+    return any(s and o for s, o in zip(short, standout, strict=True))
+
+
 def model_lines(flow: list[PageLine], above: PageLine | None, after_break: bool, page: int,
-                left: float, width: float, pitches: dict[float, float]) -> list[Line]:
+                left: float, width: float, pitches: dict[float, float],
+                last: PageLine | None = None) -> list[Line]:
     """Model lines of one flow, with the evidence for where paragraphs start.
 
     A paragraph starts at an indent (but not where a hanging list item goes on
@@ -43,12 +67,15 @@ def model_lines(flow: list[PageLine], above: PageLine | None, after_break: bool,
     size, or at a centred line that does not continue a centred block (a title
     of two lines). ``above`` is the line read just before the flow on the same
     page; after a page or column break (``after_break``) there is none, and only
-    the indent tells.
+    the indent tells, and the style: ``last`` is the line read before the flow
+    wherever it was, and a heading's style starting or ending (``style_break``)
+    starts a paragraph there too.
     """
     out: list[Line] = []
     hang: float | None = None  # the x a hanging list item continues at
     for i, ln in enumerate(flow):
         above = flow[i - 1] if i else None if after_break else above
+        before = flow[i - 1] if i else last
         hanging = hang is not None and abs(ln.x0 - hang) < 1
         centred = _centred(ln, left, width)
         indent = ln.x0 - left > 0.8 * ln.size and not hanging and not centred
@@ -61,7 +88,8 @@ def model_lines(flow: list[PageLine], above: PageLine | None, after_break: bool,
             runs=ln.runs,
             page=page,
             fill=round(min(1.0, max(0.0, (ln.x1 - left) / width)), 3),
-            para_hint=indent or white or sized or centred and not continues_centred,
+            para_hint=(indent or white or sized or centred and not continues_centred
+                       or style_break(ln, before, left, width)),
             page_break=after_break and i == 0,
             x0=round(ln.x0, 1),
             top=round(ln.top, 1),

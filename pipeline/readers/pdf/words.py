@@ -111,6 +111,17 @@ def make_line(chars: list[dict], column: str) -> PageLine:
     while _raised(ink[lead], size, baseline):  # a glyph of the line's own size stops it
         lead += 1
     kept = [c for c in chars if c["text"].isspace() or not _raised(c, size, baseline)]
+    marks: list[str] = []
+    previous = None
+    for c in ink[lead:]:
+        if _raised(c, size, baseline):
+            if previous is not None and c["x0"] - previous["x1"] < 0.3 * size and marks:
+                marks[-1] += c["text"]
+            else:
+                marks.append(c["text"])
+            previous = c
+        else:
+            previous = None
     words = _words(kept, size)
     units: list[tuple[str, dict | None]] = []  # glyphs, and None for a word space
     for i, word in enumerate(words):
@@ -136,7 +147,7 @@ def make_line(chars: list[dict], column: str) -> PageLine:
     return PageLine(runs, glyphs[0]["x0"], max(c["x1"] for c in glyphs),
                     min(c["top"] for c in glyphs), max(c["bottom"] for c in glyphs), size,
                     column, words[1][0]["x0"] if marker else glyphs[0]["x0"],
-                    "".join(c["text"] for c in ink[:lead]))
+                    "".join(c["text"] for c in ink[:lead]), tuple(marks))
 
 
 #: Hebrew, Arabic, Syriac, Thaana, N'Ko … and their presentation forms: a line
