@@ -134,6 +134,12 @@ def test_bakhteev_both_lists_and_every_citation_resolves():
     assert all(s.targets and len(s.targets) == 2 * len(s.cite) for s in cites)
     assert not [p for p in doc.problems if "citation" in p]
     assert len(doc.by_role("author")) == 3 and len(doc.meta["authors"]) == 3
+    # The affiliations are set as notes to the names: they are affiliations, and
+    # each author gets one and an e-mail.
+    assert len(doc.by_role("affiliation")) == 3
+    assert all(a.get("affiliation") and a.get("email") for a in doc.meta["authors"])
+    assert not any(re.search(r"@(phystech\.edu|ccas\.ru)", b.text)
+                   for b in doc.by_role("paragraph"))
 
 
 def test_iop_contents_page_is_not_the_reference_list():

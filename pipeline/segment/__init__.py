@@ -31,7 +31,7 @@ from ..model import Block, Cleaned, Document, Paragraph, Run, Span
 from .citations import CITATION, find_citations, link_citations
 from .frontmatter import authors_meta, front_matter, split_authors
 from .headings import heading_line, heading_number, run_in_heading, smaller_than_body
-from .notes import body_size_of, note_roles, split_notes, toc_lines
+from .notes import body_size_of, note_role, note_roles, split_notes, toc_lines
 from .references import (
     continues_entry,
     entry_number,
@@ -138,7 +138,8 @@ def segment(cleaned: Cleaned) -> Document:
             state.entry = None
         for note_para in state.notes:
             for note in split_notes(note_para.text.strip()):
-                add("footnote", re.sub(r"^\s*[\d*∗†‡]{1,3}[.)]?\s+", "", note), note_para)
+                note = re.sub(r"^\s*[\d*∗†‡]{1,3}[.)]?\s+", "", note)
+                add(note_role(note, note_para.page), note, note_para)
         state.notes.clear()
 
     for i, para in enumerate(paras):
@@ -188,7 +189,8 @@ def segment(cleaned: Cleaned) -> Document:
                 continue
         if para.footnote or hint == "footnote" or noted.get(i) == "footnote":
             for note in split_notes(text):
-                add("footnote", re.sub(r"^\s*[\d*∗†‡]{1,3}[.)]?\s+", "", note), para)
+                note = re.sub(r"^\s*[\d*∗†‡]{1,3}[.)]?\s+", "", note)
+                add(note_role(note, para.page) if hint != "footnote" else "footnote", note, para)
             continue
         if noted.get(i) == "affiliation":
             add("affiliation", text, para)

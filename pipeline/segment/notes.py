@@ -88,9 +88,7 @@ def note_roles(paras: list[Paragraph], body_size: float | None
         if (_is_note(para, body_size) and not para.footnote and prev_marker
                 and len(text.split()) >= 4):
             note, tail = _split_tail(para, body_size)
-            note_text = note.text
-            role = "affiliation" if (EMAIL.search(note_text) or ORCID.search(note_text)
-                                     or INSTITUTION.search(note_text)) else "footnote"
+            role = note_role(note.text, para.page)
             out.append(note)
             roles[len(out) - 1] = role
             if tail:
@@ -107,6 +105,23 @@ def note_roles(paras: list[Paragraph], body_size: float | None
         if not _is_note(para, body_size) and not para.footnote:
             last_body = len(out) - 1
     return out, roles
+
+
+def note_role(text: str, page: int) -> str:
+    """``affiliation`` for a first-page note that gives an author's institution or
+    e-mail (journals set affiliations as notes to the names), else ``footnote``.
+
+    >>> note_role("1 Московский физико-технический институт, a@b.ru", 1)
+    'affiliation'
+    >>> note_role("Работа выполнена при поддержке РФФИ", 1)
+    'footnote'
+    """
+    if page != 1:
+        return "footnote"
+    if EMAIL.search(text) or ORCID.search(text):
+        return "affiliation"
+    short = len(text.split()) <= 25
+    return "affiliation" if short and INSTITUTION.search(text) and "," in text else "footnote"
 
 
 def split_notes(text: str) -> list[str]:
