@@ -246,3 +246,26 @@ def test_wrapped_entries_are_one_reference_each():
     assert [(b.id, b.text) for b in refs] == [
         ("ref-1", "Smith J. A book about things that wrap. London, 2001."),
         ("ref-2", "Brown K. Another book. 2002.")]
+
+
+def test_notes_left_in_the_flow_are_taken_out_and_the_body_rejoined():
+    """A reader that missed a page's notes: the body's last word is hyphenated
+    before them ("би-"), the cleaner glued the next page's text to the last
+    note. The notes become notes, the word and the paragraph whole again."""
+    from pipeline.model import Cleaned, Paragraph, Run
+
+    def para(text, size, page=1):
+        return Paragraph([Run(text, None, size)], page=page)
+
+    glued = Paragraph([Run("Кыргыз улуттук университети, Бишкек, a@knu.kg ", None, 8.0),
+                       Run("лим берүү системасы өзгөрөт.", None, 10.5)], page=1)
+    paras = [para("Макалада мектептеги санариптик " * 6 + "би-", 10.5),
+             para("∗", 6.0), para("Иш фонддун колдоосу менен аткарылды.", 8.0),
+             para("1", 6.0), glued, para("Экинчи беттеги жаңы абзац.", 10.5, 2)]
+    doc = segment(Cleaned("t.pdf", paras))
+    roles = [(b.role, b.text) for b in doc.blocks]
+    body = [t for r, t in roles if r == "paragraph"]
+    assert body[0].endswith("санариптик билим берүү системасы өзгөрөт.")
+    assert ("footnote", "Иш фонддун колдоосу менен аткарылды.") in roles
+    assert ("affiliation", "Кыргыз улуттук университети, Бишкек, a@knu.kg") in roles
+    assert not any(t in ("∗", "1") for _, t in roles)
