@@ -269,3 +269,20 @@ def test_notes_left_in_the_flow_are_taken_out_and_the_body_rejoined():
     assert ("footnote", "Иш фонддун колдоосу менен аткарылды.") in roles
     assert ("affiliation", "Кыргыз улуттук университети, Бишкек, a@knu.kg") in roles
     assert not any(t in ("∗", "1") for _, t in roles)
+
+
+def test_heading_at_a_page_top_is_not_glued_to_the_paragraph_before():
+    from pipeline.cleaner import clean as clean_extraction
+    from pipeline.model import Extraction, Line, Run
+
+    lines = [Line([Run("1. Киришүү", "F-Bold", 10.5, bold=True)], page=1, fill=0.2,
+                  para_hint=True),
+             Line([Run("Санариптик технологиялар мектептин турмушуна кирди жана", "F", 10.5)],
+                  page=1, fill=0.95, para_hint=True),
+             Line([Run("2. Натыйжалар", "F-Bold", 10.5, bold=True)], page=2, fill=0.3,
+                  para_hint=True, page_break=True),
+             Line([Run("Сурамжылоого катышкан мугалимдер белгилешти.", "F", 10.5)],
+                  page=2, fill=0.6, para_hint=True)]
+    doc = segment(clean_extraction(Extraction("t.pdf", "pdf", lines, pages=2)))
+    assert [(b.role, b.text) for b in doc.blocks][-2:] == [
+        ("heading", "Натыйжалар"), ("paragraph", "Сурамжылоого катышкан мугалимдер белгилешти.")]

@@ -50,6 +50,11 @@ def starts_paragraph(prev: Line, line: Line, in_list: bool) -> bool:
         # stands: at a page or column foot the page-break rule below would
         # otherwise glue it to the first paragraph of its section.
         return True
+    if line.page_break and _bold_heading(line) and not all(
+            r.bold for r in prev.runs if r.text.strip()):
+        # And one at the top of a page or column starts its own, even when the
+        # paragraph before broke off mid-sentence at the foot of the last.
+        return True
     if in_list and _ends_terminal(prev.text):
         # A capitalised line after a finished list item is new prose, unless a
         # PDF shows it hanging at the item's indent (it has no paragraph hint).

@@ -186,6 +186,8 @@ def front_matter(para: Paragraph, text: str, add: Callable[..., Block], meta: di
         for part in split_affiliations(text):
             add("affiliation", part, para)
         return True
+    if para.bullet:
+        return False  # "1. Введение": a numbered heading, the body's first line
     if _looks_like_title(para) or (
         len(text.split()) <= 25 and not text.endswith((".", ";", ",", ":"))
     ):
@@ -193,7 +195,7 @@ def front_matter(para: Paragraph, text: str, add: Callable[..., Block], meta: di
         if not title:
             return True
         prev = blocks[-1] if blocks else None
-        if (prev is not None and prev.role == "title" and size
+        if (prev is not None and prev.role == "title" and size and not para.bullet
                 and sizes.get(id(prev)) == size and _continues_title(prev, title)):
             prev.text = f"{prev.text} {title}"
             return True
