@@ -186,7 +186,7 @@ def front_matter(para: Paragraph, text: str, add: Callable[..., Block], meta: di
         for part in split_affiliations(text):
             add("affiliation", part, para)
         return True
-    if para.bullet:
+    if para.bullet and para.bullet[:1].isdigit():
         return False  # "1. Введение": a numbered heading, the body's first line
     if _looks_like_title(para) or (
         len(text.split()) <= 25 and not text.endswith((".", ";", ",", ":"))
