@@ -441,3 +441,25 @@ def test_right_to_left_line_in_logical_order():
     visual = "2024 يف Python ةغلب ةيجاتنإلا نيسحت"
     assert logical_order(visual) == logical
     assert logical_order("plain English line") == "plain English line"
+
+
+def _page_line(text: str, top: float, *, bold: bool = False, size: float = 10.0,
+               x1: float = 400.0) -> pdf.geometry.PageLine:
+    from pipeline.model import Run
+
+    run = Run(text, "Serif-Bold" if bold else "Serif", size, bold, False)
+    return pdf.geometry.PageLine([run], 50.0, x1, top, top + size, size, "full", 50.0)
+
+
+@pytest.mark.parametrize("bold", [True, False])
+def test_heading_at_a_page_top_is_a_paragraph_of_its_own(bold):
+    """After a page break white and indent say nothing; a short bold heading there still
+    starts a paragraph, and so does the line after it. A short plain line does not."""
+    from pipeline.readers.pdf.paragraphs import model_lines
+
+    last = _page_line("the last line of the page before goes on", 700.0)
+    flow = [_page_line("Results", 72.0, bold=bold, x1=120.0),
+            _page_line("The first line of the next paragraph runs full", 84.0),
+            _page_line("and the paragraph goes on here to the end", 96.0)]
+    lines = model_lines(flow, None, True, 2, 50.0, 350.0, {10.0: 12.0}, last)
+    assert [ln.para_hint for ln in lines] == [bold, bold, False]

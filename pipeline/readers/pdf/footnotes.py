@@ -29,8 +29,9 @@ def footnote_start(flow: list[PageLine], later: list[list[PageLine]], body_size:
                    marks: frozenset[str] | None = None) -> int:
     """Where the footnotes at the end of ``flow`` begin (``len(flow)`` if it has none).
 
-    Notes are smaller than the body, lie in the lower half of the page, close
-    their column (no later flow below them overlaps them in x) and start with a
+    Notes are smaller than the body (by half a point or more), lie in the lower
+    half of the page, close their column (no later flow below them overlaps them
+    in x) and start with a
     number. A note carried over from the page before starts without one: small
     lines set apart from the text above by more white than a line leaves are
     notes too when a numbered note follows them or when the note area of the
@@ -46,7 +47,7 @@ def footnote_start(flow: list[PageLine], later: list[list[PageLine]], body_size:
     if any(ln.x0 < x1 and x0 < ln.x1 and ln.top > bottom - 1 for f in later for ln in f):
         return len(flow)
     k = len(flow)
-    while k and flow[k - 1].size < 0.9 * body_size and flow[k - 1].top > 0.5 * height:
+    while k and flow[k - 1].size < body_size - 0.5 and flow[k - 1].top > 0.5 * height:
         k -= 1
     numbered = next((i for i in range(k, len(flow)) if flow[i].note_mark or (
         note_number(flow[i]) is not None and (marks is None or note_number(flow[i]) in marks))),
