@@ -31,8 +31,8 @@ def footnote_start(flow: list[PageLine], later: list[list[PageLine]], body_size:
 
     Notes are smaller than the body (by half a point or more), lie in the lower
     half of the page, close their column (no later flow below them overlaps them
-    in x) and start with a
-    number. A note carried over from the page before starts without one: small
+    in x) and start with a number. A note carried over from the page before starts
+    without one: small
     lines set apart from the text above by more white than a line leaves are
     notes too when a numbered note follows them or when the note area of the
     previous page or column went on (``carried``), so that they never come
