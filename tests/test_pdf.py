@@ -463,3 +463,73 @@ def test_heading_at_a_page_top_is_a_paragraph_of_its_own(bold):
             _page_line("and the paragraph goes on here to the end", 96.0)]
     lines = model_lines(flow, None, True, 2, 50.0, 350.0, {10.0: 12.0}, last)
     assert [ln.para_hint for ln in lines] == [bold, bold, False]
+
+
+@pytest.mark.parametrize("page", ["cp1251", "koi8_r"])
+def test_eight_bit_font_is_read_with_the_code_page_its_words_favour(page):
+    """A font whose codes say nothing (no ToUnicode, glyphs named /a224) is decoded by the
+    code page under which its words are likeliest text, and the decision is noted."""
+    from pipeline.readers.pdf.encoding import FontCodes, _Font
+
+    text = ("Работа посвящена построению сети глубокого обучения и оптимизации ее "
+            "параметров с помощью вычислительных мощностей графического ускорителя")
+    codes = FontCodes()
+    font = _Font("Type3 font (object 7)", {})
+    codes.fonts.append(font)
+    from pipeline.model import Line, Run
+
+    marked = " ".join("".join(chr(0xF0000 + b) for b in w.encode(page)) for w in text.split())
+    line = Line(runs=[Run(marked, "unknown")])
+    notes = codes.decode([line])
+    assert line.text == text
+    assert any(f"read as {page}" in n and "Type3 font (object 7)" in n for n in notes), notes
+
+
+def test_codes_no_reading_explains_become_replacement_characters():
+    """pdfminer's "(cid:N)" never reaches the text: U+FFFD, counted per font in a note."""
+    from pipeline.readers.pdf.encoding import FontCodes
+
+    codes = FontCodes()
+    chars = [{"text": "(cid:3)", "fontname": "ABCDEF+Helvetica"}, {"text": "a", "fontname": "X"}]
+    codes.count_unknown(chars)
+    assert [c["text"] for c in chars] == ["\ufffd", "a"]
+    assert codes.decode([]) == ["1 glyph(s) whose meaning the PDF does not give, shown as "
+                                "\ufffd: ABCDEF+Helvetica (1)"]
+
+
+CORPUS = ROOT.parent / "shared" / "corpus" / "pdf"
+
+
+def _corpus_page(name: str, page: int = 0) -> bytes:
+    """One page of a corpus PDF (the corpus lives beside the repository, not in it)."""
+    import io
+
+    import pikepdf
+
+    path = CORPUS / name
+    if not path.exists():
+        pytest.skip(f"corpus file {name} not here")
+    with pikepdf.open(path) as src:
+        out = pikepdf.Pdf.new()
+        out.pages.append(src.pages[page])
+        buf = io.BytesIO()
+        out.save(buf)
+    return buf.getvalue()
+
+
+def test_corpus_cyrillic_type3_fonts_without_tounicode_come_back():
+    """phd_article.pdf: T2A Type 3 fonts, no ToUnicode; the text comes back Russian."""
+    ex = pdf.read_pdf(_corpus_page("phd_article.pdf"), "phd_article.pdf")
+    text = "\n".join(ln.text for ln in ex.lines + ex.footnotes)
+    assert "(cid:" not in text
+    assert "Аннотация. Работа посвящена построению сети глубокого обучения" in _norm(text)
+    assert "«Ин-" in text  # T2A's guillemets, not cp1251's ѕ
+    assert any("read as t2a" in n for n in ex.notes), ex.notes
+    notes = "\n".join(ln.text for ln in ex.footnotes)
+    assert "bakhteev@phystech.edu" in notes and "bakhteev@" not in "\n".join(
+        ln.text for ln in ex.lines)
+
+
+def test_corpus_arabic_page_in_logical_order():
+    ex = pdf.read_pdf(_corpus_page("docling_right_to_left_01.pdf"), "rtl.pdf")
+    assert ex.lines[0].text.startswith("تحسين الإنتاجية وحل المشكلات")

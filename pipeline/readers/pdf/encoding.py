@@ -163,10 +163,14 @@ class FontCodes:
                     if len(words) < 400:
                         words.append(m.group())
         scores = [reading_scores(font, samples.get(i, [])) for i, font in enumerate(self.fonts)]
-        weight: Counter[str] = Counter()
+        # The document's usual reading: the likeliest over all its fonts' codes, so
+        # that a font that tells (a note's « » under T2A) decides for those that
+        # cannot (no code where two readings differ).
+        weight: dict[str, float] = {}
         for font, s in zip(self.fonts, scores, strict=True):
-            weight[max(s, key=lambda p: s[p])] += sum(font.codes.values())
-        usual = weight.most_common(1)[0][0] if weight else None
+            for page, score in s.items():
+                weight[page] = weight.get(page, 0.0) + score * sum(font.codes.values())
+        usual = max(weight, key=lambda p: weight[p]) if weight else None
         tables, notes = [], []
         for font, s in zip(self.fonts, scores, strict=True):
             table, note = decide(font, s, usual)
