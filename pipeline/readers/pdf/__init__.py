@@ -9,14 +9,17 @@ module per concern:
 * ``words``: a row into words and runs; justified lines carry no space glyphs, so
   every line sets its own word-gap threshold from the histogram of its gaps;
 * ``layout``: a gutter is an x that a run of consecutive rows leaves empty, with
-  text on both sides; rows that cross it (title, abstracts) are read whole, in
-  place; then the reading order, column by column;
+  text on both sides (a page may have several: three columns); rows that cross
+  it (title, abstracts) are read whole, in place; then the reading order,
+  column by column;
 * ``furniture``: the outermost row at the top or bottom of a page, set apart
   from the text, that is a page number, recurs on other pages or (at the top)
   is set smaller or in italic;
-* ``paragraphs``: the evidence for where paragraphs start (indent, white, size);
+* ``paragraphs``: the evidence for where paragraphs start (indent, white, size,
+  a heading's bold or larger style, across page and column breaks too);
 * ``footnotes``: smaller lines that close a column at the foot of the page and
-  start with a note number, handed on line by line for the cleaner to join;
+  start with a note number the text refers to (or carry a note over from the
+  page before), handed on line by line for the cleaner to join;
 * ``encoding``: fonts without a ToUnicode map whose codes pdfminer cannot read
   (8-bit Cyrillic LaTeX fonts) are decoded with the code page the evidence favours;
 * ``ocr``: a PDF without a text layer goes through Tesseract (kir+rus+eng) page
