@@ -34,26 +34,28 @@ def _centred(ln: PageLine, left: float, width: float) -> bool:
     return abs(margin_left - margin_right) < max(2.0, 0.01 * width) and margin_left > ln.size
 
 
-def _bold(ln: PageLine) -> bool:
-    """Set in bold throughout (spaces aside)."""
+def _style(ln: PageLine) -> tuple[bool, bool]:
+    """Whether the line is set in bold, and in italic, throughout (spaces aside)."""
     inked = [r for r in ln.runs if r.text.strip()]
-    return bool(inked) and all(r.bold for r in inked)
+    return (bool(inked) and all(r.bold for r in inked),
+            bool(inked) and all(r.italic for r in inked))
 
 
 def style_break(ln: PageLine, before: PageLine | None, left: float, width: float) -> bool:
     """Whether a heading's style starts or ends between ``before`` and ``ln``.
 
-    A heading is short and bold or larger than its neighbour; where one of two
-    lines is such a short line and their styles differ, a paragraph starts. This
+    A heading is short and bold, italic or larger than its neighbour; where one of
+    two lines is such a short line and their styles differ, a paragraph starts. This
     holds across a page or column break too, where white and indent say nothing:
     a heading at a page's foot or top is never glued to its neighbours.
     """
     if before is None:
         return False
-    if _bold(ln) == _bold(before) and abs(ln.size - before.size) <= 0.5:
+    if _style(ln) == _style(before) and abs(ln.size - before.size) <= 0.5:
         return False
     short = [(x.x1 - left) / width < 0.85 if width else True for x in (ln, before)]
-    standout = [_bold(x) or x.size > y.size + 0.5 for x, y in ((ln, before), (before, ln))]
+    standout = [any(_style(x)) and _style(x) != _style(y) or x.size > y.size + 0.5
+                for x, y in ((ln, before), (before, ln))]
     return any(s and o for s, o in zip(short, standout, strict=True))
 
 
