@@ -141,7 +141,7 @@ def read_pdf(raw: bytes, name: str) -> Extraction:
             carried = bool(notes) and notes[-1].page >= page.number - 1
             k = footnote_start(flow, flows[f + 1:], body_size, page.height, carried,
                                frozenset(marks))
-            notes.extend(note_lines(flow[k:], page.number))
+            notes.extend(note_lines(flow[k:], page.number, notes))
             body = flow[:k]
             if not body:
                 continue

@@ -13,7 +13,7 @@ import statistics
 from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 
-from .clustering import dedupe, rows
+from .clustering import MARKER_RISE_EM, dedupe, rows
 from .geometry import Page, PageLine, glyph_size, has_ink
 from .words import make_line
 
@@ -222,7 +222,36 @@ def page_lines(chars: list[dict], width: float) -> tuple[list[PageLine], list[fl
                 k = bisect_right(all_gutters, part[0]["x0"])
                 lines.append(make_line(part, column_label(k, len(all_gutters) + 1)))
     lines.sort(key=lambda ln: (round(ln.top), ln.x0))
+    if columns:
+        lines = attach_markers(lines)
     return lines, all_gutters
+
+
+def attach_markers(lines: list[PageLine]) -> list[PageLine]:
+    """Give raised markers left as lines of their own back to the line they belong to.
+
+    On a page of columns a raised note number can sit nearer another column's
+    baseline than its own and be clustered into that row; the gutter then leaves
+    it a line of one or two glyphs. A marker that opens its line becomes the
+    line's ``note_mark`` (a note's own number), one inside it a reference
+    (``marks``); either way it is not text.
+    """
+    out: list[PageLine] = []
+    for ln in lines:
+        host = None
+        if len(ln.text.strip()) <= 3:
+            host = next((m for m in lines if m is not ln and m.column == ln.column
+                         and ln.size < 0.8 * m.size
+                         and m.top - MARKER_RISE_EM * m.size - 1 <= ln.top
+                         and ln.bottom <= m.bottom + 1
+                         and m.x0 - 1.5 * m.size < ln.x0 < m.x1), None)
+        if host is None:
+            out.append(ln)
+        elif ln.x1 <= host.x0 + 1 and not host.note_mark:
+            host.note_mark = ln.text.strip()
+        else:
+            host.marks = (*host.marks, ln.text.strip())
+    return out
 
 
 def adopt_gutter(pages: list[Page]) -> None:
