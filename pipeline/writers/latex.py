@@ -107,7 +107,11 @@ def _escape_ltr(text: str) -> str:
         if s in _SPECIAL:
             return _SPECIAL[s]
         if len(s) == 1:  # any other non-ASCII character
-            return s if covered(s) else r"\basmamissing{" + f"{ord(s):04X}" + "}"
+            # LuaTeX stops at U+FFFD in its input ("invalid utf-8 sequence"), even
+            # where a font has the glyph: the reader's unreadable glyph is a marker.
+            if s == "\ufffd" or not covered(s):
+                return r"\basmamissing{" + f"{ord(s):04X}" + "}"
+            return s
         return s[0] + "{}" + s[1:]  # break TeX ligatures: "--" would print a dash
 
     escaped = _SPECIAL_RE.sub(sub, text)
@@ -118,16 +122,19 @@ _HAS_CJK = re.compile(f"[{_CJK}]")
 
 
 def missing_glyphs(text: str) -> list[str]:
-    r"""The characters of ``text`` that no font of the chain has, in order of first use.
+    r"""The characters of ``text`` that print as a marker, in order of first use.
 
-    >>> missing_glyphs("a\ue000b\ue000λ")
-    ['\ue000']
+    Those no font of the chain has, and U+FFFD: the reader's glyph it could not
+    read, which LuaTeX refuses in its input even where a font has the glyph.
+
+    >>> missing_glyphs("a\ue000b\ue000λ\ufffd")
+    ['\ue000', '\ufffd']
     """
     from .fonts import covered
 
     seen: dict[str, None] = {}
     for ch in text:
-        if ord(ch) > 0x7F and ch not in seen and not covered(ch):
+        if ord(ch) > 0x7F and ch not in seen and (ch == "\ufffd" or not covered(ch)):
             seen[ch] = None
     return list(seen)
 
@@ -688,8 +695,9 @@ def glyph_problems(ed: Edition) -> list[str]:
     problems = []
     for ch, places in where.items():
         more = f" and {len(places) - 1} more" if len(places) > 1 else ""
-        problems.append(f"{describe(ch)} is in no installed font: printed as the marker "
-                        f"[U+{ord(ch):04X}] in {places[0]}{more}")
+        what = ("a glyph the source's font maps to no character (U+FFFD)" if ch == "\ufffd"
+                else f"{describe(ch)} is in no installed font:")
+        problems.append(f"{what} printed as the marker [U+{ord(ch):04X}] in {places[0]}{more}")
     return problems
 
 
