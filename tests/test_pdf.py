@@ -533,3 +533,30 @@ def test_corpus_cyrillic_type3_fonts_without_tounicode_come_back():
 def test_corpus_arabic_page_in_logical_order():
     ex = pdf.read_pdf(_corpus_page("docling_right_to_left_01.pdf"), "rtl.pdf")
     assert ex.lines[0].text.startswith("تحسين الإنتاجية وحل المشكلات")
+
+
+def test_a_note_line_starting_with_a_number_does_not_open_a_note():
+    """Note 13 goes on "10 seconds." on its next line: 10 is not the next note's number."""
+    from pipeline.readers.pdf.footnotes import count_notes, note_lines
+
+    lines = [_page_line("13 More than 10 degrees difference for more than", 700.0, size=7.0),
+             _page_line("10 seconds.", 708.0, size=7.0),
+             _page_line("14 The AFM is an FAA-approved document", 716.0, size=7.0)]
+    notes = note_lines(lines, 3, [])
+    assert [ln.para_hint for ln in notes] == [True, False, True]
+    assert count_notes(notes) == 2
+
+
+def test_raised_marker_in_another_columns_row_goes_back_to_its_line():
+    """On a column page a small note number left as a line of its own opens the line it
+    was raised on, in its column."""
+    from pipeline.readers.pdf.layout import attach_markers
+
+    host = _page_line("Ethiopian Aircraft Accident Investigation", 544.4, size=7.0)
+    host.x0, host.x1, host.column = 410.0, 580.0, "3/3"
+    marker = _page_line("7", 544.4, size=4.6, x1=408.6)
+    marker.x0, marker.bottom, marker.column = 406.0, 548.9, "3/3"
+    other = _page_line("than 5 seconds.", 540.7, size=7.0)
+    other.column = "2/3"
+    kept = attach_markers([other, marker, host])
+    assert kept == [other, host] and host.note_mark == "7"
