@@ -6,12 +6,13 @@ refuses with a ``BasmaError`` whose one line is ``error: <file>: <what> — <hin
 Anything else is what the command line would print as ``internal error``, and
 fails here with the file, the stage and where it was raised.
 
-Inputs: the opening pages and the last page of every corpus PDF (see
-``corpus_lines``); damaged stretches of their extracted lines, from the clean
-stage on; the same for the seed's text dump, and stretches of the dump's own text
-from extraction on. The examples are derandomized, so a run repeats the last one;
-``BASMA_FUZZ_EXAMPLES=N`` (``make bench``) draws N per input instead of a few, and
-then also shrinks a failing example to a small one.
+Inputs: a few pages of every corpus PDF, the first and those where the reference
+list starts (see ``corpus_lines``), through every stage; damaged stretches of
+their extracted lines, from the clean stage on; the same for the seed's text
+dump, and stretches of the dump's own text from extraction on. The examples are
+derandomized: every run draws the same ones. ``BASMA_FUZZ_EXAMPLES=N`` (``make
+bench``) draws N per input instead of four, and then also shrinks a failing
+example to a small one.
 """
 
 from __future__ import annotations
