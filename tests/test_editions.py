@@ -275,3 +275,25 @@ def test_edition_sources_render_what_each_edition_holds(tmp_path):
     assert "тенденциялары каралат" not in json.dumps(ru_epub, ensure_ascii=False)
     full_tex, _ = sources["full"]
     assert "тез өзгөрүүдө" in full_tex and "Полный текст статьи" not in full_tex
+
+
+def test_a_second_reference_list_keeps_its_heading_in_print_and_epub():
+    """Список литературы then a transliterated References: both lists, the second titled."""
+    blocks = [
+        Block("b1", "paragraph", "ru", "Текст со ссылкой [1].",
+              spans=[Span(17, 20, cite=[1], targets=["ref-1", "ref2-1"])]),
+        Block("b2", "references_heading", "ru", "Список литературы", ref_list=1),
+        Block("ref-1", "reference", "ru", "Иванов И. И. Теория. М.: Наука, 2019.",
+              number="1", ref_list=1),
+        Block("b3", "references_heading", "en", "References", ref_list=2),
+        Block("ref2-1", "reference", "en", "Ivanov I. I. Teoriya [Theory]. Moscow, 2019.",
+              number="1", ref_list=2),
+    ]
+    doc = Document({"title": {"ru": "Статья"}, "language": "ru"}, blocks)
+    tex, epub = edition_sources(doc)["full"]
+    first, second = tex.index("Иванов"), tex.index("Ivanov")
+    assert "References" in tex[first:second], "the second list has no heading of its own"
+    assert tex.count(r"\begin{enumerate}[label={[\arabic*]}") == 2
+    headers = [b for b in epub["ast"]["blocks"] if b["t"] == "Header"]
+    assert [h["c"][0] for h in headers][-1] == 2
+    assert "References" in json.dumps(headers[-1], ensure_ascii=False)

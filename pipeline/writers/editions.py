@@ -52,6 +52,32 @@ class Edition:
     references: list[Block]
     footnotes: list[Block]
     problems: list[str] = field(default_factory=list)
+    #: The source's headings of its reference lists (kept for a second list's title).
+    reference_headings: list[Block] = field(default_factory=list)
+
+    def reference_lists(self) -> list[tuple[Block | None, list[Block]]]:
+        """The reference lists in order, each with the heading it had in the source.
+
+        Russian journals print the Список литературы and then the same list
+        transliterated under "References": both are kept, and from the second list
+        on its own heading is shown, so the reader sees where one list ends.
+
+        >>> from pipeline.meta import Meta
+        >>> refs = [Block("ref-1", "reference", "ru", "Иванов И.", ref_list=1),
+        ...         Block("ref2-1", "reference", "en", "Ivanov I.", ref_list=2)]
+        >>> heads = [Block("b1", "references_heading", "ru", "Список литературы", ref_list=1),
+        ...          Block("b2", "references_heading", "en", "References", ref_list=2)]
+        >>> ed = Edition("full", "ru", Meta(), [], [], [], "ru", None, refs, [],
+        ...              reference_headings=heads)
+        >>> [(h and h.text, [b.id for b in items]) for h, items in ed.reference_lists()]
+        [(None, ['ref-1']), ('References', ['ref2-1'])]
+        """
+        groups: dict[int, list[Block]] = {}
+        for b in self.references:
+            groups.setdefault(b.ref_list or 1, []).append(b)
+        heads = {h.ref_list or 1: h for h in self.reference_headings}
+        return [(heads.get(n) if i else None, items)
+                for i, (n, items) in enumerate(sorted(groups.items()))]
 
     @property
     def ui(self) -> dict[str, Any]:
@@ -135,7 +161,7 @@ def make_edition(
         front = sorted(front, key=lambda b: _lang_order(b.lang))
         return Edition(
             key, body_lang, meta, ordered_titles, front, body, body_lang, None,
-            references, footnotes, list(doc.problems),
+            references, footnotes, list(doc.problems), doc.by_role("references_heading"),
         )
 
     lang = key
@@ -159,7 +185,7 @@ def make_edition(
     own_notes = footnotes if body else []
     return Edition(
         key, lang, meta, own_titles, own_front, body, body_of, notice,
-        references, own_notes, list(doc.problems),
+        references, own_notes, list(doc.problems), doc.by_role("references_heading"),
     )
 
 

@@ -506,8 +506,12 @@ class _Builder:
         if ed.references or (cited and ed.body):
             out.append(header(1, text_inlines(ui["references"]), self.uid("references"), [],
                               [("epub:type", "bibliography")]))
-            if ed.references:
-                out.extend(self.numbered(ed.references, "reference"))
+            for head, items in ed.reference_lists():
+                if head is not None:
+                    lang = self.lang_kv(head.lang, self.lang)
+                    out.append(header(2, self.inlines(head), self.uid(head.id), [],
+                                      [("lang", lang)] if lang else None))
+                out.extend(self.numbered(items, "reference"))
             else:  # citations without a list: say so, invent nothing
                 out.append(div([para(text_inlines(ui["missing_references"]))],
                                classes=["missing"]))

@@ -617,10 +617,12 @@ def context(ed: Edition) -> dict[str, Any]:
         "body": body_latex(ed.body, ed.body_lang),
         "tables": any(b.role == "table" for b in ed.body),  # only then load longtable
         "notes": [inline(b, ed.body_lang) for b in ed.footnotes],
-        "references": [
-            {"anchor": escape(b.id), "number": escape(b.number or str(i + 1)),
-             "text": inline(b, b.lang)}
-            for i, b in enumerate(ed.references)
+        "references": bool(ed.references),
+        "reference_lists": [
+            {"heading": inline(head, head.lang) if head else None,
+             "entries": [{"anchor": escape(b.id), "number": escape(b.number or str(i + 1)),
+                        "text": inline(b, b.lang)} for i, b in enumerate(items)]}
+            for head, items in ed.reference_lists()
         ],
     }
 
