@@ -45,6 +45,10 @@ from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+# One word-level edit distance for the project: the tests' (Myers/Hyyrö, exact).
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+from pdfgen import levenshtein  # noqa: E402
+
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 TIMEOUT = 600
@@ -107,31 +111,8 @@ def tokens(text: str) -> list[str]:
     return re.findall(r"\w+", unicodedata.normalize("NFKC", text).casefold())
 
 
-def edit_distance(a: list[str], b: list[str]) -> int:
-    """Levenshtein distance between token lists (Myers/Hyyrö bit-parallel, exact)."""
-    if not a or not b:
-        return len(a) + len(b)
-    peq: dict[str, int] = {}
-    for i, tok in enumerate(a):
-        peq[tok] = peq.get(tok, 0) | (1 << i)
-    mask, high = (1 << len(a)) - 1, 1 << (len(a) - 1)
-    pv, mv, score = mask, 0, len(a)
-    for tok in b:
-        eq = peq.get(tok, 0)
-        xv = eq | mv
-        xh = (((eq & pv) + pv) ^ pv) | eq
-        ph = mv | (~(xh | pv) & mask)
-        mh = pv & xh
-        score += 1 if ph & high else -1 if mh & high else 0
-        ph = ((ph << 1) | 1) & mask
-        mh = (mh << 1) & mask
-        pv = mh | (~(xv | ph) & mask)
-        mv = ph & xv
-    return score
-
-
 def accuracy(truth: list[str], hyp: list[str]) -> float:
-    return 1 - edit_distance(truth, hyp) / max(len(truth), 1)
+    return 1 - levenshtein(truth, hyp) / max(len(truth), 1)
 
 
 def strip_markdown(text: str) -> str:
