@@ -149,7 +149,7 @@ remove-stale-temporaries:
 # once inside the run (tests/conftest.py); the slowest tests are listed above it.
 test: deps
 	$(PY) -m ruff check pipeline tests
-	$(PY) -m pytest -q --durations=15
+	$(PY) -m pytest -q -n auto --dist loadfile --durations=15
 
 check: build
 	@$(PY) -m pipeline check $(foreach a,$(ARTICLES),output/$(a))
