@@ -39,7 +39,7 @@ export BASMA_PROGRESS := 1
 # templates it read (build/<id>/deps/*.d, as gcc -MMD does): see pipeline/stages.py.
 STAGE = @$(PY) -m pipeline $(1) --deps build/$(2)/deps/$(notdir $(3)).d
 
-.PHONY: all build test check bench clean deps lint
+.PHONY: all build test check bench corpus clean deps lint
 all: build
 
 # --- installation -------------------------------------------------------------------
@@ -159,6 +159,10 @@ lint: $(VENV_OK)
 
 # The fuzz test of issue 14, longer than make test's few examples per input.
 FUZZ_EXAMPLES ?= 100
+# Every real PDF of ../shared/corpus built and scored against its truth: bench/corpus.md.
+corpus: deps
+	$(PY) bench/corpus.py --epubcheck
+
 bench: deps
 	$(PY) bench/bench.py
 	BASMA_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(PY) -m pytest -q -p no:cacheprovider -o addopts= tests/test_fuzz.py
