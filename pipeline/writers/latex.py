@@ -672,8 +672,10 @@ def fonts_context(tex: str) -> dict[str, Any]:
 
 def _font_family(family: str, face: str, lua: str, features: str) -> dict[str, Any]:
     """One ``\\babelfont`` of the template: its face, options and fallback set-up."""
-    # Common ligatures (fi, fl) in the text faces only, as before the chains.
-    options = ["Ligatures=Common"] if family != "tt" else []
+    # Common ligatures (fi, fl) in the text faces only, as before the chains. TeX's
+    # input ligatures (-- ---, straight quotes, ,, << >>) off in every face: the
+    # printed text is the document's text, and its own Unicode dashes stay as they are.
+    options = (["Ligatures=Common"] if family != "tt" else []) + ["Ligatures=TeXOff"]
     if features:
         options.append(features)
     return {"family": family, "face": face, "lua": Markup(lua),
