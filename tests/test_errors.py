@@ -293,6 +293,8 @@ CASES: list[Case] = [
          file="encrypted.pdf", what="encrypted|password"),
     Case("PDF without pages", _copy("zero-pages.pdf", "zero-pages.pdf"), "zero-pages",
          file="zero-pages.pdf", what="no pages"),
+    Case("PDF of one blank page", _copy("blank.pdf", "blank.pdf"), "blank", file="blank.pdf",
+         what="no text"),
     Case("image-only PDF, no OCR installed", _copy("image-only.pdf", "scan.pdf"), "scan",
          file="scan.pdf", what="OCR|tesseract", without="tesseract"),
     Case("text mostly NUL bytes", _file("binary.txt", NUL_HEAVY), "binary",
@@ -427,6 +429,9 @@ def make_fixtures(folder: Path) -> Path:
     pdfgen.encrypted(folder / "one-page.pdf", folder / "encrypted.pdf")
     pdfgen.not_a_pdf_png(folder / "image.png")
     pdfgen.zero_page_pdf(folder / "zero-pages.pdf")
+    blank = pdfgen.Canvas(str(folder / "blank.pdf"))  # a page with nothing on it
+    blank.showPage()
+    blank.save()
     if shutil.which("pdftoppm"):
         pdfgen.image_only(folder / "one-page.pdf", folder / "image-only.pdf")
     return folder

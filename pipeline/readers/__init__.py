@@ -36,14 +36,16 @@ def extract(raw: bytes, name: str) -> Extraction:
     if kind == "pdf":
         from .pdf import read_pdf
 
-        return read_pdf(raw, name)
+        return _with_text(read_pdf(raw, name), "the PDF has no text, not even by OCR (blank "
+                          "pages?)", "send the article's PDF with its pages")
     if kind == "image":
         raise InputError(name, "this is an image, not a PDF or text",
                          "send the article as a PDF (OCR runs on image-only PDFs)")
     if kind == "docx":
         from .docx import read_docx
 
-        return read_docx(raw, name)
+        return _with_text(read_docx(raw, name), "the Word file has no text",
+                          "send the article's Word file or PDF")
     if kind in ("zip", "binary"):
         raise InputError(name, "this is not a PDF or a text file",
                          "send the article as a PDF or a UTF-8 text file")
@@ -56,3 +58,14 @@ def extract(raw: bytes, name: str) -> Extraction:
     if not any(ch.isprintable() and not ch.isspace() for ch in text):
         raise InputError(name, "the file is empty", "send the article's PDF or text")
     return read_text_dump(text, name)
+
+
+def _with_text(ex: Extraction, problem: str, hint: str) -> Extraction:
+    """``ex``, if any of its lines has a letter or digit to publish.
+
+    A blank page builds an empty article that would replace the last good
+    outputs: like an empty text file, it is not an article.
+    """
+    if not any(ch.isalnum() for line in [*ex.lines, *ex.footnotes] for ch in line.text):
+        raise InputError(ex.source, problem, hint)
+    return ex

@@ -50,6 +50,11 @@ PROBLEM_MARK = "%basma-problem: "
 OVERFULL_LIMIT_PT = 1.0
 
 
+#: A pass over a long article takes seconds; one that runs for minutes is stuck
+#: (a loop in the text) and would hold the build, and make's lock, for ever.
+PASS_SECONDS = 600
+
+
 def typeset(tex: str, workdir: Path, name: str, pdf_out: Path, max_passes: int = 3) -> str:
     """Run LuaLaTeX on ``tex`` in ``workdir``; install the PDF atomically at ``pdf_out``.
 
@@ -74,7 +79,12 @@ def typeset(tex: str, workdir: Path, name: str, pdf_out: Path, max_passes: int =
                 ["lualatex", "--no-shell-escape", "--interaction=nonstopmode",
                  "--halt-on-error", f"--jobname={name}", src.name],
                 cwd=workdir, env=env, capture_output=True, text=True, errors="replace",
+                timeout=PASS_SECONDS,
             )
+        except subprocess.TimeoutExpired:
+            raise TypesetError(workdir / f"{name}.log", f"a LuaLaTeX pass ran over "
+                               f"{PASS_SECONDS // 60} minutes and was stopped",
+                               "look for a huge paragraph or table in the article") from None
         except FileNotFoundError:
             raise TypesetError("lualatex", "LuaLaTeX is not installed (no lualatex on PATH)",
                                "install TeX Live's LuaLaTeX (make build does) and build again"

@@ -19,6 +19,8 @@ from ...model import Extraction
 OCR_LANGS = "kir+rus+eng"
 #: Resolution pages are rendered at for OCR: Tesseract's accuracy levels off here.
 OCR_DPI = 300
+#: Tesseract takes seconds a page; minutes mean a page it cannot finish.
+PAGE_SECONDS = 300
 
 
 def ocr(raw: bytes, name: str, n_pages: int) -> Extraction:
@@ -41,8 +43,13 @@ def ocr(raw: bytes, name: str, n_pages: int) -> Extraction:
             subprocess.run(["pdftoppm", "-r", str(OCR_DPI), "-gray", "-singlefile",
                             "-f", str(number), "-l", str(number), str(pdf), str(image)],
                            check=True, capture_output=True)
-            proc = subprocess.run(["tesseract", f"{image}.pgm", "-", "-l", OCR_LANGS],
-                                  capture_output=True, text=True, env=env)
+            try:
+                proc = subprocess.run(["tesseract", f"{image}.pgm", "-", "-l", OCR_LANGS],
+                                      capture_output=True, text=True, env=env,
+                                      timeout=PAGE_SECONDS)
+            except subprocess.TimeoutExpired:
+                raise InputError(name, f"OCR of page {number} ran over {PAGE_SECONDS} s",
+                                 "send a text PDF, or a scan at a normal resolution") from None
             if proc.returncode != 0:
                 problem = (proc.stderr.strip().splitlines() or ["tesseract failed"])[-1]
                 raise InputError(name, f"OCR failed: {problem}",
