@@ -273,6 +273,14 @@ def cleaned_from_json(text: str) -> Cleaned:
     return _build(Cleaned, json.loads(text))
 
 
+def found_document_from_json(text: str) -> Document:
+    """An intermediate document (``segment.json``, ``tag.json``) as the stage wrote it:
+    its ``meta`` is still what extraction found, a plain dict the document stage
+    validates and merges. Reading it untyped spares the text stages pydantic, and
+    gives them exactly what the in-memory run passes on."""
+    return _build(Document, json.loads(text))
+
+
 def document_from_json(text: str) -> Document:
     """A document with its ``meta`` as a ``Meta``: what does not validate is left out
     and named in ``problems`` (the document stage validated it already)."""

@@ -41,7 +41,8 @@ class Stage:
     name: str
     function: str  # "module:function", the pure function
     reads: str  # the input's type: "source", or a model type read from JSON
-    writes: str  # the model type of the output
+    writes: str  # the model type of the output ("FoundDocument": a Document whose
+    #              meta is still the dict extraction found; "Document": a typed Meta)
     output: str  # the output file, relative to the article's build folder
     help: str
 
@@ -56,11 +57,11 @@ TEXT_STAGES: tuple[Stage, ...] = (
           "the source's text with its fonts and positions"),
     Stage("clean", "pipeline.cleaner:clean", "Extraction", "Cleaned", "clean.json",
           "repair what extraction broke, and record every change"),
-    Stage("segment", "pipeline.segment:segment", "Cleaned", "Document", "segment.json",
+    Stage("segment", "pipeline.segment:segment", "Cleaned", "FoundDocument", "segment.json",
           "roles: front matter, headings, paragraphs, lists, footnotes, references"),
-    Stage("tag", "pipeline.tag:tag", "Document", "Document", "tag.json",
+    Stage("tag", "pipeline.tag:tag", "FoundDocument", "FoundDocument", "tag.json",
           "the language of every block and inline span"),
-    Stage("document", "pipeline.document:make_document", "Document", "Document",
+    Stage("document", "pipeline.document:make_document", "FoundDocument", "Document",
           "document.json", "tagged blocks + meta.yaml + corrections.yaml"),
 )
 
@@ -100,6 +101,7 @@ def read_model(path: Path, type_name: str) -> Any:
         "Extraction": model.extraction_from_json,
         "Cleaned": model.cleaned_from_json,
         "Document": model.document_from_json,
+        "FoundDocument": model.found_document_from_json,
         "epub-source": json.loads,
     }[type_name]
     try:
