@@ -72,20 +72,20 @@ def _warn_if_stale(translations: Path) -> None:
 
 def cmd_text_stage(args: argparse.Namespace) -> int:
     stage = BY_NAME[args.command]
-    fn = stage.resolve()
     src = Path(args.input)
+    editor = None
     if stage.reads == "source":
         from .stages import read_source
 
-        result = fn(read_source(src), str(src))
-    elif stage.name == "document":
+        value = read_source(src)
+    else:
+        value = read_model(src, stage.reads)
+    if stage.name == "document":
         from .document import EditorFiles
 
         editor = EditorFiles(Path(args.meta) if args.meta else None,
                              Path(args.corrections) if args.corrections else None)
-        result = fn(read_model(src, stage.reads), editor)
-    else:
-        result = fn(read_model(src, stage.reads))
+    result = stage.apply(value, str(src), editor)
     write_json(Path(args.output), result)
     return 0
 

@@ -50,6 +50,17 @@ class Stage:
         module, _, attr = self.function.partition(":")
         return getattr(importlib.import_module(module), attr)
 
+    def apply(self, value: Any, name: str, editor: Any = None) -> Any:
+        """Run the stage on its input: the source's bytes (with the file's name, for
+        messages), or the model the stage before made; the document stage also takes
+        the editor's files when there are any."""
+        fn = self.resolve()
+        if self.reads == "source":
+            return fn(value, name)
+        if self.name == "document" and editor is not None:
+            return fn(value, editor)
+        return fn(value)
+
 
 #: The text stages, in order: each reads the one before it.
 TEXT_STAGES: tuple[Stage, ...] = (
@@ -161,13 +172,7 @@ def run_text_stages(src: Path, editor: Any = None, upto: str = "document",
     """
     value: Any = read_source(src)
     for stage in TEXT_STAGES:
-        fn = stage.resolve()
-        if stage.name == "extract":
-            value = fn(value, str(src))
-        elif stage.name == "document":
-            value = fn(value, editor) if editor is not None else fn(value)
-        else:
-            value = fn(value)
+        value = stage.apply(value, str(src), editor)
         if keep:
             keep(stage.name, value)
         if stage.name == upto:

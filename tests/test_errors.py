@@ -728,8 +728,7 @@ def build_model(raw: bytes):
     """The text stages from the stage table, as make and ``build`` run them."""
     value = raw
     for stage in TEXT_STAGES:
-        value = stage.resolve()(value, "random.txt") if stage.reads == "source" else \
-            stage.resolve()(value)
+        value = stage.apply(value, "random.txt")
     return value
 
 

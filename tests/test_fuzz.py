@@ -75,9 +75,10 @@ class InternalError(AssertionError):
 
 
 def where_raised(exc: BaseException) -> str:
-    """The innermost frames of the traceback, pipeline code first: where to look."""
+    """The innermost frames of the traceback in the project's own code (the pipeline,
+    or a stage a test defines), library frames left out: where to look."""
     frames = traceback.extract_tb(exc.__traceback__)
-    ours = [f for f in frames if "/pipeline/" in f.filename] or frames
+    ours = [f for f in frames if "/pipeline/" in f.filename or "/tests/" in f.filename] or frames
     return " <- ".join(f"{f.filename.split('/pipeline/')[-1]}:{f.lineno} {f.name}"
                        for f in reversed(ours[-4:]))
 
@@ -109,11 +110,7 @@ def run_stage(stage: Stage, value: Any, name: str, editor: EditorFiles | None = 
     ``InternalError`` naming the file and the stage.
     """
     try:
-        fn = stage.resolve()
-        if stage.reads == "source":
-            value = fn(value, name)
-        else:
-            value = fn(value, editor) if editor and stage.name == "document" else fn(value)
+        value = stage.apply(value, name, editor)
     except BasmaError as exc:
         line = exc.one_line()
         assert MESSAGE.match(line), f"{name}: {stage.name}: not a one-line error: {line!r}"
