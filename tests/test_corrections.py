@@ -96,3 +96,72 @@ def test_bad_entries_are_one_line_errors(yaml, message):
         _apply(yaml)
     assert message in str(err.value)
     assert "\n" not in str(err.value)
+
+
+# --- choosing among several places: occurrence, near, all ---------------------------------
+
+
+def _un_doc() -> Document:
+    """The seed's double match: once "улуттуар" is fixed, "улуттар" occurs twice."""
+    return Document(meta={}, blocks=[
+        Block("b1", "paragraph", "ky", "Бириккен улуттуар уюмунун баяндамасы.", page=3),
+        Block("b2", "paragraph", "ky", "Бириккен улуттар уюмунун отчету.", page=4),
+    ])
+
+
+def _apply_un(yaml: str) -> Document:
+    return apply_corrections(_un_doc(), yaml, "corrections.yaml")
+
+
+FIX = '- find: "улуттуар"\n  replace: "улуттар"\n'
+
+
+def test_a_fix_that_makes_a_later_entry_ambiguous_names_both_places():
+    with pytest.raises(CorrectionError) as err:
+        _apply_un(FIX + '- find: "Бириккен улуттар уюмунун"\n  replace: "БУУнун"\n')
+    message = err.value.one_line()
+    assert "line 3" in message and "ambiguous: it matches 2 places" in message
+    assert "b1, p. 3" in message and "b2, p. 4" in message
+    assert "occurrence: N" in message and "\n" not in message
+
+
+def test_occurrence_chooses_the_place_in_reading_order():
+    doc = _apply_un(FIX + '- find: "Бириккен улуттар уюмунун"\n  occurrence: 2\n'
+                    '  replace: "БУУнун"\n')
+    assert [b.text for b in doc.blocks] == ["Бириккен улуттар уюмунун баяндамасы.",
+                                            "БУУнун отчету."]
+
+
+def test_near_chooses_the_place_by_its_neighbours():
+    doc = _apply_un(FIX + '- find: "уюмунун"\n  near: "отчету"\n  replace: "уюмунун жылдык"\n')
+    assert doc.blocks[1].text == "Бириккен улуттар уюмунун жылдык отчету."
+    assert doc.blocks[0].text == "Бириккен улуттар уюмунун баяндамасы."
+
+
+def test_all_replaces_every_place_and_records_each_in_reading_order():
+    doc = _apply_un(FIX + '- find: "улуттар"\n  all: true\n  replace: "Улуттар"\n')
+    assert all("Бириккен Улуттар уюмунун" in b.text for b in doc.blocks)
+    assert [c.where for c in doc.changes[1:]] == ["block b1", "block b2"]
+
+
+def test_all_replaces_twice_inside_one_block():
+    doc = apply_corrections(Document(meta={}, blocks=[Block("b1", "paragraph", "ru", "a-b a-b")]),
+                            '- find: "a-b"\n  all: true\n  replace: "a–b"\n', "c.yaml")
+    assert doc.blocks[0].text == "a–b a–b"
+    validate(doc)
+
+
+@pytest.mark.parametrize("yaml, message", [
+    ('- find: "улуттуар"\n  occurrence: 2\n  drop: true\n', "occurs once"),
+    ('- find: "уюмунун"\n  occurrence: 0\n  drop: true\n', "is not a place number"),
+    ('- find: "уюмунун"\n  occurrence: "2"\n  drop: true\n', "is not a place number"),
+    ('- find: "уюмунун"\n  near: "жок"\n  drop: true\n', "none of its 2 places is near"),
+    ('- find: "уюмунун"\n  near: ""\n  drop: true\n', "`near:` is not text"),
+    ('- find: "уюмунун"\n  all: yes please\n  drop: true\n', "is not understood"),
+    ('- find: "уюмунун"\n  all: true\n  merge: next\n', "cannot be used with `merge:`"),
+    ('- find: "уюмунун"\n  all: true\n  occurrence: 1\n  drop: true\n', "choose the place one"),
+])
+def test_choosers_that_choose_nothing_are_one_line_errors(yaml, message):
+    with pytest.raises(CorrectionError) as err:
+        _apply_un(yaml)
+    assert message in err.value.one_line() and "\n" not in err.value.one_line()

@@ -22,9 +22,25 @@ or ``role``), one action, and an optional ``note``::
 
 Every entry must match exactly once, so a fix can never be silently dropped when
 the pipeline improves or the source is re-extracted: zero or several matches stop
-the build and show the candidates. ``split_at`` must also occur exactly once in
-the block found. Every action is recorded as a change by the editor, and the
-cleaning report lists it.
+the build and show the candidates. Where the text occurs more than once, the
+entry says which it means::
+
+    - find: "улуттар"                   # the 2nd place, in reading order
+      occurrence: 2
+      replace: "улуттардын"
+
+    - find: "улуттар"                   # the place near this text (same block,
+      near: "Бириккен улуттар уюму"     # within NEAR_CHARS characters)
+      replace: "Улуттар"
+
+    - find: "Кыргызстан"                # every place
+      all: true
+      replace: "Кыргызстан"
+
+Entries apply in file order, each against the text as the entries before it left
+it: a fix that makes a later entry match twice is reported at that entry.
+``split_at`` must also occur exactly once in the block found. Every action is
+recorded as a change by the editor, and the cleaning report lists it.
 """
 
 from __future__ import annotations
@@ -42,6 +58,14 @@ ACTIONS = ("replace", "set", "merge", "split_at", "drop")
 #: The block fields ``set:`` may change, and how each value is checked.
 SETTABLE = ("role", "lang", "level", "number")
 _LANG = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+#: How many places one entry may choose among: ``occurrence``, ``near`` or ``all``.
+CHOOSERS = ("occurrence", "near", "all")
+#: ``near:`` text counts as near a match when it is in the same block and at most
+#: this many characters away from it (a sentence or so).
+NEAR_CHARS = 100
+#: Actions that may apply to every place at once (``all: true``): merging or
+#: splitting several blocks by one entry would make the result hard to foresee.
+ALL_ACTIONS = ("replace", "set", "drop")
 
 
 def _entries(text: str, path: Path | str) -> list[tuple[int, dict[str, Any]]]:
@@ -68,6 +92,7 @@ def _entries(text: str, path: Path | str) -> list[tuple[int, dict[str, Any]]]:
             raise CorrectionError(path, f"line {line}: entry {item['find']!r} has {what}",
                                   "give exactly one of " + ", ".join(f"`{a}:`" for a in ACTIONS))
         _check(item, actions[0], line, path)
+        _check_chooser(item, actions[0], line, path)
         out.append((line, item))
     return out
 
@@ -107,6 +132,64 @@ def _check(item: dict[str, Any], action: str, line: int, path: Path | str) -> No
                 raise bad(f"number {v!r} is not text", "give the number as printed")
 
 
+def _check_chooser(item: dict[str, Any], action: str, line: int, path: Path | str) -> None:
+    """One-line errors for ``occurrence``/``near``/``all`` values that choose nothing."""
+    chosen = [c for c in CHOOSERS if c in item]
+
+    def bad(what: str, hint: str) -> CorrectionError:
+        return CorrectionError(path, f"line {line}: {what}", hint)
+
+    if len(chosen) > 1:
+        raise bad(f"entry {item['find']!r} gives " + " and ".join(f"`{c}:`" for c in chosen),
+                  "choose the place one way: `occurrence:`, `near:` or `all:`")
+    occurrence = item.get("occurrence")
+    counted = isinstance(occurrence, int) and not isinstance(occurrence, bool)
+    if "occurrence" in item and not (counted and occurrence >= 1):
+        raise bad(f"`occurrence: {occurrence}` is not a place number",
+                  "give 1 for the first place, 2 for the second, …")
+    if "near" in item and not (isinstance(item["near"], str) and item["near"].strip()):
+        raise bad("`near:` is not text", "give words printed close to the place, quoted")
+    if "all" in item:
+        if item["all"] is not True:
+            raise bad(f"`all: {item['all']}` is not understood", "write `all: true`")
+        if action not in ALL_ACTIONS:
+            raise bad(f"`all: true` cannot be used with `{action}:`",
+                      "give one entry per place, with `occurrence:` or `near:`")
+
+
+def _choose(doc: Document, entry: dict[str, Any], hits: list[tuple[int, int]]
+            ) -> list[tuple[int, int]]:
+    """The places an entry means among every place its text occurs at."""
+    if entry.get("all"):
+        return hits
+    if "occurrence" in entry:
+        n = entry["occurrence"]
+        return [hits[n - 1]] if n <= len(hits) else []
+    if "near" in entry:
+        return [h for h in hits if _is_near(doc.blocks[h[0]].text, h[1],
+                                            len(entry["find"]), entry["near"])]
+    return hits
+
+
+def _is_near(text: str, start: int, length: int, near: str) -> bool:
+    """Whether ``near`` occurs in ``text`` within NEAR_CHARS of ``text[start:start+length]``.
+
+    >>> _is_near("Бириккен улуттар уюму. Башка улуттар.", 9, 7, "Бириккен улуттар")
+    True
+    >>> _is_near("Бириккен улуттар уюму. Башка улуттар.", 29, 7, "Бириккен улуттар")
+    True
+    >>> _is_near("Бириккен улуттар уюму." + " x" * 80 + " улуттар", 184, 7, "Бириккен")
+    False
+    """
+    at = text.find(near)
+    while at != -1:
+        gap = max(at - (start + length), start - (at + len(near)), 0)
+        if gap <= NEAR_CHARS:
+            return True
+        at = text.find(near, at + 1)
+    return False
+
+
 def _hits(doc: Document, entry: dict[str, Any]) -> list[tuple[int, int]]:
     """(block index, offset) of every occurrence of the entry's text."""
     find = entry["find"]
@@ -131,41 +214,84 @@ def _context(block: Block, start: int, end: int) -> str:
 def apply_corrections(doc: Document, text: str, path: Path | str) -> Document:
     """Apply every entry of a corrections file to ``doc``; record each as the editor's."""
     for line, entry in _entries(text, path):
-        find = entry["find"]
         hits = _hits(doc, entry)
-        if len(hits) != 1:
-            shown = "; ".join(
-                f"{doc.blocks[i].id}: …{doc.blocks[i].text[max(0, s - 25):s + len(find) + 25]}…"
-                for i, s in hits[:3]
-            )
-            what = "matches nothing" if not hits else f"matches {len(hits)} places ({shown})"
-            raise CorrectionError(path, f"line {line}: entry {find!r} {what}")
-        index, start = hits[0]
-        note = str(entry.get("note", ""))
-        if doc.blocks[index].cells is not None:
-            _check_table_entry(doc.blocks[index], start, entry, line, path)
-        if "replace" in entry:
-            replace_text(doc, index, start, find, entry["replace"], note)
-        elif "set" in entry:
-            set_fields(doc, index, entry["set"], note)
-        elif "merge" in entry:
-            if index + 1 >= len(doc.blocks):
-                raise CorrectionError(path, f"line {line}: entry {find!r} is in the last block",
-                                      "there is no next block to merge with")
-            merge_next(doc, index, note)
-        elif "split_at" in entry:
-            at = doc.blocks[index].text.find(entry["split_at"])
-            count = doc.blocks[index].text.count(entry["split_at"])
-            if count != 1 or at <= 0:
-                what = "is not in" if count == 0 else (
-                    "starts" if at == 0 and count == 1 else f"occurs {count} times in")
-                raise CorrectionError(
-                    path, f"line {line}: `split_at: {entry['split_at']!r}` {what} block "
-                    f"{doc.blocks[index].id}", "give a text that occurs once, after its start")
-            split_block(doc, index, at, note)
-        else:
-            drop_block(doc, index, note)
+        chosen = _choose(doc, entry, hits)
+        if not chosen or (len(chosen) > 1 and not entry.get("all")):
+            raise CorrectionError(path, f"line {line}: {_unmatched(doc, entry, hits, chosen)}",
+                                  _unmatched_hint(entry, hits))
+        if "replace" not in entry:  # a block's role or presence changes once
+            chosen = list({index: (index, start) for index, start in chosen}.values())
+        # Later places first: an edit never moves the offsets of the places before it;
+        # the changes are then recorded in reading order.
+        recorded = len(doc.changes)
+        for index, start in sorted(chosen, reverse=True):
+            _apply_entry(doc, entry, index, start, line, path)
+        doc.changes[recorded:] = reversed(doc.changes[recorded:])
     return doc
+
+
+def _place(doc: Document, index: int, start: int, length: int) -> str:
+    """A match as an editor finds it: block, source page and the words around it."""
+    block = doc.blocks[index]
+    page = f", p. {block.page}" if block.page else ""
+    return f"{block.id}{page}: …{block.text[max(0, start - 25):start + length + 25]}…"
+
+
+def _unmatched(doc: Document, entry: dict[str, Any], hits: list[tuple[int, int]],
+               chosen: list[tuple[int, int]]) -> str:
+    """Why an entry applies nowhere, or is ambiguous, with the candidates."""
+    find = entry["find"]
+    shown = "; ".join(_place(doc, i, s, len(find)) for i, s in (chosen or hits)[:5])
+    more = f" and {len(chosen or hits) - 5} more" if len(chosen or hits) > 5 else ""
+    if not hits:
+        return f"entry {find!r} matches nothing"
+    if "occurrence" in entry:
+        return (f"entry {find!r} has `occurrence: {entry['occurrence']}`, but the text "
+                f"occurs {_times(len(hits))} ({shown}{more})")
+    if "near" in entry and not chosen:
+        return (f"entry {find!r}: none of its {len(hits)} places is near {entry['near']!r} "
+                f"({shown}{more})")
+    return f"entry {find!r} is ambiguous: it matches {len(chosen)} places ({shown}{more})"
+
+
+def _times(n: int) -> str:
+    return "once" if n == 1 else f"{n} times"
+
+
+def _unmatched_hint(entry: dict[str, Any], hits: list[tuple[int, int]]) -> str:
+    if not hits:
+        return "check the text against document.json or the proof (quotes, dashes, spaces)"
+    return "choose one with `occurrence: N` or `near: \"…\"`, or give `all: true`"
+
+
+def _apply_entry(doc: Document, entry: dict[str, Any], index: int, start: int, line: int,
+                 path: Path | str) -> None:
+    """One entry's action at one place (a block index and an offset in it)."""
+    find = entry["find"]
+    note = str(entry.get("note", ""))
+    if doc.blocks[index].cells is not None:
+        _check_table_entry(doc.blocks[index], start, entry, line, path)
+    if "replace" in entry:
+        replace_text(doc, index, start, find, entry["replace"], note)
+    elif "set" in entry:
+        set_fields(doc, index, entry["set"], note)
+    elif "merge" in entry:
+        if index + 1 >= len(doc.blocks):
+            raise CorrectionError(path, f"line {line}: entry {find!r} is in the last block",
+                                  "there is no next block to merge with")
+        merge_next(doc, index, note)
+    elif "split_at" in entry:
+        at = doc.blocks[index].text.find(entry["split_at"])
+        count = doc.blocks[index].text.count(entry["split_at"])
+        if count != 1 or at <= 0:
+            what = "is not in" if count == 0 else (
+                "starts" if at == 0 and count == 1 else f"occurs {count} times in")
+            raise CorrectionError(
+                path, f"line {line}: `split_at: {entry['split_at']!r}` {what} block "
+                f"{doc.blocks[index].id}", "give a text that occurs once, after its start")
+        split_block(doc, index, at, note)
+    else:
+        drop_block(doc, index, note)
 
 
 def _cell_at(block: Block, start: int, length: int) -> tuple[int, int, int] | None:
