@@ -44,12 +44,28 @@ _MARKS = re.compile("[\U000F0000-\U0010FFFD]+")
 #: T2A (LaTeX Cyrillic) below the space: ligatures, dashes, the compound-word mark.
 _T2A_LOW = {0x15: "–", 0x16: "—", 0x17: "", 0x1B: "ff", 0x1C: "fi", 0x1D: "fl",
             0x1E: "ffi", 0x1F: "ffl"}
+_LONE_GLYPH = re.compile("\\s*(\ufffd+|\\S)\\s+(?=\\S)")
 _GLYPH_INDEX = re.compile(r"[gG](\d{1,3})")
 #: A decoding must make at least this share of a font's words likely text, or the
 #: font's codes are shown as U+FFFD for the editor.
 MIN_CONFIDENCE = 0.3
 #: A font keeps the document's usual reading unless another is this much likelier.
 USUAL_MARGIN = 0.05
+#: A font with a declared encoding keeps pdfminer's reading unless another is this
+#: much likelier: its accented Latin letters (café, Schlüter) read as cp1251 are
+#: still letters, so only a clear gain in known words and model score moves it.
+OWN_MARGIN = 0.15
+#: Words per font the decision is judged on (enough for a verdict, few lookups).
+SAMPLE_WORDS = 300
+#: A word with a marker in it: letters and markers (the markers are not \w).
+_MARKED_WORD = re.compile("(?:[^\\W\\d_]|[\U000F0000-\U0010FFFD])+")
+#: IBM glyph ids (GCGID) that IBM's fonts (BookMaster in the Redbooks) name their
+#: symbols by; SM590000 is drawn as a right-pointing triangle, the list bullet.
+GCGID_NAMES = {"SM590000": "‣"}
+#: Font names whose codes are symbols, not text in a code page (their private-use
+#: codes are the cleaner's ``map_private_use``).
+_SYMBOLIC = re.compile(r"symbol|dingbat|wingding|webding|cmsy|cmex|cmmi|msam|msbm|math|"
+                       r"mtextra|euclid|rsfs|wasy|stmary", re.I)
 
 
 @dataclass
@@ -59,6 +75,9 @@ class _Font:
     name: str
     base: dict[int, str]
     codes: Counter[int] = field(default_factory=Counter)
+    #: Whether pdfminer's reading (``base``) is the font's declared encoding, to be
+    #: kept unless another reading is clearly likelier (a font with no /Differences).
+    own_reading: bool = False
 
 
 @dataclass
@@ -86,7 +105,15 @@ class FontCodes:
         rsrcmgr.get_font = get_font
 
     def _inspect(self, font, spec, objid) -> None:
-        """Take over a simple font's codes when nothing in the PDF says what they mean."""
+        """Take over a simple font's codes when nothing in the PDF says what they mean.
+
+        Two cases. A font whose ``/Differences`` name glyphs no table knows
+        (``/a224``, ``/g68``): every such code is caught. And a text font with no
+        ``/Differences`` and no ToUnicode map at all (an old Windows font that set
+        cp1251 or KOI8-R bytes under a Latin encoding, so pdfminer reads
+        "Îáðàçîâàíèå"): its codes of 128 and up are caught, and its own reading
+        stays a candidate that wins unless another is clearly likelier text.
+        """
         from pdfminer.pdftypes import resolve1
         from pdfminer.psparser import PSLiteral
 
@@ -94,7 +121,10 @@ class FontCodes:
             return
         encoding = resolve1(spec.get("Encoding"))
         differences = resolve1(encoding.get("Differences")) if isinstance(encoding, dict) else None
+        name = _font_name(font, spec, objid)
         if not differences:
+            if not _symbolic(name, font) and len(self.fonts) < _MAX_FONTS:
+                self._catch(font, name, dict.fromkeys(range(128, 256), ""), own_reading=True)
             return
         names: dict[int, str] = {}
         code = 0
@@ -106,18 +136,29 @@ class FontCodes:
                 names[code] = str(item.name)
                 code += 1
         unread = {c: n for c, n in names.items() if n != ".notdef" and not _known(n)}
+        font.cid2unicode = dict(font.cid2unicode)  # pdfminer's may be a shared table
+        for c, n in list(unread.items()):
+            if n in GCGID_NAMES:  # IBM's glyph ids (Redbooks' BookMaster): a short table
+                font.cid2unicode[c] = GCGID_NAMES[n]
+                del unread[c]
         if not unread:
             return
-        name = _font_name(font, spec, objid)
         if all(_GLYPH_INDEX.fullmatch(n) for n in unread.values()) and self._glyph_order(
                 font, unread):
             self.by_glyph_order.append(name)
             return
         if len(self.fonts) >= _MAX_FONTS:
             return
+        self._catch(font, name, unread, own_reading=False)
+
+    def _catch(self, font, name: str, codes: dict[int, str], own_reading: bool) -> None:
+        """Replace ``codes`` of ``font`` by markers naming the font and the code."""
         index = len(self.fonts)
-        self.fonts.append(_Font(name, dict(font.cid2unicode)))
-        for c in unread:
+        # pdfminer shares one table among the fonts of a named encoding: this font
+        # gets its own copy before its codes are replaced.
+        font.cid2unicode = dict(font.cid2unicode)
+        self.fonts.append(_Font(name, dict(font.cid2unicode), own_reading=own_reading))
+        for c in codes:
             if c >= 128 or c < 32:
                 font.cid2unicode[c] = chr(_MARK_BASE + 256 * index + c)
             elif c not in font.cid2unicode:
@@ -151,23 +192,31 @@ class FontCodes:
     def decode(self, lines: list) -> list[str]:
         """Decode every marker in the lines' runs, font by font; the decisions as notes."""
         if not self.fonts:
-            return self._unknown_notes()
+            return self._bullets(lines) + self._unknown_notes()
         samples: dict[int, list[str]] = {}
         for ln in lines:
             for run in ln.runs:
-                for m in _MARKS.finditer(run.text):
-                    for ch in m.group():
-                        self.fonts[(ord(ch) - _MARK_BASE) // 256].codes[ord(ch) % 256] += 1
-                    index = (ord(m.group()[0]) - _MARK_BASE) // 256
-                    words = samples.setdefault(index, [])
-                    if len(words) < 400:
+                for ch in _MARKS.findall(run.text):
+                    for c in ch:
+                        self.fonts[(ord(c) - _MARK_BASE) // 256].codes[ord(c) % 256] += 1
+                # Whole words (a marker run may be only a word's Cyrillic letters, its
+                # Latin ones read as they are): the lexicon judges words, not pieces.
+                for m in _MARKED_WORD.finditer(run.text):
+                    first = _MARKS.search(m.group())
+                    if first is None:
+                        continue
+                    words = samples.setdefault((ord(first.group()[0]) - _MARK_BASE) // 256, [])
+                    if len(words) < SAMPLE_WORDS:
                         words.append(m.group())
         scores = [reading_scores(font, samples.get(i, [])) for i, font in enumerate(self.fonts)]
         # The document's usual reading: the likeliest over all its fonts' codes, so
         # that a font that tells (a note's « » under T2A) decides for those that
-        # cannot (no code where two readings differ).
+        # cannot (no code where two readings differ). A font that has its own
+        # declared reading is judged on its own.
         weight: dict[str, float] = {}
         for font, s in zip(self.fonts, scores, strict=True):
+            if font.own_reading:
+                continue
             for page, score in s.items():
                 weight[page] = weight.get(page, 0.0) + score * sum(font.codes.values())
         usual = max(weight, key=lambda p: weight[p]) if weight else None
@@ -187,7 +236,39 @@ class FontCodes:
             lost = sum(n for c, n in font.codes.items() if tables[index][c] == "\ufffd")
             if lost:
                 self.unknown[font.name] += lost
-        return notes + self._unknown_notes()
+        return notes + self._bullets(lines) + self._unknown_notes()
+
+    def _bullets(self, lines: list) -> list[str]:
+        """An unreadable glyph standing alone at the start of a line is its list bullet.
+
+        Cause: list bullets are drawn from a symbol or CID font that often has no
+        map (Redbooks' Janson CID font), or sit beyond the standard glyph order a
+        font read by glyph index follows (HelveticaNeue's bullet came out "ë"). A
+        glyph that opens a line as a word of its own, before text, is the line's
+        list marker: U+FFFD always, and a glyph-order reading that is no letter of
+        the journal's languages when it does so on two lines or more. It becomes •,
+        so that the item is recognised; the count goes to the notes.
+        """
+        openers: list[tuple[object, re.Match]] = []
+        for ln in lines:
+            run = next((r for r in ln.runs if r.text.strip()), None)
+            m = _LONE_GLYPH.match(run.text) if run is not None else None
+            if m and (len(run.text) > m.end() or len(ln.runs) > 1):
+                openers.append((run, m))
+        by_order = set(self.by_glyph_order)
+        stray = Counter(m.group(1) for run, m in openers if run.font in by_order
+                        and len(m.group(1)) == 1 and m.group(1) not in _GOOD)
+        found = 0
+        for run, m in openers:
+            glyph = m.group(1)
+            if set(glyph) == {"\ufffd"} or (run.font in by_order and stray[glyph] >= 2):
+                run.text = run.text[:m.start(1)] + "•" + run.text[m.end(1):]
+                found += 1
+        if not found:
+            return []
+        return [f"{found} line(s) opening with an unreadable glyph as a word of its own: "
+                f"read as the list bullet • (U+FFFD ones are counted below among the unread "
+                f"glyphs)"]
 
     def _unknown_notes(self) -> list[str]:
         notes = [f"{len(self.by_glyph_order)} font(s) read by glyph index in the standard "
@@ -198,6 +279,12 @@ class FontCodes:
             notes.append(f"{sum(self.unknown.values())} glyph(s) whose meaning the PDF does "
                          f"not give, shown as \ufffd: {listed}")
         return notes
+
+
+def _symbolic(name: str, font) -> bool:
+    """Whether a font draws symbols (math, dingbats) rather than a language's letters."""
+    return bool(_SYMBOLIC.search(name)) or bool(_SYMBOLIC.search(
+        str(getattr(font, "fontname", ""))))
 
 
 def _known(name: str) -> bool:
@@ -253,18 +340,57 @@ def plausibility(text: str, codes: Counter[str]) -> float:
     return max(scores.values(), default=0.0) * good / total
 
 
+def _read_word(word: str, page: str, font: _Font) -> str:
+    """A sampled word with its markers read under ``page``; its other letters as they are."""
+    return "".join(_decoded(ord(ch) % 256, page, font) if ch >= "\U000f0000" else ch
+                   for ch in word)
+
+
+def known_words(words: list[str]) -> tuple[int, int]:
+    """How many of a reading's words (two letters or more) the lexicon knows, of how many.
+
+    A Kyrgyz word from a legacy cp1251 font (ө ү ң in the slots of є ї ў) counts
+    as known when its remapped form is: the cleaner remaps those slots afterwards.
+    """
+    from ... import lexicon
+    from ...alphabet import CP1251_SLOTS
+
+    slots = str.maketrans(CP1251_SLOTS)
+    found = total = 0
+    for w in words:
+        w = w.strip(string.punctuation + "«»„“”‘’–—…")
+        if len(w) < 2 or not w.isalpha():
+            continue
+        total += 1
+        found += lexicon.known(w) or (w != w.translate(slots) and lexicon.known(
+            w.translate(slots), ("ky",)))
+    return found, total
+
+
 def reading_scores(font: _Font, words: list[str]) -> dict[str, float]:
     """How likely text each candidate reading makes of a font's own words.
 
-    The candidates are the code pages and the Latin reading pdfminer gave.
+    The candidates are the code pages and the Latin reading pdfminer gave. The
+    score is the language model's (``plausibility``) averaged with the share of
+    the words the lexicon knows (``known_words``), when the lexicon is there:
+    a wrong code page gives letters, but no words of any of the three languages.
     """
+    from ... import lexicon
+
+    use_lexicon = lexicon.available()
     scores = {}
     for page in [*CODE_PAGES, "base"]:
-        text = " ".join("".join(_decoded(ord(ch) % 256, page, font) for ch in w) for w in words)
+        decoded = [_read_word(w, page, font) for w in words]
+        text = " ".join(decoded)
         glyphs: Counter[str] = Counter()
         for code, n in font.codes.items():
             glyphs[_decoded(code, page, font)] += n
-        scores[page] = round(plausibility(text, glyphs), 4) if text.strip() else 0.0
+        score = plausibility(text, glyphs) if text.strip() else 0.0
+        if use_lexicon and score > 0:
+            found, total = known_words(decoded)
+            if total:
+                score = (score + found / total) / 2
+        scores[page] = round(score, 4)
     return scores
 
 
@@ -274,20 +400,36 @@ def decide(font: _Font, scores: dict[str, float], usual: str | None) -> tuple[li
     The likeliest reading wins, but the reading most of the document's codes
     took (``usual``) is kept when it is nearly as likely: a font with a few short
     words (a heading, a small-caps name) is judged on little evidence, and one
-    PDF's fonts were made by one set-up. Below ``MIN_CONFIDENCE`` no reading is
-    trusted and the codes become U+FFFD.
+    PDF's fonts were made by one set-up. A font with a declared encoding of its
+    own (no /Differences) keeps pdfminer's reading of it unless another is
+    ``OWN_MARGIN`` likelier. Below ``MIN_CONFIDENCE`` no reading is trusted and
+    the codes become U+FFFD (or, for a font with its own reading, keep it).
     """
     used = sum(font.codes.values())
     if not used:
         return ["\ufffd"] * 256, ""
     best = max(scores, key=lambda p: scores[p])  # first of equals: cp1251
-    if usual is not None and scores[usual] >= scores[best] - USUAL_MARGIN:
+    if font.own_reading:
+        if scores[best] < scores["base"] + OWN_MARGIN or scores[best] < MIN_CONFIDENCE:
+            best = "base"
+    elif usual is not None and scores[usual] >= scores[best] - USUAL_MARGIN:
         best = usual
     shown = ", ".join(f"{p} {s}" for p, s in sorted(scores.items(), key=lambda kv: -kv[1])[:3])
+    if font.own_reading and best == "base":
+        table = [_decoded(c, "base", font) for c in range(256)]
+        # Codes 128 and up the font's encoding leaves undefined stay unread.
+        moved = ""
+        if scores["base"] < MIN_CONFIDENCE:
+            moved = " (no reading is likely text)"
+        return table, (f"font {font.name}: no ToUnicode map; {used} codes of 128 and up kept "
+                       f"in the font's own encoding{moved} (likelihood as text: {shown})")
     if scores[best] < MIN_CONFIDENCE:
         return ["\ufffd"] * 256, (f"font {font.name}: no ToUnicode map; {used} codes unread "
-                                  f"(no reading is likely text: {shown})")
+                                   f"(no reading is likely text: {shown})")
     table = [_decoded(c, best, font) for c in range(256)]
+    if font.own_reading:
+        # Below 128 the code pages agree with ASCII; keep what pdfminer read there.
+        table[:128] = [font.base.get(c, "\ufffd") for c in range(128)]
     label = "its own base encoding" if best == "base" else best
     return table, (f"font {font.name}: no ToUnicode map; {used} codes read as {label} "
                    f"(likelihood as text: {shown})")
