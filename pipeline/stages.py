@@ -86,6 +86,8 @@ WRITER_STAGES: tuple[Stage, ...] = (
           "typeset an edition's .tex with LuaLaTeX"),
     Stage("epub", "pipeline.writers.epub:epub_from_source", "epub-source", "epub",
           "<id>.<key>.epub", "pack an edition's EPUB with pandoc"),
+    Stage("indexing", "pipeline.writers.indexing:indexing_files", "Document", "files",
+          "indexing.stamp", "JATS, Crossref, DOAJ and eLibrary XML, and the web pages"),
 )
 
 STAGES: tuple[Stage, ...] = TEXT_STAGES + WRITER_STAGES

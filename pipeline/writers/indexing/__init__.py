@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from ...model import Document
     from .settings import JournalSettings
 
@@ -36,8 +38,14 @@ KINDS = ("jats.xml", "crossref.xml", "doaj.xml", "elibrary.xml")
 
 
 def indexing_files(doc: Document, settings: JournalSettings | None = None,
-                   article_id: str = "article", timestamp: int = 0) -> IndexingFiles:
-    """Every indexing file and web page of ``doc``, by output file name."""
+                   article_id: str = "article", timestamp: int = 0,
+                   translations: Path | None = None) -> IndexingFiles:
+    """Every indexing file and web page of ``doc``, by output file name.
+
+    ``timestamp`` versions the Crossref deposit (seconds since 1970; each deposit of
+    a DOI must carry a later one); ``translations`` is the editor's folder of
+    translated bodies, which the web pages show as the PDF editions do.
+    """
     from ..html import render_pages
     from .common import article_record
     from .crossref import render_crossref
@@ -46,7 +54,7 @@ def indexing_files(doc: Document, settings: JournalSettings | None = None,
     from .jats import render_jats
     from .settings import JournalSettings
 
-    a = article_record(doc, settings or JournalSettings(), article_id, timestamp)
+    a = article_record(doc, settings or JournalSettings(), article_id, timestamp, translations)
     files = {f"{a.id}.jats.xml": render_jats(a)}
     if a.meta.doi:
         files[f"{a.id}.crossref.xml"] = render_crossref(a)

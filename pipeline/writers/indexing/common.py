@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from functools import cache
 from typing import TYPE_CHECKING, Any
@@ -71,8 +72,9 @@ def split_name(text: str) -> PersonName:
     """Given names and surname of a name as an editor types it.
 
     ``Surname, Given`` says it outright; a name ending in a patronymic is surname
-    first (``Иванов Иван Иванович``); otherwise the last word is the surname
-    (``Айгүл Асанова``), as the README's example writes names.
+    first (``Иванов Иван Иванович``), as is a Kyrgyz ``Асан уулу Бакыт``; otherwise
+    the last word is the surname (``Айгүл Асанова``), as the README's example writes
+    names.
 
     >>> split_name("Асанова, Айгүл")
     PersonName(given='Айгүл', surname='Асанова', full='Айгүл Асанова')
@@ -90,6 +92,9 @@ def split_name(text: str) -> PersonName:
             return PersonName(given, surname, f"{given} {surname}")
         text = surname or given
     words = text.split(" ")
+    if len(words) >= 3 and words[1].lower() in ("уулу", "кызы", "uulu", "kyzy"):
+        # "Асан уулу Бакыт": the father's name with уулу/кызы stands as the surname.
+        return PersonName(" ".join(words[2:]), " ".join(words[:2]), text)
     if len(words) >= 3 and _PATRONYMIC.search(words[-1]):
         return PersonName(" ".join(words[1:]), words[0], text)
     if len(words) == 1:
@@ -121,7 +126,8 @@ def to_latin(text: str, lang: str) -> tuple[str, str | None]:
     if transform is None or lang not in ("ky", "ru"):
         transform = latin_transform("ky" if _KYRGYZ_LETTERS.search(text) else "ru")
     assert transform is not None  # ky and ru have one (pipeline/languages.py)
-    return _transliterator(transform).transliterate(text), transform
+    # ICU writes the breve and diaeresis as combining marks; indexers compare NFC text.
+    return unicodedata.normalize("NFC", _transliterator(transform).transliterate(text)), transform
 
 
 @dataclass

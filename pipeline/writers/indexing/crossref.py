@@ -32,7 +32,33 @@ NSMAP = {None: CR, "jats": JATS, "ai": AI, "xsi": XSI}
 _CROSSREF_LANGS = frozenset({"ky", "ru", "en", "kk", "uz", "tg", "tr", "de", "fr", "zh"})
 
 
+#: Crossref's length limits on the fields an article's text fills (its XSD's
+#: ``maxLength`` facets): a longer value is cut, and the cut is a note.
+LIMITS = {"full_title": 255, "given_name": 60, "surname": 60, "institution_name": 1024,
+          "issue": 32, "depositor_name": 130, "registrant": 255}
+#: Notes of the cuts made while one deposit is written (``render_crossref`` resets it).
+_CUTS: list[str] = []
+
+
+def fit(tag: str, text: str) -> str:
+    """``text`` cut to Crossref's limit for ``tag`` (at a space where it can), with "…".
+
+    >>> fit("surname", "x" * 70) == "x" * 59 + "…"
+    True
+    """
+    limit = LIMITS.get(tag)
+    if limit is None or len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    if " " in cut[limit // 2:]:
+        cut = cut[: cut.rindex(" ")]
+    _CUTS.append(f"Crossref: {tag} cut to its {limit} characters: {cut[:40]!r}…")
+    return cut.rstrip() + "…"
+
+
 def _c(parent: Any, tag: str, text: str | int | None = None, **attrs: str | None) -> Any:
+    if isinstance(text, str):
+        text = fit(tag, text)
     return sub(parent, f"{{{CR}}}{tag}", text, **attrs)
 
 
@@ -162,6 +188,7 @@ def _citations(a: Article, art: Any) -> None:
 def render_crossref(a: Article) -> bytes:
     """The deposit XML; ``a.meta.doi`` must be set (``indexing_files`` checks)."""
     meta = a.meta
+    _CUTS.clear()
     root = etree.Element(f"{{{CR}}}doi_batch", nsmap=NSMAP)
     root.set("version", "5.3.1")
     root.set(f"{{{XSI}}}schemaLocation",
@@ -213,4 +240,5 @@ def render_crossref(a: Article) -> bytes:
         resource = a.doi_url
     _c(doi_data, "resource", resource)
     _citations(a, art)
+    a.notes.extend(dict.fromkeys(_CUTS))
     return serialize(root)
