@@ -123,6 +123,43 @@ def cmd_epub(args: argparse.Namespace) -> int:
     return 0
 
 
+def indexing_timestamp(document: Path) -> int:
+    """The Crossref deposit's version: SOURCE_DATE_EPOCH when set (a reproducible
+    build), else when document.json was last written, which every edit changes."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+    if epoch.isdigit():
+        return int(epoch)
+    try:
+        return int(document.stat().st_mtime)
+    except OSError:
+        return 0
+
+
+def journal_settings(article_folder: Path | None):
+    """``journal.yaml`` beside the article folders (``input/journal.yaml``), if any."""
+    from .writers.indexing.settings import load_settings
+
+    return load_settings(article_folder.parent / "journal.yaml" if article_folder else None)
+
+
+def cmd_indexing(args: argparse.Namespace) -> int:
+    """JATS, Crossref, DOAJ, eLibrary XML and the web pages; each rewritten only when
+    it changes, so an edit rebuilds only the files that show it."""
+    from .writers.indexing.settings import load_settings
+
+    document = Path(args.input)
+    doc = read_model(document, "Document")
+    settings = load_settings(Path(args.journal) if args.journal else None)
+    translations = Path(args.translations) if args.translations else None
+    result = BY_NAME["indexing"].resolve()(doc, settings, args.article,
+                                           indexing_timestamp(document), translations)
+    for name, data in result.files.items():
+        atomic_write(Path(args.outdir) / name, data, only_if_changed=True)
+    for note in result.notes:
+        print(f"note: {args.article}: {note}", file=sys.stderr)
+    return 0
+
+
 def cmd_report(args: argparse.Namespace) -> int:
     doc = read_model(Path(args.input), "Document")
     cleaned = read_model(Path(args.cleaned), "Cleaned")
@@ -187,6 +224,13 @@ def build(path: Path, outdir: Path | None, log: Callable[[str], None] = lambda s
         }
         for fname, text in files.items():
             (stage / fname).write_text(text, encoding="utf-8")
+        indexing = BY_NAME["indexing"].resolve()(
+            doc, journal_settings(path if path.is_dir() else None), article_id,
+            indexing_timestamp(stage / "document.json"), translations)
+        for fname, data in indexing.files.items():
+            (stage / fname).write_bytes(data)
+        for note in indexing.notes:
+            log(f"note: {article_id}: {note}")
         typeset, pack = BY_NAME["pdf"].resolve(), BY_NAME["epub"].resolve()
         for key, (tex, epub) in BY_NAME["editions"].resolve()(doc, translations).items():
             t1 = time.monotonic()
@@ -270,6 +314,12 @@ def parser() -> argparse.ArgumentParser:
     stage_command("epub", cmd_epub, "an edition's .epub.json")
     stage_command("report", cmd_report, "document.json").add_argument("--cleaned",
                                                                       required=True)
+
+    s = stage_command("indexing", cmd_indexing, "document.json", output=False)
+    s.add_argument("--article", required=True, help="the article id (output file names)")
+    s.add_argument("--journal", help="the journal's settings (input/journal.yaml)")
+    s.add_argument("--translations")
+    s.add_argument("--outdir", required=True, help="where the files go")
 
     s = sub.add_parser("check", help="validate the outputs in article output folders")
     s.add_argument("folders", nargs="+")
