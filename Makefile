@@ -68,11 +68,20 @@ $(SYSTEM_OK): | $(VENV_OK)
 
 # --- the articles ---------------------------------------------------------------------
 
+# Every output of an article is made in its staging folder, build/<id>/out/ (the
+# files and names of output/<id>/), and one last step installs them together:
+# `python -m pipeline install` replaces output/<id>/ by the staged set, or leaves it
+# as it was (pipeline/install.py). The set's manifest, output/<id>/.basma-installed,
+# is that step's stamp: deleting output/<id> installs again.
+#
 # $(1) is the article id. The source is whichever of source.pdf/.txt/.docx exists.
+# $(1)_OUTPUTS lists the staged outputs: a new output is one more file there, with
+# the rule that makes it (see /tmp/makefile-ready.md or the rules below).
 define ARTICLE
 $(1)_SRC := $$(firstword $$(wildcard input/$(1)/source.pdf input/$(1)/source.txt input/$(1)/source.docx))
-$(1)_OUT := output/$(1)/document.json output/$(1)/cleaning-report.html \
-  $$(foreach k,$(KEYS),output/$(1)/$$(call outname,$(1),$$k).pdf output/$(1)/$$(call outname,$(1),$$k).epub)
+$(1)_OUTPUTS := build/$(1)/out/document.json build/$(1)/out/cleaning-report.html \
+  $$(foreach k,$(KEYS),$$(foreach e,tex pdf epub,build/$(1)/out/$$(call outname,$(1),$$k).$$e))
+$(1)_EPUBS := $$(foreach k,$(KEYS),build/$(1)/epub/$$(call outname,$(1),$$k).epub)
 
 ifeq ($$($(1)_SRC),)
 build-$(1):
@@ -86,23 +95,33 @@ build/$(1)/segment.json: build/$(1)/clean.json
 	$$(call STAGE,segment '$$<' -o '$$@',$(1),$$@)
 build/$(1)/tag.json: build/$(1)/segment.json
 	$$(call STAGE,tag '$$<' -o '$$@',$(1),$$@)
-output/$(1)/document.json: build/$(1)/tag.json $$(wildcard input/$(1)/meta.yaml input/$(1)/corrections.yaml)
+build/$(1)/out/document.json: build/$(1)/tag.json $$(wildcard input/$(1)/meta.yaml input/$(1)/corrections.yaml)
 	$$(call STAGE,document '$$<' -o '$$@' \
 	  $$(if $$(wildcard input/$(1)/meta.yaml),--meta 'input/$(1)/meta.yaml') \
 	  $$(if $$(wildcard input/$(1)/corrections.yaml),--corrections 'input/$(1)/corrections.yaml'),$(1),$$@)
-output/$(1)/cleaning-report.html: output/$(1)/document.json build/$(1)/clean.json
+build/$(1)/out/cleaning-report.html: build/$(1)/out/document.json build/$(1)/clean.json
 	$$(call STAGE,report '$$<' --cleaned 'build/$(1)/clean.json' -o '$$@',$(1),$$@)
 
 # All editions' sources in one process; each file is rewritten only when it changes.
-build/$(1)/editions.stamp: output/$(1)/document.json $$(wildcard input/$(1)/translations/*.md)
-	$$(call STAGE,editions '$$<' --article '$(1)' --outdir 'output/$(1)' --builddir 'build/$(1)' \
+build/$(1)/editions.stamp: build/$(1)/out/document.json $$(wildcard input/$(1)/translations/*.md)
+	$$(call STAGE,editions '$$<' --article '$(1)' --outdir 'build/$(1)/out' --builddir 'build/$(1)' \
 	  $$(if $$(wildcard input/$(1)/translations),--translations 'input/$(1)/translations') \
 	  --dep-target '$$@',$(1),$$@)
 	@touch '$$@'
 
 $$(foreach k,$(KEYS),$$(eval $$(call EDITION,$(1),$$k)))
 
-build-$(1): $$($(1)_OUT)
+# The packed EPUBs (build/<id>/epub/) are checked together, in one JVM, and only the
+# ones that pass are staged; an EPUB already checked with the same bytes is not
+# checked again (pipeline/writers/epubcheck.py).
+build/$(1)/epubcheck.stamp: $$($(1)_EPUBS) | $(SYSTEM_OK)
+	@$(PY) -m pipeline epubcheck $$(foreach f,$$($(1)_EPUBS),'$$f') --into 'build/$(1)/out' -o '$$@'
+$$(foreach k,$(KEYS),build/$(1)/out/$$(call outname,$(1),$$k).epub): build/$(1)/epubcheck.stamp ;
+
+output/$(1)/.basma-installed: $$($(1)_OUTPUTS)
+	@$(PY) -m pipeline install 'build/$(1)/out' 'output/$(1)'
+
+build-$(1): output/$(1)/.basma-installed
 endif
 .PHONY: build-$(1)
 endef
@@ -113,10 +132,10 @@ outname = $(if $(filter full,$(2)),$(1),$(1).$(2))
 # from the editions stamp; they are rewritten only when their text changes, so an
 # edit that does not show in an edition does not re-typeset or re-pack it.
 define EDITION
-output/$(1)/$(call outname,$(1),$(2)).tex build/$(1)/$(2).epub.json: build/$(1)/editions.stamp ;
-output/$(1)/$(call outname,$(1),$(2)).pdf: output/$(1)/$(call outname,$(1),$(2)).tex | $(SYSTEM_OK)
+build/$(1)/out/$(call outname,$(1),$(2)).tex build/$(1)/$(2).epub.json: build/$(1)/editions.stamp ;
+build/$(1)/out/$(call outname,$(1),$(2)).pdf: build/$(1)/out/$(call outname,$(1),$(2)).tex | $(SYSTEM_OK)
 	$$(call STAGE,pdf '$$<' --workdir 'build/$(1)/tex-$(2)' -o '$$@',$(1),$$@)
-output/$(1)/$(call outname,$(1),$(2)).epub: build/$(1)/$(2).epub.json
+build/$(1)/epub/$(call outname,$(1),$(2)).epub: build/$(1)/$(2).epub.json
 	$$(call STAGE,epub '$$<' -o '$$@',$(1),$$@)
 endef
 
@@ -125,8 +144,8 @@ $(foreach a,$(ARTICLES),$(eval $(call ARTICLE,$(a))))
 -include $(wildcard build/*/deps/*.d)
 
 # One build at a time in a checkout: a second `make build` waits for the first
-# (they would share LuaLaTeX's working folders). Under the lock, temporary files
-# in output/ can only be left by a killed build, so they are removed first.
+# (they would share LuaLaTeX's working folders). Under the lock, temporaries can
+# only be left by a killed build, so they are removed first.
 build: deps
 	@mkdir -p build && flock build/.lock sh -c '$(MAKE) --no-print-directory remove-stale-temporaries \
 	  && $(MAKE) --no-print-directory locked-build'
@@ -139,8 +158,18 @@ ifneq ($(SKIPPED),0)
 	      printf 'warning: input/%q: not built — an article folder name is letters, digits, ".", "_" and "-" (rename it, e.g. to %s)\n' "$$name" "$${id:-article}" >&2; done
 endif
 
+# What a killed build can leave (pipeline/install.py, fileio.atomic_write): a
+# half-made or an old set beside output/<id> (.<id>.basma-new-*: deleted), an old set
+# moved aside by the two-rename install (.<id>.basma-old-*: put back when output/<id>
+# is missing, else deleted), a writer's temporary file (.*.basma-tmp*), and the
+# scratch folders of the old in-place build (output/<id>/.basma-*).
 remove-stale-temporaries:
-	@find output -name '.*.basma-tmp*' -delete 2>/dev/null; find output -maxdepth 2 -name '.basma-*' -type d -exec rm -rf {} + 2>/dev/null; true
+	@find output build -name '.*.basma-tmp*' -type f -delete 2>/dev/null; \
+	find output -mindepth 1 -maxdepth 1 -name '.*.basma-new-*' -exec rm -rf {} + 2>/dev/null; \
+	for old in output/.*.basma-old-*; do \
+	  [ -d "$$old" ] || continue; id=$${old#output/.}; id=$${id%.basma-old-*}; \
+	  if [ -e "output/$$id" ]; then rm -rf "$$old"; else mv "$$old" "output/$$id"; fi; done; \
+	find output -mindepth 2 -maxdepth 2 -name '.basma-*' -type d -exec rm -rf {} + 2>/dev/null; true
 .PHONY: locked-build remove-stale-temporaries
 
 # --- checks -------------------------------------------------------------------------------

@@ -123,6 +123,20 @@ def cmd_epub(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_epubcheck(args: argparse.Namespace) -> int:
+    from .writers.epubcheck import stage_checked
+
+    stage_checked([Path(p) for p in args.inputs], Path(args.outdir), Path(args.output))
+    return 0
+
+
+def cmd_install(args: argparse.Namespace) -> int:
+    from .install import install
+
+    install(Path(args.staged), Path(args.target), manifest=True)
+    return 0
+
+
 def indexing_timestamp(document: Path) -> int:
     """The Crossref deposit's version: SOURCE_DATE_EPOCH when set (a reproducible
     build), else when document.json was last written, which every edit changes."""
@@ -210,13 +224,15 @@ def build(path: Path, outdir: Path | None, log: Callable[[str], None] = lambda s
     doc = run_text_stages(src, editor, keep=kept.__setitem__)
     log(f"{article_id}: text stages {time.monotonic() - t0:.1f}s")
 
-    # Everything is made in a scratch folder inside the output folder first, and
-    # installed only when every file is there: renames need no space, so a full
+    # Everything is made in a scratch folder first and installed as one set only when
+    # every file is there and every EPUB passed epubcheck (pipeline/install.py): a full
     # disk or a failing edition leaves the previous outputs exactly as they were.
     if out.exists() and not out.is_dir():
         raise InputError(out, "the output path is a file, not a folder", "give a folder with -o")
-    out.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix=".basma-", dir=out) as tmp:
+    from .install import install
+    from .writers.epubcheck import check_epubs
+
+    with tempfile.TemporaryDirectory(prefix="basma-build-") as tmp:
         stage = Path(tmp)
         files = {
             "document.json": to_json(doc),
@@ -250,10 +266,8 @@ def build(path: Path, outdir: Path | None, log: Callable[[str], None] = lambda s
             epub_bytes = pack(json.loads(json.dumps(epub, ensure_ascii=False)))
             (stage / f"{name}.epub").write_bytes(epub_bytes)
             log(f"{article_id}: {key} edition {time.monotonic() - t1:.1f}s")
-        names = [p.name for p in stage.iterdir() if p.is_file()]
-        for fname in sorted(names):
-            os.chmod(stage / fname, 0o644)
-            os.replace(stage / fname, out / fname)
+        check_epubs(sorted(stage.glob("*.epub")), shown=lambda p: out / p.name)
+        install(stage, out)
     return out
 
 
@@ -321,6 +335,17 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--translations")
     s.add_argument("--outdir", required=True, help="where the files go")
 
+    s = sub.add_parser("epubcheck", help="check packed EPUBs with epubcheck, then stage them")
+    s.add_argument("inputs", nargs="+", help="the packed EPUBs")
+    s.add_argument("--into", dest="outdir", required=True, help="the staging folder")
+    s.add_argument("-o", "--output", required=True, help="the record of the EPUBs that passed")
+    s.set_defaults(func=cmd_epubcheck)
+
+    s = sub.add_parser("install", help="replace an output folder by a staged set, as one")
+    s.add_argument("staged", help="the staging folder (build/<id>/out)")
+    s.add_argument("target", help="the output folder (output/<id>)")
+    s.set_defaults(func=cmd_install)
+
     s = sub.add_parser("check", help="validate the outputs in article output folders")
     s.add_argument("folders", nargs="+")
     s.set_defaults(func=cmd_check)
@@ -331,6 +356,19 @@ def parser() -> argparse.ArgumentParser:
 
 def _terminate(signum, frame) -> None:
     raise KeyboardInterrupt
+
+
+def _article_of(out: Path) -> str:
+    """The article a make step's output belongs to: ``build/<id>/…``, ``output/<id>``.
+
+    >>> _article_of(Path("build/seed/out/seed.pdf")), _article_of(Path("output/seed"))
+    ('seed', 'seed')
+    """
+    parts = out.parts
+    for root in ("build", "output"):
+        if root in parts[:-1]:
+            return parts[parts.index(root) + 1]
+    return out.parent.name
 
 
 def _guess_path(argv: list[str]) -> str:
@@ -357,10 +395,11 @@ def main(argv: list[str] | None = None) -> int:
         if getattr(args, "deps", None):
             target = args.dep_target or args.output
             write_depfile(Path(args.deps), target)
-        target = getattr(args, "output", None) or getattr(args, "outdir", None)
+        target = (getattr(args, "output", None) or getattr(args, "outdir", None)
+                  or getattr(args, "target", None))
         if os.environ.get("BASMA_PROGRESS") and target:
             out = Path(target)
-            article = getattr(args, "article", None) or out.parent.name
+            article = getattr(args, "article", None) or _article_of(out)
             print(f"[{article}] {args.command:<11} {out.name:<34} "
                   f"{time.monotonic() - started:5.1f}s", file=sys.stderr)
         return status

@@ -110,7 +110,7 @@ def mtimes(project: Path) -> dict[str, int]:
 
 def test_translation_becomes_the_body_of_its_edition(translated):
     project, proc, before = translated
-    out = project / "output" / SEED_ID
+    out = project / "build" / SEED_ID / "out"
     tex = _norm((out / f"{SEED_ID}.ru.tex").read_text(encoding="utf-8"))
     assert "Гуманизация предполагает, что человек" in tex
     assert "Полный текст статьи" not in tex
@@ -120,7 +120,7 @@ def test_translation_becomes_the_body_of_its_edition(translated):
     changed = {n for n, t in mtimes(project).items()
                if before.get(n) != t and "/deps/" not in n}  # make's bookkeeping
     assert changed - {f"build/{SEED_ID}/editions.stamp"} == {
-        f"output/{SEED_ID}/{SEED_ID}.ru.tex", f"build/{SEED_ID}/ru.epub.json"}, changed
+        f"build/{SEED_ID}/out/{SEED_ID}.ru.tex", f"build/{SEED_ID}/ru.epub.json"}, changed
 
 
 def test_stale_translation_is_reported(translated):

@@ -62,13 +62,16 @@ def test_touching_routing_code_rebuilds_nothing(project):
 
 
 def test_touching_the_epub_stylesheet_rebuilds_only_the_epubs(project):
+    """The four EPUBs are packed again, and only they; they come out the same, so
+    epubcheck has nothing new to check and nothing is staged or installed."""
     before = generated(project)
     (project / "templates" / "epub.css").touch()
     proc = run_make(project, "build")
     assert proc.returncode == 0, proc.stderr[-2000:]
-    out = f"output/{SEED_ID}/{SEED_ID}"
-    assert rewritten(project, before) == {f"{out}{k}.epub" for k in ("", ".ky", ".ru", ".en")}
-    assert stages_run(proc) == ["epub"] * 4, proc.stderr
+    packed = f"build/{SEED_ID}/epub/{SEED_ID}"
+    assert rewritten(project, before) == {f"{packed}{k}.epub" for k in ("", ".ky", ".ru", ".en")
+                                          } | {f"build/{SEED_ID}/epubcheck.stamp"}
+    assert stages_run(proc) == ["epub"] * 4 + ["epubcheck"], proc.stderr
 
 
 def test_touching_hyphenation_remakes_the_tex_but_typesets_nothing(project):
@@ -170,13 +173,13 @@ def test_three_articles_in_parallel(seed_project, tmp_path):
     python = tmp_path / "timed-python"
     python.write_text(TIMED_PYTHON.format(log=log, python=VENV / "bin" / "python"))
     python.chmod(0o755)
-    targets = [f"output/{a}/{a}.epub" for a in articles]
+    targets = [f"build/{a}/out/{a}.epub" for a in articles]
     proc = run_make(project, *targets, f"PY={python}", jobs=2)
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert most_at_once(log) == 2
     serial = seed_project / "output" / SEED_ID
     for article in articles:
-        out = project / "output" / article
+        out = project / "build" / article / "out"
         assert not list(out.glob("*.pdf")), "the test asked for no PDF"
         made = (out / "document.json").read_bytes()
         assert made == (serial / "document.json").read_bytes(), article

@@ -24,6 +24,24 @@ from pathlib import Path
 from ..errors import TypesetError
 from ..fileio import atomic_write
 
+#: Present in a working folder while LuaLaTeX runs there. Found at the start of a run,
+#: it means the last run was killed or failed mid-pass: its .aux may be cut short.
+RUNNING = ".basma-pass-running"
+
+
+def reset_if_interrupted(workdir: Path) -> bool:
+    """Empty ``workdir`` when its last LuaLaTeX run did not finish, so that a killed
+    pass's half-written ``.aux`` can neither stop nor change the next build (which then
+    typesets from nothing, as a clean build does). Returns whether it was reset."""
+    if not (workdir / RUNNING).exists():
+        return False
+    for entry in workdir.iterdir():
+        if entry.is_dir() and not entry.is_symlink():
+            shutil.rmtree(entry, ignore_errors=True)
+        else:
+            entry.unlink(missing_ok=True)
+    return True
+
 
 def _aux(workdir: Path, name: str) -> bytes | None:
     """The auxiliary files a pass leaves for the next, or None before any pass."""
@@ -64,8 +82,10 @@ def typeset(tex: str, workdir: Path, name: str, pdf_out: Path, max_passes: int =
     lists what the PDF now has.
     """
     workdir.mkdir(parents=True, exist_ok=True)
+    reset_if_interrupted(workdir)
     src = workdir / f"{name}.tex"
     atomic_write(src, tex)
+    (workdir / RUNNING).touch()
     env = dict(os.environ)
     env.setdefault("SOURCE_DATE_EPOCH", "0")
     env["FORCE_SOURCE_DATE"] = "1"
@@ -100,14 +120,12 @@ def typeset(tex: str, workdir: Path, name: str, pdf_out: Path, max_passes: int =
         if aux == previous_aux and "Rerun" not in log:
             break
         previous_aux = aux
+    (workdir / RUNNING).unlink()
     found = problems(tex, log)
     for problem in found:
         print(f"warning: {pdf_out}: {problem}", file=sys.stderr)
     atomic_write(workdir / f"{name}.problems", "".join(p + "\n" for p in found))
-    pdf_out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = pdf_out.with_name(f".{pdf_out.name}.tmp")
-    shutil.copyfile(workdir / f"{name}.pdf", tmp)
-    os.replace(tmp, pdf_out)
+    atomic_write(pdf_out, (workdir / f"{name}.pdf").read_bytes())
     return log
 
 
