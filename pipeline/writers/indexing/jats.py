@@ -160,7 +160,7 @@ class _Body:
 
     def __init__(self, a: Article):
         self.a = a
-        self.targets = {xml_id(b.id) for b in a.references}
+        self.targets = {b.id for b in a.references}
 
     def inline(self, el: Any, b: Block) -> Any:
         """``b``'s text and spans into ``el``: ``xref`` for a resolved citation,
@@ -175,7 +175,7 @@ class _Body:
                 continue
             (kind, value, _), children = node
             if kind == "cite":
-                child = sub(el, "xref", **{"ref-type": "bibr", "rid": value})
+                child = sub(el, "xref", **{"ref-type": "bibr", "rid": xml_id(value)})
             elif kind == "lang":
                 child = _lang(sub(el, "styled-content"), value)
             else:
