@@ -23,7 +23,7 @@ import string
 from collections import Counter
 from dataclasses import dataclass, field
 
-from ...alphabet import KY_ALPHABET
+from ...alphabet import CP1251_SLOTS, KY_ALPHABET
 
 #: Candidate code pages for an 8-bit font without a usable map, in order of
 #: preference when the evidence is even. T2A is LaTeX's Cyrillic font encoding:
@@ -33,10 +33,11 @@ CODE_PAGES = ("cp1251", "t2a", "koi8_r", "cp866", "iso8859_5", "mac_cyrillic")
 #: (the rarer Cyrillic letters of T2A's 0x80–0xBB are left unread).
 _T2A_HIGH = {0x9C: "Ё", 0xBC: "ё", 0x9D: "№", 0x9F: "§", 0xBE: "«", 0xBF: "»"}
 #: Characters of well-read text in the journal's languages: their letters, digits
-#: and punctuation. A code page that turns codes into other letters (ѕ, ї, ђ in
-#: Russian) reads them wrongly, whatever the model makes of the rest.
+#: and punctuation. A code page that turns codes into other letters (ѕ, ђ in
+#: Russian) reads them wrongly, whatever the model makes of the rest. Only є ї ў
+#: count too: legacy Kyrgyz fonts put ө ү ң there (the cleaner remaps them).
 _GOOD = frozenset(KY_ALPHABET + KY_ALPHABET.upper() + string.ascii_letters + string.digits
-                  + string.punctuation + "«»„“”‘’–—№§…")
+                  + string.punctuation + "«»„“”‘’–—№§…" + "".join(CP1251_SLOTS))
 #: Markers live in the supplementary private-use planes (never text of these fonts).
 _MARK_BASE = 0xF0000
 _MAX_FONTS = (0x10FFFD - _MARK_BASE) // 256
@@ -353,12 +354,12 @@ def known_words(words: list[str]) -> tuple[int, int]:
     as known when its remapped form is: the cleaner remaps those slots afterwards.
     """
     from ... import lexicon
-    from ...alphabet import CP1251_SLOTS
 
     slots = str.maketrans(CP1251_SLOTS)
     found = total = 0
     for w in words:
-        w = w.strip(string.punctuation + "«»„“”‘’–—…")
+        # A sampled word is letters and markers only: a decoded non-letter in it
+        # (T2A's » where cp1251 has ї) makes it no word.
         if len(w) < 2 or not w.isalpha():
             continue
         total += 1

@@ -1,0 +1,146 @@
+"""Legacy text layers: 8-bit fonts without a ToUnicode map, junk pages, known words.
+
+Every fixture is generated here (``pdfgen_legacy``: cp1251 and KOI8-R bytes under a
+Latin PDF encoding, the ToUnicode map dropped with pikepdf; ``pdfgen``: a page whose
+ToUnicode map lies about every letter). The text stages run in process; what the
+reader decided must be in the cleaning report.
+"""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from pdfgen import break_tounicode, make_pdf, word_accuracy
+from pdfgen_legacy import drop_tounicode, legacy_pdf
+
+from pipeline import lexicon
+from pipeline.stages import run_text_stages
+from pipeline.writers.report import render_report
+
+needs_lexicon = pytest.mark.skipif(not lexicon.available(),
+                                   reason="Tesseract's word lists are not installed")
+
+RUSSIAN = [
+    "Работа посвящена построению сети глубокого обучения и оптимизации",
+    "ее параметров с помощью вычислительных мощностей графического",
+    "ускорителя. Рассматривается задача классификации временных рядов,",
+    "описаны основные этапы вычислительного эксперимента и приведены",
+    "результаты сравнения скорости обучения на различных устройствах.",
+]
+KYRGYZ = [
+    "Билим берүү системасында жаңы технологияларды колдонуу азыркы",
+    "мезгилдин негизги талаптарынын бири болуп саналат. Бул макалада",
+    "окутуунун сапатын жогорулатуунун жолдору жана мугалимдердин",
+    "кесиптик өнүгүүсү каралат, ошондой эле студенттердин өз алдынча",
+    "иштөөсүнүн мааниси көрсөтүлөт.",
+]
+
+
+def _build(path):
+    """The document and the cleaning report of the PDF at ``path``."""
+    kept = {}
+    doc = run_text_stages(path, keep=lambda name, value: kept.__setitem__(name, value))
+    return doc, render_report(doc, kept["clean"]), kept["extract"]
+
+
+def _text(doc) -> str:
+    return " ".join(b.text for b in doc.blocks)
+
+
+@needs_lexicon
+@pytest.mark.parametrize("code_page", ["cp1251", "koi8_r"])
+def test_code_page_font_without_tounicode_comes_back_exactly(tmp_path, code_page):
+    """Cyrillic written as code-page bytes under WinAnsiEncoding: with the ToUnicode map
+    the text is right; without it pdfminer reads Latin mojibake ("Ðàáîòà"), and the
+    reader decides the font's code page from its words and says so in the report."""
+    with_map, without = tmp_path / "map.pdf", tmp_path / "nomap.pdf"
+    legacy_pdf(with_map, RUSSIAN, code_page)
+    assert drop_tounicode(with_map, without) == 1
+    expected = " ".join(RUSSIAN)
+    assert _text(_build(with_map)[0]) == expected
+    doc, report, ex = _build(without)
+    assert _text(doc) == expected
+    assert not any("\ufffd" in b.text or "(cid:" in b.text for b in doc.blocks)
+    decision = next(n for n in ex.notes if n.startswith("font TimesET"))
+    assert f"read as {code_page}" in decision, ex.notes
+    assert decision.replace("«", "&laquo;") in report or decision in report
+
+
+@needs_lexicon
+def test_kyrgyz_legacy_font_on_cp1251_comes_back_with_its_letters(tmp_path):
+    """A pre-Unicode Kyrgyz font: cp1251 with ө ү ң in the slots of є ї ў, no map. The
+    reader decides cp1251 (the remapped words are known Kyrgyz words), the cleaner
+    the slots; the text comes back with its own letters, both decisions reported."""
+    slots = str.maketrans({"ө": "є", "ү": "ї", "ң": "ў", "Ө": "Є", "Ү": "Ї", "Ң": "Ў"})
+    path, bare = tmp_path / "ky.pdf", tmp_path / "ky-nomap.pdf"
+    legacy_pdf(path, [line.translate(slots) for line in KYRGYZ], "cp1251", "KyrgyzTimes")
+    drop_tounicode(path, bare)
+    doc, report, ex = _build(bare)
+    assert _text(doc) == " ".join(KYRGYZ)
+    assert any(n.startswith("font KyrgyzTimes") and "read as cp1251" in n for n in ex.notes)
+    assert "є/ї/ў are ө/ү/ң" in report
+
+
+def test_latin_font_with_its_own_encoding_is_left_alone(tmp_path):
+    """A WinAnsi font's accented Latin text (no map needed) keeps its own reading: the
+    code pages are candidates, not a default."""
+    lines = ["Les résultats de l'expérience montrent une amélioration très nette",
+             "de la qualité, et la méthode proposée réduit le coût de calcul."]
+    path = tmp_path / "fr.pdf"
+    legacy_pdf(path, lines, "cp1252", "Garamond")
+    bare = tmp_path / "fr-nomap.pdf"
+    drop_tounicode(path, bare)
+    doc, _, ex = _build(bare)
+    assert _text(doc) == " ".join(lines)
+    assert not any("read as" in n for n in ex.notes), ex.notes
+
+
+#: Every lowercase Cyrillic letter of the page extracts as a Latin consonant: the
+#: glyphs drawn are right, the text layer is noise.
+_CYRILLIC = "абвгдеёжзийклмнопрстуфхцчшщъыьэюяңөү"
+_JUNK = {c: "qxzvkw"[k % 6] for k, c in enumerate(_CYRILLIC)}
+
+
+@needs_lexicon
+@pytest.mark.skipif(not (shutil.which("tesseract") and shutil.which("pdftoppm")),
+                    reason="tesseract or pdftoppm is not installed")
+def test_page_with_a_junk_text_layer_is_read_by_ocr(tmp_path):
+    """A page whose ToUnicode map turns every letter into noise is mostly non-words: it
+    is OCRed (kir+rus+eng), the OCR reading is kept since it is likelier, and the
+    choice with both figures is in the report. The intact PDF is not OCRed."""
+    blocks = [("paragraph", " ".join(KYRGYZ)), ("paragraph", " ".join(RUSSIAN))]
+    good, bad = tmp_path / "good.pdf", tmp_path / "bad.pdf"
+    make_pdf(good, blocks, page_numbers=False, justify=False)
+    mapping = _JUNK | {k.upper(): v.upper() for k, v in _JUNK.items()}
+    break_tounicode(good, bad, "PTSerif", mapping)
+    expected = " ".join(text for _, text in blocks)
+
+    doc, _, ex = _build(good)
+    assert not any("OCR" in n for n in ex.notes)
+
+    doc, report, ex = _build(bad)
+    note = next(n for n in ex.notes if "text layer is mostly non-words" in n)
+    assert "replaced by its OCR reading" in note, note
+    assert note in report
+    assert word_accuracy(expected, _text(doc)) >= 0.9
+
+
+@needs_lexicon
+def test_lexicon_lookups(tmp_path, monkeypatch):
+    """The word lists answer for each language; the cache is keyed by the traineddata's
+    size and time, so a changed file is read anew (here: a copy under a new folder)."""
+    assert lexicon.known("айлана-чөйрөнүн", ["ky"]) and lexicon.known("образование", ["ru"])
+    assert lexicon.known("Knowledge", ["en"]) and not lexicon.known("qxzvkq")
+    assert not lexicon.known("образование", ["en"])
+    source = lexicon._tessdata("eng")
+    copy = tmp_path / "tessdata" / "eng.traineddata"
+    copy.parent.mkdir()
+    shutil.copy(source, copy)
+    monkeypatch.setenv("TESSDATA_PREFIX", str(copy.parent))
+    monkeypatch.setenv("BASMA_CACHE", str(tmp_path / "cache"))
+    path = lexicon._cached("eng")
+    assert path is not None and path.parent == tmp_path / "cache"
+    st = copy.stat()
+    assert path.name == f"eng-{st.st_size}-{st.st_mtime_ns}.words"
+    assert "knowledge" in lexicon.Words(path)
