@@ -23,7 +23,9 @@ module per concern:
 * ``encoding``: fonts without a ToUnicode map whose codes pdfminer cannot read
   (8-bit Cyrillic LaTeX fonts) are decoded with the code page the evidence favours;
 * ``ocr``: a PDF without a text layer goes through Tesseract (kir+rus+eng) page
-  by page when it is installed; otherwise the editor is told so.
+  by page when it is installed; otherwise the editor is told so. So does a page
+  whose text layer is mostly non-words (known words: ``pipeline.lexicon``), and
+  the likelier of the two readings is kept.
 
 Here: opening the file (pdfminer's failures become one-line input errors)
 and the order of the steps. Pages are read one at a time: a page's characters
@@ -43,7 +45,7 @@ from .footnotes import count_notes, footnote_start, note_lines
 from .furniture import furniture
 from .geometry import Page, PageLine
 from .layout import adopt_gutter, column_widths, page_lines, reading_order
-from .ocr import ocr
+from .ocr import ocr, reread_junk_pages
 from .paragraphs import model_lines, pitches
 
 __all__ = ["MAX_PAGES", "read_pdf"]
@@ -159,6 +161,7 @@ def read_pdf(raw: bytes, name: str) -> Extraction:
               f"{len(dropped)} running-head, footer or page-number lines removed; "
               f"{count_notes(notes)} footnotes"]
     report.extend(codes.decode(out + notes))
+    report.extend(reread_junk_pages(raw, name, out, notes))  # a junk text layer: OCR it
     if empty:
         report.append(f"pages without a text layer (scanned?), left out: "
                       f"{', '.join(map(str, empty))}")
