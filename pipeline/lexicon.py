@@ -34,7 +34,8 @@ from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
 
-__all__ = ["LANGS", "Words", "available", "cache_dir", "known", "known_share", "words"]
+__all__ = ["LANGS", "Words", "available", "cache_dir", "hyphen_evidence", "known", "known_share",
+           "words"]
 
 #: The journal's languages and Tesseract's names for them.
 LANGS = {"ky": "kir", "ru": "rus", "en": "eng"}
@@ -195,3 +196,37 @@ def known_share(tokens: Iterable[str], langs: Iterable[str] = tuple(LANGS),
         total += 1
         found += known(token, langs)
     return found, total
+
+
+def hyphen_evidence(head: str, tail: str) -> tuple[bool, str] | None:
+    """Whether "head-" at a line end and "tail" keep their hyphen, by the word lists;
+    None when they do not tell (or are not installed).
+
+    For the breaks the document itself cannot settle (``fixes.keep_line_end_hyphen``
+    found neither form elsewhere): the hyphenated form being a known word keeps the
+    hyphen (кадыр-баркын), the joined one being known drops it (би-лимдин). When
+    both are listed (the Kyrgyz list, made from web text, has айланачөйрөнүн beside
+    айлана-чөйрөнүн, and мамлекет-тик beside мамлекеттик) the hyphen stays only
+    between two words of their own, of three and four letters or more: a
+    typesetter's break falls inside a word or before a suffix (-тик), rarely
+    between two whole words.
+
+    >>> hyphen_evidence("айлана", "чөйрөнүн") if available() else (True, "")
+    (True, '«айлана-чөйрөнүн» is a known word, and «айлана» and «чөйрөнүн» words of their own')
+    >>> hyphen_evidence("систе", "масы")[0] if available() else False
+    False
+    """
+    if not available():
+        return None
+    hyphened, joined = f"{head}-{tail}", head + tail
+    h_known, j_known = known(hyphened), known(joined)
+    if h_known and not j_known:
+        return True, f"«{normal(hyphened)}» is a known word, «{normal(joined)}» is not"
+    if j_known and not h_known:
+        return False, f"«{normal(joined)}» is a known word, «{normal(hyphened)}» is not"
+    if h_known and j_known:
+        if len(head) >= 3 and len(tail) >= 4 and known(head) and known(tail):
+            return True, (f"«{normal(hyphened)}» is a known word, and «{normal(head)}» and "
+                          f"«{normal(tail)}» words of their own")
+        return False, f"«{normal(joined)}» and «{normal(hyphened)}» are both known words"
+    return None

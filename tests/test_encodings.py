@@ -144,3 +144,24 @@ def test_lexicon_lookups(tmp_path, monkeypatch):
     st = copy.stat()
     assert path.name == f"eng-{st.st_size}-{st.st_mtime_ns}.words"
     assert "knowledge" in lexicon.Words(path)
+
+
+@needs_lexicon
+@pytest.mark.parametrize(("head", "tail", "joined"), [
+    ("айлана", "чөйрөнүн", "айлана-чөйрөнүн"),  # a paired word (жуп сөз): both halves words
+    ("кадыр", "баркын", "кадыр-баркын"),  # the hyphenated form is a known word
+    ("бе", "рүү", "берүү"),  # a typesetter's break
+    ("мамлекет", "тик", "мамлекеттик"),  # before a suffix, though the web list has both
+    ("при", "роде", "природе"),
+])
+def test_line_end_hyphen_the_document_cannot_settle_is_decided_by_known_words(
+        head, tail, joined):
+    """With neither form elsewhere in the document, the word lists decide the hyphen,
+    and the change says why (not "no evidence", so the editor is not asked)."""
+    from pipeline.cleaner.lines import join_lines
+    from pipeline.model import Line, Run
+
+    changes = []
+    lines = [Line([Run(f"Сөз {head}-")], fill=1.0), Line([Run(f"{tail} бар.")], fill=0.4)]
+    assert join_lines(lines, changes)[0].text == f"Сөз {joined} бар."
+    assert "known word" in changes[0].note and "no evidence" not in changes[0].note

@@ -353,6 +353,11 @@ def identify(text: str, default: str = "und") -> str:
     if not tokens:
         return default
     script = _majority_script(text, tokens)
+    if script == "Latn" and _math_letters(text, tokens):
+        cyrillic = [text[t.start : t.end] for t in tokens if t.script == "Cyrl"]
+        if not cyrillic:
+            return default  # a formula: variables, not words of a language
+        script = "Cyrl"
     words = [text[t.start : t.end] for t in tokens if t.script == script]
     if script == "Cyrl":
         return _cyrillic_lang(words)
@@ -362,6 +367,30 @@ def identify(text: str, default: str = "und") -> str:
     if not candidates:
         return default
     return _best(_model_scores(_model_text(words)), candidates)[0]
+
+
+def _math_letters(text: str, tokens: list[_Token]) -> bool:
+    """Whether a block's Latin letters are a formula's variables, not words: short
+    tokens (x, bvis, WRBMx), none of three letters or more a known word of the
+    journal's languages (``pipeline.lexicon``; without it, never).
+
+    A formula block with a Russian "где … — параметры модели" is Latin by letter
+    count, and the model calls such text Italian or Spanish.
+    """
+    latin = [text[t.start : t.end] for t in tokens if t.script == "Latn"]
+    if not latin or sum(map(len, latin)) > 4 * len(latin):
+        return False
+    from .. import lexicon
+
+    if not lexicon.available():
+        return False
+    return not any(len(w) >= 3 and w.lower() not in _MATH_NAMES and lexicon.known(w)
+                   for w in latin)
+
+
+#: Operator names set upright in formulas: English-looking, but no evidence of English.
+_MATH_NAMES = frozenset("arg max min exp log ln lg sin cos tan tanh sinh cosh cot lim inf "
+                        "sup det dim ker deg mod var cov sgn sign softmax diag rank".split())
 
 
 def _cyrillic_lang(words: list[str], *, short_default: str | None = None) -> str:

@@ -23,7 +23,7 @@ import string
 from collections import Counter
 from dataclasses import dataclass, field
 
-from ...alphabet import CP1251_SLOTS, KY_ALPHABET
+from ...alphabet import CP1251_SLOTS, KY_ALPHABET, symbol_font_table
 
 #: Candidate code pages for an 8-bit font without a usable map, in order of
 #: preference when the evidence is even. T2A is LaTeX's Cyrillic font encoding:
@@ -65,6 +65,7 @@ _MARKED_WORD = re.compile("(?:[^\\W\\d_]|[\U000F0000-\U0010FFFD])+")
 GCGID_NAMES = {"SM590000": "‣"}
 #: Font names whose codes are symbols, not text in a code page (their private-use
 #: codes are the cleaner's ``map_private_use``).
+_SYMBOL_NAMED = re.compile(r"symbol|wingding", re.I)
 _SYMBOLIC = re.compile(r"symbol|dingbat|wingding|webding|cmsy|cmex|cmmi|msam|msbm|math|"
                        r"mtextra|euclid|rsfs|wasy|stmary", re.I)
 
@@ -88,6 +89,7 @@ class FontCodes:
     fonts: list[_Font] = field(default_factory=list)
     by_glyph_order: list[str] = field(default_factory=list)
     unknown: Counter[str] = field(default_factory=Counter)  # font → (cid:N) glyphs left
+    symbols: dict[str, Counter[str]] = field(default_factory=dict)  # font → PUA codes read
 
     def hook(self, rsrcmgr) -> None:
         """Wrap the resource manager's font loading so every new font is inspected."""
@@ -184,11 +186,28 @@ class FontCodes:
         return True
 
     def count_unknown(self, chars: list[dict]) -> None:
-        """Turn pdfminer's ``(cid:N)`` glyphs into U+FFFD, counted per font."""
+        """Turn pdfminer's ``(cid:N)`` glyphs into U+FFFD, counted per font, and a symbol
+        font's private-use codes into the characters they are.
+
+        A Symbol or Wingdings font mapped to U+F000 + its byte (Word's way) is read
+        here by its font's table (``alphabet.symbol_font_table``), so that no
+        private-use code point reaches the text or the audit trail; the count per
+        font goes to the notes. Other private-use codes are the cleaner's.
+        """
         for c in chars:
-            if c["text"].startswith("(cid:"):
+            text = c["text"]
+            if text.startswith("(cid:"):
                 c["text"] = "\ufffd"
                 self.unknown[c.get("fontname", "?")] += 1
+            elif len(text) == 1 and "\uf020" <= text < "\uf100":
+                font = c.get("fontname", "")
+                if not _SYMBOL_NAMED.search(font):
+                    continue
+                _, table = symbol_font_table(font)
+                if text in table:
+                    c["text"] = table[text]
+                    self.symbols.setdefault(font.split("+", 1)[-1], Counter())[
+                        f"U+{ord(text):04X} {table[text]}"] += 1
 
     def decode(self, lines: list) -> list[str]:
         """Decode every marker in the lines' runs, font by font; the decisions as notes."""
@@ -272,7 +291,9 @@ class FontCodes:
                 f"glyphs)"]
 
     def _unknown_notes(self) -> list[str]:
-        notes = [f"{len(self.by_glyph_order)} font(s) read by glyph index in the standard "
+        notes = [f"{font}: {sum(n.values())} private-use code(s) read as the symbol font's "
+                 f"({', '.join(sorted(n))})" for font, n in sorted(self.symbols.items())]
+        notes += [f"{len(self.by_glyph_order)} font(s) read by glyph index in the standard "
                  f"glyph order: {', '.join(sorted(set(self.by_glyph_order)))}"
                  ] if self.by_glyph_order else []
         if self.unknown:

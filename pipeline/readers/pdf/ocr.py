@@ -98,7 +98,7 @@ def text_likelihood(text: str) -> tuple[float, int]:
     >>> text_likelihood("Билим берүү системасы жана мектеп")[0] == 1.0 or "no lexicon"
     True
     >>> text_likelihood("\\ufffd\\ufffd \\ufffd xq7 ñzq zzkq vbqt")
-    (0.0, 5)
+    (0.0, 6)
     """
     from ... import lexicon
 
