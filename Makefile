@@ -23,7 +23,10 @@ SYSTEM_OK := $(VENV)/.system-ok
 APT_PACKAGES := texlive-luatex texlive-lang-cyrillic texlive-lang-english \
   texlive-latex-extra latexmk fonts-paratype fonts-noto-core fonts-dejavu fonts-noto-cjk \
   poppler-utils qpdf epubcheck default-jre-headless \
-  tesseract-ocr tesseract-ocr-kir tesseract-ocr-rus tesseract-ocr-eng
+  tesseract-ocr tesseract-ocr-kir tesseract-ocr-rus tesseract-ocr-eng \
+  libicu-dev pkg-config g++ libxml2-utils chromium
+# libicu-dev, pkg-config and g++ build PyICU (an sdist) in the venv, so they come
+# first; xmllint checks the indexing XML offline, chromium looks at the web pages.
 
 # Article ids reach file names, make and the shell: only plain names are built, and
 # every other folder is named in a warning (nothing from it is ever expanded).
@@ -46,14 +49,16 @@ all: build
 
 deps: $(VENV_OK) $(SYSTEM_OK)
 
-$(VENV_OK): pyproject.toml
+$(VENV_OK): pyproject.toml | $(SYSTEM_OK)
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test]'
 	@touch $@
 
 # Installs the Debian packages only when a tool is missing: the download is large.
-$(SYSTEM_OK): | $(VENV_OK)
+$(SYSTEM_OK):
 	@if ! command -v lualatex >/dev/null || ! command -v pdffonts >/dev/null \
+	    || ! pkg-config --exists icu-uc || ! command -v g++ >/dev/null \
+	    || ! command -v xmllint >/dev/null \
 	    || ! command -v tesseract >/dev/null || ! test -f /usr/share/java/epubcheck.jar \
 	    || ! command -v java >/dev/null || ! fc-list | grep -q 'PT Serif' \
 	    || ! fc-list | grep -q 'Noto Sans Math' || ! fc-list | grep -q 'Noto Serif CJK' \
@@ -64,7 +69,7 @@ $(SYSTEM_OK): | $(VENV_OK)
 	  export DEBIAN_FRONTEND=noninteractive; \
 	  apt-get update -qq && apt-get install -y -qq --no-install-recommends $(APT_PACKAGES) >/dev/null; \
 	fi
-	@touch $@
+	@mkdir -p $(VENV) && touch $@
 
 # --- the articles ---------------------------------------------------------------------
 
@@ -82,6 +87,9 @@ $(1)_SRC := $$(firstword $$(wildcard input/$(1)/source.pdf input/$(1)/source.txt
 $(1)_OUTPUTS := build/$(1)/out/document.json build/$(1)/out/cleaning-report.html \
   $$(foreach k,$(KEYS),$$(foreach e,tex pdf epub,build/$(1)/out/$$(call outname,$(1),$$k).$$e))
 $(1)_EPUBS := $$(foreach k,$(KEYS),build/$(1)/epub/$$(call outname,$(1),$$k).epub)
+# The indexing files and web pages come from one command whose stamp stands for them
+# all: the Crossref deposit exists only when the article has a DOI.
+$(1)_OUTPUTS += build/$(1)/indexing.stamp
 
 ifeq ($$($(1)_SRC),)
 build-$(1):
@@ -110,6 +118,15 @@ build/$(1)/editions.stamp: build/$(1)/out/document.json $$(wildcard input/$(1)/t
 	@touch '$$@'
 
 $$(foreach k,$(KEYS),$$(eval $$(call EDITION,$(1),$$k)))
+
+# JATS, Crossref, DOAJ and eLibrary XML and the four web pages, in one process
+# (pipeline/writers/indexing); each file is rewritten only when it changes.
+build/$(1)/indexing.stamp: build/$(1)/out/document.json $$(wildcard input/journal.yaml input/$(1)/translations/*.md)
+	$$(call STAGE,indexing '$$<' --article '$(1)' --outdir 'build/$(1)/out' \
+	  $$(if $$(wildcard input/journal.yaml),--journal 'input/journal.yaml') \
+	  $$(if $$(wildcard input/$(1)/translations),--translations 'input/$(1)/translations') \
+	  --dep-target '$$@',$(1),$$@)
+	@touch '$$@'
 
 # The packed EPUBs (build/<id>/epub/) are checked together, in one JVM, and only the
 # ones that pass are staged; an EPUB already checked with the same bytes is not

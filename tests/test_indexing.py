@@ -19,7 +19,6 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT, SEED_ID
-from lxml import etree
 
 from pipeline.document import EditorFiles
 from pipeline.errors import MetaError
@@ -29,15 +28,21 @@ from pipeline.model import Block, Document, Span, document_from_json, to_json
 from pipeline.stages import run_text_stages
 from pipeline.writers.indexing import indexing_files
 from pipeline.writers.indexing.common import PersonName, split_name
-from pipeline.writers.indexing.elibrary import SCHEMA as ELIBRARY_XSD
 from pipeline.writers.indexing.settings import load_settings
+from pipeline.writers.indexing.validate import (
+    KINDS,
+    check_folder,
+    errors,
+    parse,
+    schema_path,
+    validator,
+)
 
 SCHEMAS = ROOT.parent / "shared" / "schemas"
 JOURNAL = ROOT / "input" / "journal.yaml"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 CR = "{http://www.crossref.org/schema/5.3.1}"
 JATS_NS = "{http://www.ncbi.nlm.nih.gov/JATS1}"
-KINDS = ("jats.xml", "crossref.xml", "doaj.xml", "elibrary.xml")
 
 pytestmark = pytest.mark.skipif(not SCHEMAS.is_dir(), reason="../shared/schemas is missing")
 
@@ -162,35 +167,17 @@ def built(name: str) -> dict[str, bytes]:
 # --- validation ---------------------------------------------------------------------------
 
 
-@cache
-def validator(kind: str):
-    if kind == "jats.xml":
-        return etree.DTD(str(SCHEMAS / "jats-1.3" / "JATS-journalpublishing1-3.dtd"))
-    path = {"crossref.xml": SCHEMAS / "crossref-5.3.1" / "crossref5.3.1.xsd",
-            "doaj.xml": SCHEMAS / "doaj" / "doajArticles.xsd",
-            "elibrary.xml": ELIBRARY_XSD}[kind]
-    return etree.XMLSchema(etree.parse(str(path)))
-
-
-def parse(data: bytes):
-    return etree.fromstring(data, etree.XMLParser(no_network=True, load_dtd=False,
-                                                  resolve_entities=False))
-
-
 def assert_valid(kind: str, data: bytes) -> None:
-    check = validator(kind)
-    assert check.validate(parse(data)), (kind, [str(e) for e in check.error_log][:5])
+    found = errors(kind, data)
+    assert not found, (kind, found[:5])
 
 
 def xmllint_command(kind: str, path: Path) -> list[str]:
-    """The offline xmllint run README and the schemas' README give for ``kind``."""
+    """The offline xmllint run the schemas' README gives for ``kind``."""
     if kind == "jats.xml":
         return ["xmllint", "--nonet", "--noout", "--path", str(SCHEMAS / "jats-1.3"), "--valid",
                 str(path)]
-    schema = {"crossref.xml": SCHEMAS / "crossref-5.3.1" / "crossref5.3.1.xsd",
-              "doaj.xml": SCHEMAS / "doaj" / "doajArticles.xsd",
-              "elibrary.xml": ELIBRARY_XSD}[kind]
-    return ["xmllint", "--nonet", "--noout", "--schema", str(schema), str(path)]
+    return ["xmllint", "--nonet", "--noout", "--schema", str(schema_path(kind)), str(path)]
 
 
 @pytest.mark.parametrize("name", ["seed", "second", "hostile"])
@@ -205,6 +192,16 @@ def test_every_file_validates(name, tmp_path):
             path.write_bytes(files[kind])
             proc = subprocess.run(xmllint_command(kind, path), capture_output=True, text=True)
             assert proc.returncode == 0, (kind, proc.stderr[-2000:])
+
+
+def test_make_check_reports_each_file(tmp_path):
+    for kind, data in built("second").items():
+        (tmp_path / f"a.{kind}").write_bytes(data)
+    (tmp_path / "b.doaj.xml").write_bytes(built("second")["doaj.xml"].replace(
+        b'language="eng"', b'language="en"'))
+    lines = check_folder(tmp_path)
+    assert len(lines) == 5 and sum(ln.startswith("ok ") for ln in lines) == 4, lines
+    assert lines[-1].startswith(f"FAIL {tmp_path / 'b.doaj.xml'}: line "), lines
 
 
 def test_the_validators_refuse_a_broken_file():

@@ -124,6 +124,10 @@ def test_meta_edit_rebuilds_only_what_shows_it(project):
     stages = [f"build/{SEED_ID}/{n}" for n in INTERMEDIATES]
     shows_title = [f"{out}.pdf", f"{out}.epub", f"{out}.ru.pdf", f"{out}.ru.epub"]
     hides_title = [f"{out}.ky.pdf", f"{out}.ky.epub", f"{out}.en.pdf", f"{out}.en.epub"]
+    # The indexing files carry every title; a language's web page only its own (issue 17).
+    shows_title += [f"{out}.{k}" for k in ("jats.xml", "crossref.xml", "doaj.xml",
+                                            "elibrary.xml", "html", "ru.html")]
+    hides_title += [f"{out}.ky.html", f"{out}.en.html"]
     before = mtimes(project, *stages, *shows_title, *hides_title)
     meta = project / "input" / SEED_ID / "meta.yaml"
     new_title = "Тенденции и проблемы образования в Кыргызстане сегодня"
@@ -138,6 +142,8 @@ def test_meta_edit_rebuilds_only_what_shows_it(project):
     assert all(after[n] == before[n] for n in hides_title), proc.stderr
     assert new_title in text_of(project / f"{out}.ru.pdf")
     assert new_title in text_of(project / f"{out}.epub")
+    for kind in ("jats.xml", "crossref.xml", "doaj.xml", "elibrary.xml", "ru.html"):
+        assert new_title in (project / f"{out}.{kind}").read_text(encoding="utf-8"), kind
 
 
 #: Records when each stage command starts and ends, then runs it with the venv's Python.
