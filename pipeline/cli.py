@@ -169,6 +169,14 @@ def cmd_indexing(args: argparse.Namespace) -> int:
                                            indexing_timestamp(document), translations)
     for name, data in result.files.items():
         atomic_write(Path(args.outdir) / name, data, only_if_changed=True)
+    # A file this run did not make (the Crossref deposit once the DOI is gone) must
+    # not be installed from an earlier run.
+    from .writers.indexing import KINDS
+
+    for kind in KINDS:
+        stale = Path(args.outdir) / f"{args.article}.{kind}"
+        if stale.name not in result.files:
+            stale.unlink(missing_ok=True)
     for note in result.notes:
         print(f"note: {args.article}: {note}", file=sys.stderr)
     return 0
