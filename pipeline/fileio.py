@@ -108,7 +108,8 @@ def decode_text(raw: bytes, path: Path | str) -> str:
     if raw.startswith(b"\xef\xbb\xbf"):
         return raw[3:].decode("utf-8", errors="replace")
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return raw.decode("utf-16")
+        # A lone surrogate is one unreadable character (U+FFFD, a marker in the PDF).
+        return raw.decode("utf-16", errors="replace")
     order = utf16_order(raw)  # before UTF-8: ASCII in UTF-16 is valid UTF-8 with NULs
     if order:
         return raw.decode(order, errors="replace")

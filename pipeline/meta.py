@@ -86,14 +86,14 @@ def _line(node: yaml.Node) -> int:
     return node.start_mark.line + 1
 
 
-def parse_yaml(text: str, path: Path | str, error: type[BasmaError] = MetaError
-               ) -> tuple[Any, yaml.Node | None]:
+def parse_yaml(text: str, path: Path | str, error: type[BasmaError] = MetaError,
+               check_text: bool = True) -> tuple[Any, yaml.Node | None]:
     """Parse YAML into (data, node tree), or raise ``error`` naming the line.
 
     Refused, each with a one-line error: invalid YAML, more than ``MAX_NODES``
     nodes once aliases are expanded, nesting deeper than ``MAX_DEPTH``, tags other
     than the plain ones, keys that are not text, repeated keys, merge keys, lone
-    surrogates.
+    surrogates; with ``check_text``, any text holding a ``bad_character``.
 
     >>> parse_yaml("udc: 37.010\\nvolume: 12", "m.yaml")[0]
     {'udc': 37.01, 'volume': 12}
@@ -114,7 +114,7 @@ def parse_yaml(text: str, path: Path | str, error: type[BasmaError] = MetaError
     if node is None:
         return None, None
     _check_size(node, path, error)
-    return _Builder(path, error).value(node), node
+    return _Builder(path, error, check_text).value(node), node
 
 
 def _check_size(root: yaml.Node, path: Path | str, error: type[BasmaError]) -> None:
@@ -167,8 +167,8 @@ class _Builder:
     """Plain Python values from a checked node tree (what ``safe_load`` would give,
     minus its surprises)."""
 
-    def __init__(self, path: Path | str, error: type[BasmaError]):
-        self.path, self.error = path, error
+    def __init__(self, path: Path | str, error: type[BasmaError], check_text: bool = True):
+        self.path, self.error, self.check_text = path, error, check_text
         self.scalars = yaml.SafeLoader("")  # only its scalar constructors are used
 
     def fail(self, node: yaml.Node, problem: str, hint: str) -> BasmaError:
@@ -202,11 +202,17 @@ class _Builder:
         return out
 
     def text(self, node: yaml.ScalarNode) -> str:
+        """A scalar's text; what no editor's text may hold is refused here, at its line,
+        for meta.yaml and corrections.yaml alike (``"\\x07"``, ``"\\ud800"`` escapes)."""
         value = node.value
-        bad = next((c for c in value if 0xD800 <= ord(c) <= 0xDFFF), None)
-        if bad is not None:
-            raise self.fail(node, f"the text holds a lone surrogate (U+{ord(bad):04X}), "
-                            "which is not a character", "retype the text without the \\u escape")
+        found = bad_character(value)
+        # meta.yaml's schema refuses the rest naming the field (``title.en: holds …``).
+        if found is not None and (self.check_text or found[1].startswith("a lone")):
+            at, what, hint = found
+            if what.startswith("a lone surrogate"):
+                what = f"a lone surrogate (U+{ord(value[at]):04X}), which is not a character"
+                hint = "retype the text without the \\u escape"
+            raise self.fail(node, f"the text holds {what}", hint)
         return value
 
     def scalar(self, node: yaml.ScalarNode) -> Any:
@@ -248,12 +254,53 @@ def _shown(value: Any) -> str:
 
 
 _BREAKS = re.compile(r"[ \t\r\n\v\f\u2028\u2029]+")
-_BIDI = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+#: What no text an editor types may hold: C0 controls but the line-break kinds, DEL
+#: and the C1 controls, lone surrogates, noncharacters, and the bidi embeddings,
+#: overrides and isolates.
+_BAD_CHARACTER = re.compile(
+    "[\x00-\x08\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef\u202a-\u202e\u2066-\u2069"
+    + "".join(f"{chr(plane * 0x10000 + 0xFFFE)}{chr(plane * 0x10000 + 0xFFFF)}"
+              for plane in range(17))
+    + "]")
 
 
-def _is_nonchar(c: str) -> bool:
-    o = ord(c)
-    return 0xFDD0 <= o <= 0xFDEF or (o & 0xFFFE) == 0xFFFE
+def bad_character(text: str) -> tuple[int, str, str] | None:
+    r"""(index, what it is, what to do) of the first character ``text`` may not hold.
+
+    LuaLaTeX stops on a control character ("Text line contains an invalid
+    character"), nothing can encode a lone surrogate, a noncharacter is no text
+    at all, and a direction override makes the EPUB show other text than the PDF
+    (U+202E turns "txt.exe" into "exe.txt"). Tabs and line breaks are allowed.
+
+    >>> bad_character("Билим\u202eberүү")
+    (5, 'the direction override U+202E', 'delete it (it makes the text show reversed)')
+    >>> bad_character("a\tb\nc") is None
+    True
+    """
+    m = _BAD_CHARACTER.search(text)
+    if m is None:
+        return None
+    o = ord(m.group())
+    if 0xD800 <= o <= 0xDFFF:
+        return m.start(), "a lone surrogate, which is not a character", "retype the text"
+    if o < 0xA0:
+        return m.start(), f"the control character U+{o:04X}", "delete it"
+    if 0x202A <= o <= 0x202E or 0x2066 <= o <= 0x2069:
+        return (m.start(), f"the direction override U+{o:04X}",
+                "delete it (it makes the text show reversed)")
+    return m.start(), f"the noncharacter U+{o:04X}", "delete it"
+
+
+def refuse_bad_characters(text: str, path: Path | str, error: type[BasmaError],
+                          first_line: int = 1) -> None:
+    """Raise ``error`` naming the line and column of the first ``bad_character``."""
+    found = bad_character(text)
+    if found is None:
+        return
+    at, what, hint = found
+    line = first_line + text.count("\n", 0, at)
+    column = at - (text.rfind("\n", 0, at) + 1) + 1
+    raise error(path, f"line {line}, column {column}: the text holds {what}", hint)
 
 
 def clean_text(value: Any, limit: int = _LINE_TEXT) -> str:
@@ -282,16 +329,9 @@ def clean_text(value: Any, limit: int = _LINE_TEXT) -> str:
         kind = "a list" if isinstance(value, list) else "fields" if isinstance(value, dict) \
             else type(value).__name__
         raise _bad(f"should be text, not {kind}", "write the text on the same line")
-    for c in value:
-        o = ord(c)
-        if 0xD800 <= o <= 0xDFFF:
-            raise _bad("holds a lone surrogate, which is not a character", "retype the text")
-        if (o < 0x20 and c not in "\t\n\r\v\f") or 0x7F <= o <= 0x9F:
-            raise _bad(f"holds the control character U+{o:04X}", "delete it")
-        if _is_nonchar(c):
-            raise _bad(f"holds the noncharacter U+{o:04X}", "delete it")
-        if c in _BIDI:
-            raise _bad(f"holds the direction override U+{o:04X}", "delete it")
+    found = bad_character(value)
+    if found is not None:
+        raise _bad(f"holds {found[1]}", found[2])
     text = _BREAKS.sub(" ", value).strip(" ")
     if not text:
         raise _bad("is empty", "write the text, or leave the field out")
@@ -883,7 +923,7 @@ def load_meta(text: str, path: Path | str = "meta.yaml") -> Meta:
     >>> load_meta("year: 2026\\nreceived: 2026-02-01\\nudc: 37.0").received
     datetime.date(2026, 2, 1)
     """
-    data, node = parse_yaml(text, path)
+    data, node = parse_yaml(text, path, check_text=False)
     if data is None:
         return Meta()
     if not isinstance(data, dict) or not isinstance(node, yaml.MappingNode):

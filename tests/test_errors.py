@@ -21,25 +21,35 @@ the stage table in this process instead (``text_stages``), as ``build`` runs the
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
 import re
 import shutil
-import signal
 import subprocess
-import sys
-import time
 import uuid
 import xml.etree.ElementTree as ET
 import zipfile
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from pathlib import Path
 
 import pdfgen
 import pytest
+from badinput import (
+    EDITIONS,
+    MESSAGE,
+    SAFE_NAME,
+    SMALL,
+    Case,
+    Run,
+    check_run,
+    missing,
+    output_names,
+    print_table,
+    run_all,
+    write,
+)
+from badinput import article_setup as _article
+from badinput import copy_fixture as _copy
+from badinput import file_setup as _file
+from badinput import get as _get
 from conftest import ROOT, SEED_ID
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -51,37 +61,9 @@ from pipeline.stages import TEXT_STAGES, run_text_stages
 from pipeline.writers.editions import output_name
 
 SEED = ROOT / "input" / SEED_ID / "source.txt"
-EPOCH = "1767225600"
-#: ``error: <file>: <what is wrong> — <what to do>``
-MESSAGE = re.compile(r"^error: (?P<file>\S.*?): (?P<what>\S.*?) — (?P<todo>\S.*)$")
-#: Output names that cannot point outside their folder.
-SAFE_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9._-]*")
-EDITIONS = ("", ".ky", ".ru", ".en")
-#: What the editor keeps in an output folder; no build may touch it.
-EDITORS_FILE = "editor-notes.txt"
-#: The exit status recorded for a build the test had to stop.
-TIMED_OUT = -9
-
-
-def output_names(stem: str) -> set[str]:
-    names = {"document.json", "cleaning-report.html"}
-    return names | {f"{stem}{key}.{ext}" for key in EDITIONS for ext in ("pdf", "epub", "tex")}
 
 
 # --- inputs ------------------------------------------------------------------------------
-
-TITLE = "Кыргызстандагы заманбап билим берүүнүн тенденциялары"
-SMALL = f"""{TITLE}
-
-Аннотация: Макалада заманбап билим берүүнүн негизги тенденциялары каралат: \
-гумандаштыруу, демократиялаштыруу жана маалыматташтыруу.
-
-Билим берүү системасы тез өзгөрүүдө. Мугалимдер жаңы технологияларды колдонушат, \
-студенттер онлайн курстарда окушат.
-
-Кыргыз Республикасынын Конституциясына ылайык, ар бир адам билим алууга укуктуу, \
-ал эми билим берүү системасы бул укукту ишке ашыруу үчүн шарттарды түзөт.
-"""
 
 #: A unique file the hostile text asks TeX to create; it must never exist.
 PWNED = f"/tmp/pwned-{uuid.uuid4().hex[:12]}"
@@ -138,107 +120,7 @@ def long_line() -> str:
     return raw.decode("utf-8", errors="ignore").rsplit(" ", 1)[0] + "."
 
 
-def write(path: Path, data: str | bytes) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if isinstance(data, str):
-        data = data.encode("utf-8")
-    path.write_bytes(data)
-    return path
-
-
-def article(folder: Path, source: str | bytes = SMALL, **files: str | bytes) -> Path:
-    """An article folder: source.txt and other files (meta.yaml, corrections.yaml …)."""
-    write(folder / "source.txt", source)
-    for name, data in files.items():
-        write(folder / name.replace("_", "."), data)
-    return folder
-
-
-def path_without(dest: Path, *missing: str) -> Path:
-    """A PATH folder with links to every program on PATH except ``missing``."""
-    dest.mkdir(parents=True, exist_ok=True)
-    for folder in os.environ.get("PATH", "").split(os.pathsep):
-        if not folder or not Path(folder).is_dir():
-            continue
-        for entry in os.scandir(folder):
-            link = dest / entry.name
-            if entry.name in missing or link.exists() or link.is_symlink():
-                continue
-            link.symlink_to(entry.path)
-    return dest
-
-
 # --- cases -------------------------------------------------------------------------------
-
-
-@dataclass
-class Case:
-    """One bad (or tricky) input and what the build must do with it."""
-
-    name: str
-    #: Makes the input (given the cwd and the fixtures); returns the PATH argument.
-    setup: Callable[[Path, Path], str]
-    #: The output stem (article id) the previous build's files are named after.
-    stem: str
-    #: The exit status; None: either builds (0) or refuses with a clear error (1).
-    status: int | None = 1
-    #: What the message's <file> must end with, and a regex for <what is wrong>.
-    file: str | None = None
-    what: str = ""
-    #: A program the build must run without (simulates it not being installed).
-    without: str | None = None
-    #: Pass ``-o out``; otherwise the build picks ``output/<id>`` itself.
-    output: bool = True
-    cwd: str = "."
-    slow: bool = False
-    needs: tuple[str, ...] = ()
-    #: Seconds before the build counts as hung and is stopped.
-    timeout: int = 300
-
-    @property
-    def slug(self) -> str:
-        return re.sub(r"[^A-Za-z0-9]+", "-", self.name).strip("-")
-
-    def outdir(self, cwd: Path) -> Path:
-        return cwd / ("out" if self.output else f"output/{self.stem}")
-
-    def missing(self) -> str | None:
-        return missing(*self.needs)
-
-
-def missing(*programs: str) -> str | None:
-    """Why a case needing ``programs`` cannot run here, or None."""
-    for program in programs:
-        if not shutil.which(program):
-            return f"{program} is not installed"
-    if "tesseract" in programs:
-        langs = subprocess.run(["tesseract", "--list-langs"], capture_output=True,
-                               text=True).stdout.split()
-        if "kir" not in langs:
-            return "tesseract has no Kyrgyz (kir) data"
-    return None
-
-
-def _copy(fixture: str, name: str) -> Callable[[Path, Path], str]:
-    def setup(cwd: Path, fixtures: Path) -> str:
-        shutil.copyfile(fixtures / fixture, cwd / name)
-        return name
-    return setup
-
-
-def _file(name: str, data: Callable[[], str | bytes] | str | bytes
-          ) -> Callable[[Path, Path], str]:
-    def setup(cwd: Path, fixtures: Path) -> str:
-        write(cwd / name, data() if callable(data) else data)
-        return name
-    return setup
-
-
-def _article(name: str, **files: str | bytes) -> Callable[[Path, Path], str]:
-    def setup(cwd: Path, fixtures: Path) -> str:
-        article(cwd / name, **files)
-        return name
-    return setup
 
 
 def _up_two(cwd: Path, fixtures: Path) -> str:
@@ -329,92 +211,6 @@ CASES: list[Case] = [
 ]
 
 
-# --- running -----------------------------------------------------------------------------
-
-
-def snapshot(folder: Path) -> dict[str, bytes]:
-    """Every file and folder under ``folder`` (hidden ones too) with its bytes."""
-    out: dict[str, bytes] = {}
-    for path in sorted(folder.rglob("*")):
-        rel = path.relative_to(folder).as_posix()
-        if path.is_symlink():
-            out[rel] = b"-> " + os.readlink(path).encode()
-        elif path.is_dir():
-            out[rel + "/"] = b""
-        else:
-            out[rel] = path.read_bytes()
-    return out
-
-
-def previous_build(outdir: Path, stem: str) -> None:
-    """Files of an earlier build (known content) and one of the editor's."""
-    for name in sorted(output_names(stem)) + [f"{stem}.log"]:
-        write(outdir / name, f"previous build: {name}\n".encode() + bytes(range(256)))
-    write(outdir / EDITORS_FILE, "Басмага 2026-03-01 жөнөтүлдү.\n")
-
-
-@dataclass
-class Run:
-    case: Case
-    root: Path
-    cwd: Path
-    outdir: Path
-    before: dict[str, bytes]
-    after: dict[str, bytes]
-    returncode: int
-    stdout: str
-    stderr: str
-    seconds: float
-
-    @property
-    def message(self) -> str:
-        lines = self.stderr.strip().splitlines()
-        if self.returncode == 0:
-            return "ok: " + (self.stdout.strip().splitlines() or ["(no output path)"])[-1]
-        if not lines:
-            return "(stderr empty)"
-        extra = f" [+{len(lines) - 1} more stderr lines]" if len(lines) > 1 else ""
-        return lines[-1] + extra
-
-    def changed(self) -> set[str]:
-        keys = self.before.keys() | self.after.keys()
-        return {k for k in keys if self.before.get(k) != self.after.get(k)}
-
-
-def run_case(case: Case, root: Path, fixtures: Path, paths: Path) -> Run:
-    root.mkdir(parents=True)
-    cwd = root / case.cwd
-    cwd.mkdir(parents=True, exist_ok=True)
-    arg = case.setup(cwd, fixtures)
-    outdir = case.outdir(cwd)
-    previous_build(outdir, case.stem)
-    env = {k: v for k, v in os.environ.items() if not k.startswith("BASMA_")}
-    env.update(SOURCE_DATE_EPOCH=EPOCH, PYTHONPATH=str(ROOT), PYTHONDONTWRITEBYTECODE="1")
-    if case.without:
-        env["PATH"] = str(path_without(paths / f"without-{case.without}", case.without))
-    cmd = [sys.executable, "-m", "pipeline", "build", arg]
-    if case.output:
-        cmd += ["-o", str(outdir.relative_to(cwd))]
-    before = snapshot(root)
-    started = time.monotonic()
-    # A session of its own, so a build that hangs is stopped with everything it started.
-    proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, errors="replace",
-                            start_new_session=True)
-    try:
-        stdout, stderr = proc.communicate(timeout=case.timeout)
-        status = proc.returncode
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        stdout, stderr = proc.communicate()
-        status = TIMED_OUT
-        stderr = (stderr.rstrip("\n") + "\n" if stderr.strip() else "") + (
-            f"(test) the build was stopped after {case.timeout} s")
-    seconds = time.monotonic() - started
-    return Run(case, root, cwd, outdir, before, snapshot(root), status, stdout, stderr,
-               seconds)
-
-
 @pytest.fixture(scope="module")
 def fixtures(tmp_path_factory) -> Path:
     return make_fixtures(tmp_path_factory.mktemp("errors-fixtures") / "pdfs")
@@ -441,47 +237,18 @@ def make_fixtures(folder: Path) -> Path:
 OCR_BLOCKS = pdfgen.sample_blocks()[:2]
 
 
-def print_table(config: pytest.Config, runs: dict[str, Run]) -> None:
-    lines = [f"{'case':<40} {'exit':>4} {'time':>6}  message"]
-    for case in CASES:
-        run = runs.get(case.name)
-        if run is None:
-            lines.append(f"{case.name:<40} {'-':>4} {'-':>6}  skipped: {case.missing()}")
-            continue
-        lines.append(f"{case.name:<40} {run.returncode:>4} {run.seconds:>5.1f}s  {run.message}")
-    reporter = config.pluginmanager.get_plugin("terminalreporter")
-    capture = config.pluginmanager.get_plugin("capturemanager")
-    # Shown whether or not a test failed (module teardown output is captured otherwise).
-    with capture.global_and_fixture_disabled() if capture else contextlib.nullcontext():
-        if reporter is None:
-            print("\n".join(lines))
-            return
-        reporter.write_line("")
-        reporter.write_sep("-", "bad input: every case and its message")
-        for line in lines:
-            reporter.write_line(line)
-
 
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory, request, fixtures) -> dict[str, Run]:
     """Every runnable case built once; long builds first, two (or more) at a time."""
-    base = tmp_path_factory.mktemp("errors")
-    active = [c for c in CASES if c.missing() is None]
-    active.sort(key=lambda c: not c.slow)
-    workers = max(2, os.cpu_count() or 2)
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        futures = {c.name: pool.submit(run_case, c, base / "cases" / c.slug, fixtures,
-                                       base / "paths") for c in active}
-        results = {name: f.result() for name, f in futures.items()}
-    request.addfinalizer(lambda: print_table(request.config, results))
+    results = run_all(CASES, tmp_path_factory.mktemp("errors"), fixtures)
+    request.addfinalizer(lambda: print_table(request.config, CASES, results,
+                                             "bad input: every case and its message"))
     return results
 
 
 def get(runs: dict[str, Run], name: str) -> Run:
-    if name not in runs:
-        case = next(c for c in CASES if c.name == name)
-        pytest.skip(case.missing() or "not run")
-    return runs[name]
+    return _get(runs, CASES, name)
 
 
 def blocks(run: Run) -> list[dict]:
@@ -495,54 +262,7 @@ def blocks(run: Run) -> list[dict]:
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.slug)
 def test_case(case: Case, runs):
     run = get(runs, case.name)
-    problems: list[str] = []
-    if "Traceback" in run.stderr + run.stdout:
-        problems.append("a traceback was printed")
-    if case.status == 0 or case.status is None and run.returncode == 0:
-        if run.returncode != 0:
-            problems.append(f"exit {run.returncode}, expected 0: {run.stderr.strip()[-1500:]}")
-        outdir = run.outdir.relative_to(run.root).as_posix() + "/"
-        outside = sorted(p for p in run.changed() if not p.startswith(outdir))
-        if outside:
-            problems.append(f"wrote outside the output folder: {outside}")
-        if run.returncode == 0:
-            now = sorted(p.name for p in run.outdir.iterdir())
-            expected = output_names(case.stem)
-            if not expected <= set(now):
-                problems.append(f"outputs missing: {sorted(expected - set(now))}")
-            stale = [n for n in expected if run.after.get(outdir + n) == run.before.get(outdir + n)]
-            if stale:
-                problems.append(f"outputs not rewritten: {sorted(stale)}")
-            hidden = [n for n in now if n.startswith(".")]
-            if hidden:
-                problems.append(f"temporary files left in the output folder: {hidden}")
-            unsafe = [n for n in now if not SAFE_NAME.fullmatch(n)]
-            if unsafe:
-                problems.append(f"unsafe output names: {unsafe}")
-        if run.after.get(outdir + EDITORS_FILE) != run.before[outdir + EDITORS_FILE]:
-            problems.append(f"the editor's {EDITORS_FILE} was changed or removed")
-    else:
-        lines = run.stderr.splitlines()
-        status = 1 if case.status is None else case.status
-        if run.returncode != status:
-            expected = f"{status}" if case.status else "0, or 1 with a clear error"
-            problems.append(f"exit {run.returncode}, expected {expected}")
-        if len(lines) != 1:
-            problems.append(f"stderr has {len(lines)} lines, not one: {lines[:6]}")
-        message = lines[-1] if lines else ""
-        m = MESSAGE.match(message)
-        if not m:
-            problems.append(f"not `error: <file>: <what is wrong> — <what to do>`: {message!r}")
-        else:
-            if "internal error" in message:
-                problems.append(f"an internal error, not a clear one: {message!r}")
-            if case.file and not m["file"].endswith(case.file):
-                problems.append(f"the message names {m['file']!r}, not {case.file!r}")
-            if case.what and not re.search(case.what, m["what"]):
-                problems.append(f"<what is wrong> {m['what']!r} does not match {case.what!r}")
-        changed = sorted(run.changed())
-        if changed:
-            problems.append(f"the failed build changed files: {changed}")
+    problems = check_run(case, run)
     assert not problems, f"{case.name}: " + "; ".join(problems)
 
 

@@ -34,8 +34,14 @@ class EditorFiles:
 
 
 def read_editor_file(path: Path, error: type[BasmaError]) -> str:
-    """The text of meta.yaml or corrections.yaml; another encoding is the editor's to fix."""
-    raw = path.read_bytes()
+    """The text of meta.yaml or corrections.yaml; another encoding is the editor's to fix.
+
+    The file must be a regular one inside the article's folder and under
+    ``limits.MAX_EDITOR_BYTES``: a link to /etc/passwd, a FIFO or /dev/zero is refused.
+    """
+    from ..limits import MAX_EDITOR_BYTES, read_inside
+
+    raw = read_inside(path, path.parent, MAX_EDITOR_BYTES, error, path.name)
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

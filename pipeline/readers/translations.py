@@ -58,7 +58,10 @@ def read_translation_text(path: Path) -> str:
     """The text of a translation file, or a one-line ``InputError`` naming it.
 
     A folder, a link that leads out of the article's folder or to nothing, a
-    file that is not UTF-8 or too large are each the editor's mistake to fix.
+    file that is not UTF-8 or too large are each the editor's mistake to fix; so
+    is a control character, a noncharacter or a direction override in the text
+    (``meta.bad_character``), refused with its line: the cleaner never sees a
+    translation, and LuaLaTeX would stop on the first, the EPUB show the last.
     """
     article = path.parent.parent.resolve()
     target = path.resolve()
@@ -81,7 +84,11 @@ def read_translation_text(path: Path) -> str:
                          "save it as UTF-8 (in Notepad: Save as…, Encoding: UTF-8)") from None
     except OSError as exc:
         raise InputError(path, f"cannot be read ({exc.strerror})", "check the file") from None
-    return text.removeprefix("\ufeff")
+    from ..meta import refuse_bad_characters
+
+    text = text.removeprefix("\ufeff")
+    refuse_bad_characters(text, path, InputError)
+    return text
 
 
 def load_translation(path: Path, lang: str) -> list[Block] | None:
