@@ -28,6 +28,9 @@ from .stages import BY_NAME, TEXT_STAGES, read_model, read_text, run_text_stages
 from .stages import write_model as write_json
 
 SOURCE_NAMES = ("source.pdf", "source.txt", "source.docx")
+#: An id becomes file names with suffixes and temporary prefixes (``.<id>.ky.tex.basma-tmpXXXX``,
+#: ``.<id>.basma-new-XXXX``); a file name holds 255 bytes.
+MAX_ID = 100
 
 
 def safe_id(name: str) -> str:
@@ -37,11 +40,13 @@ def safe_id(name: str) -> str:
     'etc-passwd'
     >>> safe_id("Trends in Education (2026)")
     'Trends-in-Education-2026'
+    >>> len(safe_id("x" * 240))  # file names of 255 bytes hold the id and its suffixes
+    100
     """
     cleaned = re.sub(r"[^A-Za-z0-9._-]+", "-", name).strip("-.")
     cleaned = re.sub(r"\.{2,}", ".", cleaned)
     cleaned = re.sub(r"-{2,}", "-", cleaned)
-    return cleaned or "article"
+    return cleaned[:MAX_ID].strip("-.") or "article"
 
 
 def find_source(folder: Path) -> Path:
@@ -61,7 +66,11 @@ def _warn_if_stale(translations: Path) -> None:
         source = find_source(translations.parent)
     except InputError:
         return
+    article = translations.parent.resolve()
     for path in sorted(translations.glob("*.md")):
+        # A link out of the article or a pipe is refused when read: no warning first.
+        if not path.resolve().is_relative_to(article) or not path.is_file():
+            continue
         if path.stat().st_mtime < source.stat().st_mtime:
             print(f"warning: {path}: translations/{path.name} is older than "
                   f"{source.name} — check that it still matches the article", file=sys.stderr)

@@ -88,6 +88,7 @@ def escape(text: str) -> Markup:
     >>> print(escape("say مرحبا بالعالم. \ue000 中文"))
     say \basmartl{arabic}{مرحبا بالعالم}. \basmamissing{E000} 中\basmacjk{}文
     """
+    text = tex_characters(text)
     out: list[str] = []
     pos = 0
     for m in _RTL_RE.finditer(text):
@@ -96,6 +97,27 @@ def escape(text: str) -> Markup:
         pos = m.end()
     out.append(_escape_ltr(text[pos:]))
     return Markup("".join(out))
+
+
+#: Line and paragraph breaks of any kind, and the controls LuaTeX refuses in its input
+#: ("Text line contains an invalid character"); noncharacters and lone surrogates.
+_BREAK_CHARS = re.compile(r"[\t\n\r\v\f\x1c-\x1e\x85\u2028\u2029]+")
+_NOT_TEXT = re.compile("[\x00-\x08\x0e-\x1b\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufdd0-\ufdef"
+                       "\ufffe\uffff]")
+
+
+def tex_characters(text: str) -> str:
+    r"""``text`` with nothing LuaTeX cannot take as text: a break becomes a space (a
+    blank line would end the paragraph, or stop a command's argument: "Paragraph
+    ended before"), a control character or noncharacter is dropped.
+
+    The cleaner and the metadata's validation remove these before; this is the
+    writer's own guarantee, for every text it is given.
+
+    >>> tex_characters("Title\n\nwith a\x01 blank line\u2028")
+    'Title with a blank line '
+    """
+    return _NOT_TEXT.sub("", _BREAK_CHARS.sub(" ", text))
 
 
 def _escape_ltr(text: str) -> str:
@@ -163,7 +185,14 @@ def pdf_escape(text: str) -> Markup:
 
     >>> print(pdf_escape(r"\input & 100% ~x"))
     \@backslashchar{}input \string& 100\% \string~x
+
+    A PDF string is one line of text: breaks are spaces, and U+FFFD (an unreadable
+    source glyph, which LuaTeX refuses in a string) is left out.
+
+    >>> print(pdf_escape("a\n\nb\ufffd"))
+    a b
     """
+    text = tex_characters(text).replace("\ufffd", "")
     return Markup(_PDF_SPECIAL_RE.sub(lambda m: _PDF_SPECIAL[m.group()], text))
 
 
