@@ -1,7 +1,8 @@
 """``make check``: validate every output an article folder holds.
 
 The EPUBs must pass epubcheck with no error or warning; every PDF must embed all
-its fonts; the LaTeX logs (when present) must show no missing character.
+its fonts; the LaTeX logs (when present) must show no missing character; the
+indexing XML must validate against its schema (``indexing/validate.py``).
 """
 
 from __future__ import annotations
@@ -59,3 +60,6 @@ def check_outputs(folder: Path) -> Iterator[str]:
         text = log.read_text(encoding="utf-8", errors="replace")
         n = text.count("Missing character")
         yield f"{'FAIL' if n else 'ok  '} {log}: {n} missing characters"
+    from .indexing.validate import check_folder  # JATS, Crossref, DOAJ, eLibrary (issue 17)
+
+    yield from check_folder(folder)
