@@ -59,6 +59,10 @@ def journal_meta(a: Article, front: Any) -> None:
         sub(jm, "issn", meta.journal.issn, **{"pub-type": "ppub"})
     if meta.journal and meta.journal.eissn:
         sub(jm, "issn", meta.journal.eissn, **{"pub-type": "epub"})
+    if not (meta.journal and (meta.journal.issn or meta.journal.eissn)):
+        # The DTD requires an ISSN: an empty one keeps the file valid, the note says why.
+        sub(jm, "issn", "")
+        a.notes.append("JATS: the journal has no ISSN — give journal.issn in meta.yaml")
     if meta.journal and meta.journal.publisher:
         pub = sub(jm, "publisher")
         sub(pub, "publisher-name", meta.journal.publisher)
