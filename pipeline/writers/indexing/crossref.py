@@ -166,7 +166,8 @@ def _license(a: Article, art: Any) -> None:
     if not meta.license_url:
         return
     prog = sub(art, f"{{{AI}}}program", name="AccessIndicators")
-    sub(prog, f"{{{AI}}}free_to_read")
+    if "creativecommons.org/" in meta.license_url:  # an open licence: free to read
+        sub(prog, f"{{{AI}}}free_to_read")
     day = a.publication_date()
     sub(prog, f"{{{AI}}}license_ref", meta.license_url,
         start_date=day.isoformat() if day else None, applies_to="vor")

@@ -90,8 +90,8 @@ def _contribs(a: Article, am: Any) -> None:
                 sub(el, "given-names", name.given)
         if c.email:
             sub(contrib, "email", c.email)
-        for key in c.affiliations:
-            sub(contrib, "xref", key, **{"ref-type": "aff", "rid": key})
+        for key in c.affiliations:  # the mark printed after the name: the number
+            sub(contrib, "xref", key.removeprefix("aff"), **{"ref-type": "aff", "rid": key})
     for aff in a.affiliations:
         alt = sub(group, "aff-alternatives", id=aff.key)
         for lang, name in aff.names.items():
