@@ -194,7 +194,43 @@ def cmd_indexing(args: argparse.Namespace) -> int:
 def cmd_report(args: argparse.Namespace) -> int:
     doc = read_model(Path(args.input), "Document")
     cleaned = read_model(Path(args.cleaned), "Cleaned")
-    atomic_write(Path(args.output), BY_NAME["report"].resolve()(doc, cleaned))
+    problems = None
+    if args.problems is not None:  # the PDFs' typesetting warnings, listed in the report
+        from .writers.report import typesetting_problems
+
+        problems = typesetting_problems([Path(p) for p in args.problems])
+    atomic_write(Path(args.output), BY_NAME["report"].resolve()(doc, cleaned,
+                                                                problems=problems))
+    return 0
+
+
+def cmd_proof(args: argparse.Namespace) -> int:
+    """A proof round of one article: its journal PDF with line numbers, kept under
+    proofs/<id>/<n>/ with the change list (see writers/proof.py)."""
+    import datetime as dt
+
+    from .document import EditorFiles
+    from .writers.proof import make_proof
+
+    path = Path(args.article)
+    folder = path if path.is_dir() else Path(args.input_dir) / args.article
+    if not folder.is_dir():
+        raise InputError(folder, "is not an article folder",
+                         "give an article id (a folder of input/) or an article folder")
+    article = safe_id(folder.resolve().name)
+    try:
+        date = dt.date.fromisoformat(args.date) if args.date else None
+    except ValueError:
+        raise InputError(args.date, "is not a date", "write it as 2026-12-02") from None
+    kept: dict[str, object] = {}
+    doc = run_text_stages(find_source(folder), EditorFiles.of_folder(folder),
+                          keep=kept.__setitem__)
+    journal = Path(args.journal) if args.journal else Path("output") / article / f"{article}.pdf"
+    workdir = Path(args.workdir) if args.workdir else Path("build") / article / "proof-tex"
+    result = make_proof(article, doc, kept["clean"], workdir, journal, date)
+    for line in result.pagination:
+        print(f"warning: {result.pdf}: {line}", file=sys.stderr)
+    print(result.folder)
     return 0
 
 
@@ -251,12 +287,7 @@ def build(path: Path, outdir: Path | None, log: Callable[[str], None] = lambda s
 
     with tempfile.TemporaryDirectory(prefix="basma-build-") as tmp:
         stage = Path(tmp)
-        files = {
-            "document.json": to_json(doc),
-            "cleaning-report.html": BY_NAME["report"].resolve()(doc, kept["clean"]),
-        }
-        for fname, text in files.items():
-            (stage / fname).write_text(text, encoding="utf-8")
+        (stage / "document.json").write_text(to_json(doc), encoding="utf-8")
         indexing = BY_NAME["indexing"].resolve()(
             doc, journal_settings(path if path.is_dir() else None), article_id,
             indexing_timestamp(stage / "document.json"), translations)
@@ -283,6 +314,12 @@ def build(path: Path, outdir: Path | None, log: Callable[[str], None] = lambda s
             epub_bytes = pack(json.loads(json.dumps(epub, ensure_ascii=False)))
             (stage / f"{name}.epub").write_bytes(epub_bytes)
             log(f"{article_id}: {key} edition {time.monotonic() - t1:.1f}s")
+        # The report comes last: it lists the PDFs' typesetting warnings.
+        from .writers.report import typesetting_problems
+
+        problems = typesetting_problems(sorted(stage.glob("tex-*/*.problems")))
+        report = BY_NAME["report"].resolve()(doc, kept["clean"], problems=problems)
+        (stage / "cleaning-report.html").write_text(report, encoding="utf-8")
         check_epubs(sorted(stage.glob("*.epub")), shown=lambda p: out / p.name)
         install(stage, out)
     return out
@@ -343,8 +380,19 @@ def parser() -> argparse.ArgumentParser:
 
     stage_command("pdf", cmd_pdf, "an edition's .tex").add_argument("--workdir")
     stage_command("epub", cmd_epub, "an edition's .epub.json")
-    stage_command("report", cmd_report, "document.json").add_argument("--cleaned",
-                                                                      required=True)
+    s = stage_command("report", cmd_report, "document.json")
+    s.add_argument("--cleaned", required=True)
+    s.add_argument("--problems", nargs="*", help="the PDFs' <name>.problems files")
+
+    s = sub.add_parser("proof", help="a proof round: the journal PDF with line numbers and "
+                       "the list of what changed (proofs/<id>/<n>/)")
+    s.add_argument("article", help="an article id of input/, or an article folder")
+    s.add_argument("--input-dir", default="input", help="where article ids are (input)")
+    s.add_argument("--journal", help="the journal PDF to compare the pagination with "
+                   "(default output/<id>/<id>.pdf)")
+    s.add_argument("--workdir", help="LuaLaTeX's folder (default build/<id>/proof-tex)")
+    s.add_argument("--date", help="the date stamped on the proof (default today), YYYY-MM-DD")
+    s.set_defaults(func=cmd_proof)
 
     s = stage_command("indexing", cmd_indexing, "document.json", output=False)
     s.add_argument("--article", required=True, help="the article id (output file names)")

@@ -93,7 +93,8 @@ def test_report_lists_repairs_in_context(seed_cleaned, tmp_path):
     doc.changes = seed_cleaned.changes
     html = render_report(doc, seed_cleaned)
     assert html.startswith("<!DOCTYPE html>")
-    assert "<del>Ноmе</del><ins>Home</ins>" in html
+    assert ("<del><span class=vh>deleted: </span>Ноmе</del>"
+            "<ins><span class=vh>inserted: </span>Home</ins>") in html
     assert "Legacy Kyrgyz font letters" in html and "Hyphens at line ends" in html
     assert "reference list is missing" in html
 
@@ -186,14 +187,15 @@ def test_report_folds_long_rules(seed_cleaned):
     html = render_report(doc, seed_cleaned)
     n = sum(c.rule == plan.LEGACY_GLYPHS.name for c in seed_cleaned.changes)
     assert n > 20
-    section = html.split(f'<h2 id="{plan.LEGACY_GLYPHS.name}">', 1)[1].split("<h2", 1)[0]
-    shown, folded = section.split("<details>", 1)
-    assert shown.count("<tr><td class=n>") == 10
-    assert f"the other {n - 10} changes" in folded
-    assert folded.count("<tr><td class=n>") == n - 10
-    # A rule with few changes shows them all, unfolded.
-    dash = html.split(f'<h2 id="{plan.NBSP_BEFORE_DASH.name}">', 1)[1].split("<h2", 1)[0]
-    assert "<details>" not in dash
+    # One group for the rule, folded, its count and examples in the summary.
+    assert html.count(f'id="{plan.LEGACY_GLYPHS.name}"') == 1
+    section = html.split(f'<details class=rule id="{plan.LEGACY_GLYPHS.name}">', 1)[1]
+    section = section.split("</details>", 1)[0]
+    summary = section.split("</summary>", 1)[0]
+    assert f"({n})" in summary and summary.count("<del>") == 3
+    assert section.count("<tr><td class=n>") == n
+    # A rule with few changes starts unfolded.
+    assert f'<details class=rule id="{plan.NBSP_BEFORE_DASH.name}" open>' in html
 
 
 def test_report_escapes_document_text(seed_cleaned):
@@ -206,9 +208,11 @@ def test_report_escapes_document_text(seed_cleaned):
                       decisions=[evil], undecided=[evil])
     html = render_report(doc, cleaned)
     assert "<script>" not in html
-    # title (twice), source, decision, flag, two changes' words, one note
-    assert html.count("&lt;script&gt;alert(1)&lt;/script&gt;") == 8
-    assert "x&amp;y" in html and re.search(r"<del>&lt;script&gt;", html)
+    # title (twice), source, decision, flag, two changes' words and their rules'
+    # examples, one note
+    assert html.count("&lt;script&gt;alert(1)&lt;/script&gt;") == 10
+    assert "x&amp;y" in html and re.search(r"<del><span class=vh>deleted: </span>&lt;script&gt;",
+                                           html)
 
 
 def test_report_shows_unseen_characters_by_code(seed_cleaned):
@@ -216,7 +220,8 @@ def test_report_shows_unseen_characters_by_code(seed_cleaned):
     doc = segment(result)
     doc.changes = result.changes
     html = render_report(doc, result)
-    assert "<del>⟨U+F0B7⟩</del><ins>•</ins>" in html
+    assert ("<del><span class=vh>deleted: </span>⟨U+F0B7⟩</del>"
+            "<ins><span class=vh>inserted: </span>•</ins>") in html
     assert "⟨U+202E RIGHT-TO-LEFT OVERRIDE⟩" in html
 
 

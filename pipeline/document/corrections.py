@@ -217,7 +217,8 @@ def apply_corrections(doc: Document, text: str, path: Path | str) -> Document:
         hits = _hits(doc, entry)
         chosen = _choose(doc, entry, hits)
         if not chosen or (len(chosen) > 1 and not entry.get("all")):
-            raise CorrectionError(path, f"line {line}: {_unmatched(doc, entry, hits, chosen)}",
+            raise CorrectionError(path, f"line {line}: "
+                                  f"{_unmatched(doc, entry, hits, chosen, _proof(path))}",
                                   _unmatched_hint(entry, hits))
         if "replace" not in entry:  # a block's role or presence changes once
             chosen = list({index: (index, start) for index, start in chosen}.values())
@@ -230,18 +231,34 @@ def apply_corrections(doc: Document, text: str, path: Path | str) -> Document:
     return doc
 
 
-def _place(doc: Document, index: int, start: int, length: int) -> str:
-    """A match as an editor finds it: block, source page and the words around it."""
+def _proof(path: Path | str) -> Any:
+    """The last proof round kept for the article these corrections belong to (its
+    folder's name), as (round, places), or None: candidates are then named by their
+    page and line in that proof (``writers/proof.py``)."""
+    from ..writers.proof import latest_index
+
+    return latest_index(Path(path).resolve().parent.name)
+
+
+def _place(doc: Document, index: int, start: int, length: int, proof: Any = None) -> str:
+    """A match as an editor finds it: its page and line in the last proof when there
+    is one, else its block and source page; and the words around it."""
     block = doc.blocks[index]
+    words = f"…{block.text[max(0, start - 25):start + length + 25]}…"
+    found = proof[1].at_text(block.id, block.text, start) if proof else None
+    if found:
+        page, number = found
+        return f"proof {proof[0]} p. {page}" + (f", l. {number}" if number else "") + \
+            f": {words}"
     page = f", p. {block.page}" if block.page else ""
-    return f"{block.id}{page}: …{block.text[max(0, start - 25):start + length + 25]}…"
+    return f"{block.id}{page}: {words}"
 
 
 def _unmatched(doc: Document, entry: dict[str, Any], hits: list[tuple[int, int]],
-               chosen: list[tuple[int, int]]) -> str:
+               chosen: list[tuple[int, int]], proof: Any = None) -> str:
     """Why an entry applies nowhere, or is ambiguous, with the candidates."""
     find = entry["find"]
-    shown = "; ".join(_place(doc, i, s, len(find)) for i, s in (chosen or hits)[:5])
+    shown = "; ".join(_place(doc, i, s, len(find), proof) for i, s in (chosen or hits)[:5])
     more = f" and {len(chosen or hits) - 5} more" if len(chosen or hits) > 5 else ""
     if not hits:
         return f"entry {find!r} matches nothing"

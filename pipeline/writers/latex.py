@@ -14,6 +14,7 @@ import hashlib
 import os
 import re
 import uuid
+from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any
 
 import jinja2
@@ -227,6 +228,10 @@ def babel_name(lang: str) -> str:
 
 # --- inline text ---------------------------------------------------------------------
 
+#: The proof being written, if any (``writers/proof.py``: ``ProofMarks``): each word
+#: ``inline`` prints then carries an attribute that tells the proof its page and line.
+PROOF: ContextVar[Any] = ContextVar("basma_proof", default=None)
+
 
 def inline(block: Block, main_lang: str) -> Markup:
     """A block's text with its spans: other languages, emphasis, citations and links.
@@ -243,12 +248,19 @@ def inline(block: Block, main_lang: str) -> Markup:
         cuts.update((start, end))
     points = sorted(c for c in cuts if 0 <= c <= len(text))
     out: list[str] = []
+    proof = PROOF.get()
     for a, b in zip(points, points[1:], strict=False):
         link = next((t for start, end, t in links if start <= a and b <= end), None)
-        piece = url_latex(text[a:b], link) if link is not None else str(escape(text[a:b]))
+        if proof is not None:  # the same LaTeX, with each word's place attribute
+            piece = (proof.setter(block, a) + url_latex(text[a:b], link)
+                     if link is not None else proof.escape(block, a, b))
+        else:
+            piece = url_latex(text[a:b], link) if link is not None else str(escape(text[a:b]))
         covering = [s for s in block.spans if s.start <= a and b <= s.end]
         piece = _wrap(piece, covering, block.lang or main_lang)
         out.append(piece)
+    if proof is not None:
+        out.append(proof.end())
     return Markup("".join(out))
 
 
@@ -656,14 +668,23 @@ def context(ed: Edition) -> dict[str, Any]:
     }
 
 
-def render_tex(ed: Edition) -> str:
+def render_tex(ed: Edition, proof: Any = None) -> str:
     """The edition's LaTeX source.
 
     Characters no font has are reported in ``ed.problems`` and, as comment lines
     at the top of the source, to the typesetting stage, which runs in another
-    process and lists them with the problems of the PDF.
+    process and lists them with the problems of the PDF. With ``proof`` (a
+    ``proof.ProofMarks``) the source is the proof's: the same text and layout,
+    plus line numbers, the round's stamp and each word's place attribute.
     """
+    if proof is not None and PROOF.get() is not proof:
+        token = PROOF.set(proof)
+        try:
+            return render_tex(ed, proof)
+        finally:
+            PROOF.reset(token)
     ctx = context(ed)
+    ctx["proof"] = proof
     ctx.update(fonts_context(""))
     template("article.tex.j2")  # recorded as read: the loader itself does not say
     tex_template = environment().get_template("article.tex.j2")

@@ -5,8 +5,13 @@ autoescape on, so a document's text is always shown as text): what the cleaner
 decided per font, each rule with its title, cause and count and every change in
 its context, the editor's own corrections apart from the cleaner's, and what
 nobody could decide (flagged for a person). The rule titles and causes are the
-cleaner plan's (``cleaner.plan.TITLES``). A rule with many changes shows the
-first few and folds the rest, so 275 identical ҥ → ү rows do not bury the rest.
+cleaner plan's (``cleaner.plan.TITLES``). Each rule is one foldable group with
+its count and a few examples in its summary; a rule with more than FOLD_OVER
+changes starts folded, so 275 identical ҥ → ү rows do not bury the rest.
+Deletions and insertions differ by more than colour (struck through, underlined,
+and labelled for screen readers). Made beside a proof round
+(``writers/proof.py``), the report also gives each change's proof page and line;
+the typesetting warnings (``<name>.problems`` of each PDF) are listed when given.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ import re
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
+from pathlib import Path
 
 import jinja2
 
@@ -22,8 +28,8 @@ from ..cleaner.plan import CAUSES, TITLES
 from ..fileio import TEMPLATES, template
 from ..model import Change, Cleaned, Document
 
-#: A rule with more changes than FOLD_OVER shows its first SHOWN and folds the rest.
-FOLD_OVER, SHOWN = 20, 10
+#: A rule with more changes than FOLD_OVER starts folded; its summary shows EXAMPLES.
+FOLD_OVER, EXAMPLES = 20, 3
 
 
 @dataclass(frozen=True)
@@ -37,6 +43,7 @@ class _Row:
     in_context: bool
     left: str = ""
     right: str = ""
+    page: str = ""  # "p. 47, l. 312" in a proof round, else ""
 
 
 _UNSEEN = re.compile(r"[\x00-\x1f\x7f-\x9f\u00ad\u200b-\u200f\u2028-\u202e\u2060-\u206f"
@@ -59,21 +66,27 @@ def visible(text: str) -> str:
     return _UNSEEN.sub(name, text)
 
 
-def _row(change: Change) -> _Row:
+def _row(change: Change, page: str = "") -> _Row:
     """Split a change's recorded context ("… ⟦old⟧ …") around the changed words."""
     before, after, note = visible(change.before), visible(change.after), visible(change.note)
     if "⟦" in change.context:
         left, rest = change.context.split("⟦", 1)
         _, right = rest.split("⟧", 1) if "⟧" in rest else (rest, "")
-        return _Row(change.where, before, after, note, True, visible(left), visible(right))
-    return _Row(change.where, before, after, note, False)
+        return _Row(change.where, before, after, note, True, visible(left), visible(right),
+                    page)
+    return _Row(change.where, before, after, note, False, page=page)
 
 
-def _rule(name: str, changes: list[Change]) -> dict:
-    rows = [_row(c) for c in changes]
-    shown, folded = (rows[:SHOWN], rows[SHOWN:]) if len(rows) > FOLD_OVER else (rows, [])
+def _rule(name: str, rows: list[_Row]) -> dict:
+    """One rule's group: its rows, and the most frequent distinct changes as examples."""
+    counts: dict[tuple[str, str], int] = defaultdict(int)
+    for r in rows:
+        counts[(r.before, r.after)] += 1
+    examples = sorted(counts, key=lambda k: -counts[k])[:EXAMPLES]
     return {"name": name, "title": TITLES.get(name, name), "cause": CAUSES.get(name, ""),
-            "count": len(rows), "shown": shown, "folded": folded}
+            "count": len(rows), "rows": rows, "folded": len(rows) > FOLD_OVER,
+            "examples": [{"before": b, "after": a, "times": counts[(b, a)]}
+                         for b, a in examples]}
 
 
 def _environment() -> jinja2.Environment:
@@ -85,14 +98,21 @@ def _environment() -> jinja2.Environment:
     )
 
 
-def render_report(doc: Document, cleaned: Cleaned) -> str:
-    """The HTML page for ``doc`` (with all changes) and its clean stage's decisions."""
+def render_report(doc: Document, cleaned: Cleaned, pages: list[str] | None = None,
+                  problems: list[tuple[str, str]] | None = None) -> str:
+    """The HTML page for ``doc`` (with all changes) and its clean stage's decisions.
+
+    ``pages`` gives, in the order of ``doc.changes``, each change's place in a
+    proof ("p. 47, l. 312", or ""); ``problems`` the typesetting warnings as
+    (PDF name, warning).
+    """
     from .editions import document_meta
 
-    by_rule: dict[str, list[Change]] = defaultdict(list)
-    editor: list[Change] = []
-    for c in doc.changes:
-        (editor if c.by == "editor" else by_rule[c.rule]).append(c)
+    by_rule: dict[str, list[_Row]] = defaultdict(list)
+    editor: list[_Row] = []
+    for i, c in enumerate(doc.changes):
+        row = _row(c, pages[i] if pages and i < len(pages) else "")
+        (editor if c.by == "editor" else by_rule[c.rule]).append(row)
     rules = [_rule(name, items)
              for name, items in sorted(by_rule.items(), key=lambda kv: -len(kv[1]))]
     template("report.html.j2")  # recorded as read: the loader itself does not say
@@ -103,5 +123,21 @@ def render_report(doc: Document, cleaned: Cleaned) -> str:
         flags=list(cleaned.undecided) + list(doc.problems),
         decisions=cleaned.decisions,
         rules=rules,
-        editor=[_row(c) for c in editor],
+        editor=editor,
+        paged=bool(pages),
+        problems=[(pdf, visible(p)) for pdf, p in problems or []],
+        typeset=problems is not None,
     )
+
+
+def typesetting_problems(files: list[Path]) -> list[tuple[str, str]]:
+    """The warnings typesetting wrote beside each PDF (``<name>.problems``, one a
+    line), as (PDF name, warning); a file not there (a PDF not made yet) gives none."""
+    found = []
+    for path in files:
+        try:
+            lines = path.read_text(encoding="utf-8").split("\n")
+        except (FileNotFoundError, UnicodeDecodeError):
+            continue
+        found += [(path.stem + ".pdf", line) for line in lines if line.strip()]
+    return found
