@@ -6,6 +6,8 @@
 #   make check   validate every output (epubcheck, fonts embedded, no missing glyphs)
 #   make bench   benchmarks (bench/results.md)
 #   make clean   remove generated files only (build/, output/)
+#   make proof   a proof round of every article (PROOF=<id>: one), kept in proofs/<id>/<n>/
+#   make clean-proofs   remove the kept proof rounds
 
 SHELL := /bin/bash
 .DELETE_ON_ERROR:
@@ -107,8 +109,11 @@ build/$(1)/out/document.json: build/$(1)/tag.json $$(wildcard input/$(1)/meta.ya
 	$$(call STAGE,document '$$<' -o '$$@' \
 	  $$(if $$(wildcard input/$(1)/meta.yaml),--meta 'input/$(1)/meta.yaml') \
 	  $$(if $$(wildcard input/$(1)/corrections.yaml),--corrections 'input/$(1)/corrections.yaml'),$(1),$$@)
-build/$(1)/out/cleaning-report.html: build/$(1)/out/document.json build/$(1)/clean.json
-	$$(call STAGE,report '$$<' --cleaned 'build/$(1)/clean.json' -o '$$@',$(1),$$@)
+# The report comes after the PDFs: it lists their typesetting warnings (<name>.problems).
+build/$(1)/out/cleaning-report.html: build/$(1)/out/document.json build/$(1)/clean.json \
+  $$(foreach k,$(KEYS),build/$(1)/out/$$(call outname,$(1),$$k).pdf)
+	$$(call STAGE,report '$$<' --cleaned 'build/$(1)/clean.json' --problems \
+	  $$(foreach k,$(KEYS),'build/$(1)/tex-$$k/$$(call outname,$(1),$$k).problems') -o '$$@',$(1),$$@)
 
 # All editions' sources in one process; each file is rewritten only when it changes.
 build/$(1)/editions.stamp: build/$(1)/out/document.json $$(wildcard input/$(1)/translations/*.md)
@@ -212,6 +217,18 @@ corpus: deps
 bench: deps
 	$(PY) bench/bench.py
 	BASMA_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(PY) -m pytest -q -p no:cacheprovider -o addopts= tests/test_fuzz.py
+
+# A proof round of every article, or of one (make proof PROOF=<id>): the journal PDF
+# with line numbers and the list of what changed since the last round, kept under
+# proofs/<id>/<n>/ (pipeline/writers/proof.py). make clean leaves the rounds.
+PROOF_ARTICLES := $(if $(PROOF),$(filter $(PROOF),$(ARTICLES)),$(ARTICLES))
+proof: build
+	@test -n '$(PROOF_ARTICLES)' || { echo "error: PROOF: no such article in input/ — give an article id (a folder of input/)" >&2; exit 1; }
+	@for a in $(PROOF_ARTICLES); do $(PY) -m pipeline proof "$$a" || exit 1; done
+
+clean-proofs:
+	rm -rf proofs
+.PHONY: proof clean-proofs
 
 clean:
 	rm -rf build output
