@@ -717,7 +717,7 @@ def render_changes_text(result: Round, info: dict[str, Any]) -> str:
 
     def row(item: Item) -> str:
         where = item.where or "not in the numbered text"
-        what = f"«{visible(item.before)}» → «{visible(item.after)}»"
+        what = f"«{visible(item.before, True)}» → «{visible(item.after, True)}»"
         extra = f"  (source {item.source})" if item.source else ""
         note = f"  — note: {visible(item.note)}" if item.note else ""
         return f"{where:<16} {item.kind:<14} {what}{extra}{note}"

@@ -50,25 +50,34 @@ _UNSEEN = re.compile(r"[\x00-\x1f\x7f-\x9f\u00ad\u200b-\u200f\u2028-\u202e\u2060
                      r"\ufeff\ufff0-\uffff\ue000-\uf8ff\ud800-\udfff]")
 
 
-def visible(text: str) -> str:
+#: Spaces of other kinds than U+0020: shown by name in the changed words (a change
+#: " –" → "\u00a0–" reads as nothing otherwise), left as they are in the context.
+_SPACES = re.compile(r"[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")
+
+
+def visible(text: str, spaces: bool = False) -> str:
     """``text`` with the characters a reader cannot see (controls, format and
     private-use characters, separators) written as ⟨U+XXXX NAME⟩, so that a removed
     control or a mapped symbol-font glyph shows in the report.
 
     >>> visible("би\u00adлим \uf0b7")
     'би⟨U+00AD SOFT HYPHEN⟩лим ⟨U+F0B7⟩'
+    >>> visible("капиталы\u00a0–", spaces=True)
+    'капиталы⟨U+00A0 NO-BREAK SPACE⟩–'
     """
     def name(m: re.Match[str]) -> str:
         ch = m.group()
         label = unicodedata.name(ch, "")
         return f"⟨U+{ord(ch):04X}{' ' + label if label else ''}⟩"
 
-    return _UNSEEN.sub(name, text)
+    shown = _UNSEEN.sub(name, text)
+    return _SPACES.sub(name, shown) if spaces else shown
 
 
 def _row(change: Change, page: str = "") -> _Row:
     """Split a change's recorded context ("… ⟦old⟧ …") around the changed words."""
-    before, after, note = visible(change.before), visible(change.after), visible(change.note)
+    before, after = visible(change.before, spaces=True), visible(change.after, spaces=True)
+    note = visible(change.note)
     if "⟦" in change.context:
         left, rest = change.context.split("⟦", 1)
         _, right = rest.split("⟧", 1) if "⟧" in rest else (rest, "")
