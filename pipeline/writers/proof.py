@@ -547,16 +547,20 @@ def page_texts(pdf: Path) -> list[list[str]]:
     return out
 
 
-def pagination_differences(journal: Path, proof: Path, first_words: int = 8) -> list[str]:
-    """Where the proof is paginated otherwise than the journal PDF (none: [])."""
+def pagination_differences(journal: Path, proof: Path, shown: int = 8) -> list[str]:
+    """Where the proof is paginated otherwise than the journal PDF (none: []): the
+    page counts, and each page whose words differ, by the first word that differs."""
     a, b = page_texts(journal), page_texts(proof)
     found = []
     if len(a) != len(b):
         found.append(f"the proof has {len(b)} pages, the journal PDF {len(a)}")
     for n, (x, y) in enumerate(zip(a, b, strict=False), 1):
-        if x[:first_words] != y[:first_words]:
-            found.append(f"page {n} starts “{' '.join(y[:first_words])}” in the proof and "
-                         f"“{' '.join(x[:first_words])}” in the journal PDF")
+        if x != y:
+            at = next((i for i, (u, v) in enumerate(zip(x, y, strict=False)) if u != v),
+                      min(len(x), len(y)))
+            found.append(f"page {n} differs from word {at + 1} on: "
+                         f"“{' '.join(y[at:at + shown])}” in the proof, "
+                         f"“{' '.join(x[at:at + shown])}” in the journal PDF")
     return found
 
 
