@@ -103,6 +103,24 @@ def test_a_page_shows_its_editions_content():
     assert second.find(".//span[@lang='en']/em").text == "online learning"
 
 
+def test_a_translation_is_the_body_of_its_page(tmp_path):
+    """The editor's translations/en.md is the English page's body, as in the English PDF."""
+    from test_indexing import JOURNAL, second_document
+
+    from pipeline.writers.indexing import indexing_files
+    from pipeline.writers.indexing.settings import load_settings
+
+    (tmp_path / "en.md").write_text("# Introduction\n\nDigital learning *grows*.\n",
+                                    encoding="utf-8")
+    files = indexing_files(second_document(), load_settings(JOURNAL), "t", 0, tmp_path).files
+    en = lxml_html.fromstring(files["t.en.html"])
+    assert en.find(".//p[@class='notice']") is None
+    assert en.findtext(".//div[@class='body']/h2") == "Introduction"
+    assert en.find(".//div[@class='body']/p/em").text == "grows"
+    ru = lxml_html.fromstring(files["t.ru.html"])  # no Russian translation: the notice
+    assert ru.find(".//p[@class='notice']") is not None
+
+
 def test_hostile_text_stays_literal_in_the_pages():
     for key in KEYS:
         raw = built("hostile")["html" if key == "full" else f"{key}.html"]
