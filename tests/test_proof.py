@@ -322,3 +322,21 @@ def test_cleaning_report_folds_the_remaps_lists_warnings_and_renders(rounds, tmp
     amber = [xy for xy in ((x, y) for x in range(0, 200, 2) for y in range(0, 800, 2))
              if image.getpixel(xy) == (0xe0, 0xa0, 0x00)]
     assert amber
+
+
+def test_proof_command_refuses_what_is_not_an_article(tmp_path, capsys):
+    from pipeline.cli import main
+
+    assert main(["proof", "no-such-article", "--input-dir", str(tmp_path)]) == 1
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("error: ") and "is not an article folder" in err
+    assert len(err.splitlines()) == 1
+    (tmp_path / "a").mkdir()
+    assert main(["proof", str(tmp_path / "a"), "--date", "yesterday"]) == 1
+    assert "is not a date" in capsys.readouterr().err
+
+
+def test_missing_problem_files_give_no_warnings(tmp_path):
+    (tmp_path / "x.problems").write_text("a line sticks out\n\n", encoding="utf-8")
+    assert typesetting_problems([tmp_path / "x.problems", tmp_path / "gone.problems"]) == [
+        ("x.pdf", "a line sticks out")]
