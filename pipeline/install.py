@@ -40,8 +40,6 @@ MANIFEST = ".basma-installed"
 #: Name parts of the folders made beside the target (see the module's docstring).
 NEW_MARK = ".basma-new-"
 OLD_MARK = ".basma-old-"
-#: Per file, what the free-space check adds for blocks and the folder entry.
-FILE_OVERHEAD = 8192
 
 _AT_FDCWD = -100
 _RENAME_EXCHANGE = 2
@@ -129,10 +127,21 @@ def _same_file(a: Path, b: Path) -> bool:
                 return True
 
 
-def free_bytes(folder: Path) -> int:
-    """Bytes an unprivileged writer may still use on ``folder``'s filesystem."""
+def free_space(folder: Path) -> tuple[int, int]:
+    """The bytes an unprivileged writer may still use on ``folder``'s filesystem, and
+    its block size (a file takes whole blocks)."""
     info = os.statvfs(folder)
-    return info.f_bavail * info.f_frsize
+    return info.f_bavail * info.f_frsize, info.f_frsize or 4096
+
+
+def space_needed(sizes: list[int], block: int) -> int:
+    """What copying files of these sizes takes, in whole blocks, plus the new folder and
+    the manifest (hard links take no blocks).
+
+    >>> space_needed([1, 4096, 4097], 4096)
+    24576
+    """
+    return sum(-(-size // block) * block for size in sizes) + 2 * block
 
 
 def _fsync(path: Path) -> None:
@@ -242,9 +251,9 @@ def install(staged: Path, target: Path, *, manifest: bool = False) -> list[str]:
         dropped = _listed(real) | {MANIFEST}
         carried = sorted(n for n in old_names - set(names) - dropped
                          if NEW_MARK not in n and OLD_MARK not in n and ".basma-tmp" not in n)
-        need = sum((staged / n).stat().st_size + FILE_OVERHEAD for n in names if n not in unchanged)
-        need += FILE_OVERHEAD * (len(names) + len(carried) + 2)
-        free = free_bytes(real.parent)
+        free, block = free_space(real.parent)
+        need = space_needed([(staged / n).stat().st_size for n in names if n not in unchanged],
+                            block)
         if need > free:
             raise InstallError(real.parent, f"not enough free space for the outputs "
                                f"({need // 1024} KB needed, {free // 1024} KB free)",
