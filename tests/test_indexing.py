@@ -382,6 +382,27 @@ def test_second_doaj_and_elibrary_authors():
     assert art.findtext("dates/dateReceived") == "2026-02-01"
 
 
+def test_a_transliterated_second_list_gives_each_work_once():
+    """Список литературы, then References: Crossref cites each work once, eLibrary gives
+    both forms of it, JATS keeps both lists."""
+    doc = second_document()
+    for b in doc.by_role("reference"):
+        b.ref_list = 1
+    doc.blocks += [Block("ref2-1", "reference", "en", "Ivanov I. I. Tsifrovizatsiya. 2020.",
+                         number="1", ref_list=2),
+                   Block("ref2-2", "reference", "en", "Smith J. Digital learning. 2021.",
+                         number="2", ref_list=2)]
+    files = indexing_files(doc, load_settings(JOURNAL), "two", 0).files
+    for kind in KINDS:
+        assert_valid(kind, files[f"two.{kind}"])
+    cits = parse(files["two.crossref.xml"]).findall(f".//{CR}citation")
+    assert [c.get("key") for c in cits] == ["ref-1", "ref-2"]
+    refs = parse(files["two.elibrary.xml"]).findall(".//references/reference")
+    assert [[(i.get("lang"), i.findtext("text")[:8]) for i in r] for r in refs][0] == [
+        ("RUS", "Иванов И"), ("ENG", "Ivanov I")]
+    assert len(parse(files["two.jats.xml"]).findall("back/ref-list")) == 2
+
+
 def test_transliteration_is_recorded_for_the_editor():
     result = indexing_files(second_document(), load_settings(JOURNAL), "second", 0)
     notes = [n for n in result.notes if "Latin script" in n]

@@ -197,6 +197,29 @@ class Article:
         seen = [*self.titles, *self.abstracts, *self.keywords]
         return ordered_langs(dict.fromkeys(seen), self.lang)
 
+    def cited_works(self) -> list[list[Block]]:
+        """Each work of the reference list once, with all its entries.
+
+        A Russian article prints its list twice, the second transliterated
+        (``Block.ref_list``): when the lists have as many entries, entry n of each is
+        the same work, and an indexer gets it once, in every form. Lists that do not
+        pair up are kept entry by entry.
+
+        >>> refs = [Block("ref-1", "reference", "ru", "Иванов", ref_list=1),
+        ...         Block("ref2-1", "reference", "en", "Ivanov", ref_list=2)]
+        >>> a = Article("a", "ru", None, None, {}, {}, {}, [], [], [], [], refs, 0, {})
+        >>> [[b.id for b in work] for work in a.cited_works()]
+        [['ref-1', 'ref2-1']]
+        """
+        lists: dict[int, list[Block]] = {}
+        for b in self.references:
+            if b.text.strip():
+                lists.setdefault(b.ref_list or 1, []).append(b)
+        groups = [items for _, items in sorted(lists.items())]
+        if len(groups) > 1 and all(len(g) == len(groups[0]) for g in groups):
+            return [list(work) for work in zip(*groups, strict=True)]
+        return [[b] for g in groups for b in g]
+
     def title(self, lang: str) -> str:
         return self.titles.get(lang) or next(iter(self.titles.values()), "")
 

@@ -174,10 +174,11 @@ def _license(a: Article, art: Any) -> None:
 
 
 def _citations(a: Article, art: Any) -> None:
-    if not a.references:
+    works = a.cited_works()
+    if not works:
         return
     group = _c(art, "citation_list")
-    for n, b in enumerate(a.references, 1):
+    for n, (b, *_) in enumerate(works, 1):  # each work once, as the first list gives it
         key = re.sub(r"[^A-Za-z0-9._-]", "-", b.id)[:120] or f"ref{n}"
         cit = _c(group, "citation", key=key)
         doi = re.search(r"\b10\.\d{4,9}/[^\s\"<>]+[^\s\"<>.,;)]", b.text)

@@ -117,12 +117,14 @@ def render_elibrary(a: Article) -> bytes:
             group = sub(box, "kwdGroup", lang=_code(lang, a.lang))
             for word in words:
                 sub(group, "keyword", word)
-    refs = [b for b in a.references if b.text.strip()]
-    if refs:
+    works = a.cited_works()
+    if works:
         box = sub(art, "references")
-        for b in refs:
-            info = sub(sub(box, "reference"), "refInfo", lang=_code(b.lang, a.lang))
-            sub(info, "text", b.text)
+        for work in works:  # one reference, with its transliterated entry if printed
+            ref = sub(box, "reference")
+            for b in work:
+                info = sub(ref, "refInfo", lang=_code(b.lang, a.lang))
+                sub(info, "text", b.text)
     day = a.publication_date()
     if meta.received or meta.accepted or day:
         dates = sub(art, "dates")
