@@ -19,6 +19,7 @@ test's, a shell's ``ulimit -v``) keeps it.
 
 from __future__ import annotations
 
+import ctypes
 import os
 import re
 import resource
@@ -96,13 +97,33 @@ def _size(n: int) -> str:
     return f"{n / GB:.0f} GB" if n >= GB else f"{max(1, n // 2**20)} MB"
 
 
+def _prctl() -> Callable[..., int] | None:
+    """Linux's ``prctl``, looked up before any fork (none after: see ``_limit_address_space``)."""
+    try:
+        return ctypes.CDLL(None, use_errno=True).prctl
+    except (AttributeError, OSError):
+        return None
+
+
+_PR_SET_PDEATHSIG = 1
+
+
 def _limit_address_space(limit: int) -> Callable[[], None]:
-    """The child's side: lower RLIMIT_AS to ``limit`` (never raise it)."""
+    """The child's side: lower RLIMIT_AS to ``limit`` (never raise it), and die with the
+    stage that started it. The child has a session of its own, so a kill -9 of the
+    build's process group (which the stage cannot catch) would leave it running,
+    writing into a working folder the next build uses: the kernel sends it SIGKILL
+    when its parent dies (``PR_SET_PDEATHSIG``)."""
+    parent, prctl = os.getpid(), _prctl()
 
     def preexec() -> None:
         soft, hard = resource.getrlimit(resource.RLIMIT_AS)
         new = limit if soft == resource.RLIM_INFINITY else min(limit, soft)
         resource.setrlimit(resource.RLIMIT_AS, (new, hard))
+        if prctl is not None:
+            prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+            if os.getppid() != parent:  # the parent died before the request was made
+                os._exit(1)
     return preexec
 
 
