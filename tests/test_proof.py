@@ -340,3 +340,18 @@ def test_missing_problem_files_give_no_warnings(tmp_path):
     (tmp_path / "x.problems").write_text("a line sticks out\n\n", encoding="utf-8")
     assert typesetting_problems([tmp_path / "x.problems", tmp_path / "gone.problems"]) == [
         ("x.pdf", "a line sticks out")]
+
+
+def test_change_list_shows_document_text_as_text(tmp_path):
+    from pipeline.writers.proof import Item, Place, Round, render_changes_html, render_changes_text
+
+    evil = "<script>alert(1)</script> & \u202e"
+    item = Item("replaced", evil, evil + "x", Place("b1", 0, 1), note=evil, where="p. 1, l. 2")
+    cleaner = Item("fix_homoglyphs", evil, "y", None, source="line 3", by="cleaner", where="—")
+    result = Round(2, tmp_path, tmp_path / "a.pdf", [cleaner], [item], [evil], [])
+    info = {"article": evil, "date": "2026-12-02", "pdf": "a.pdf", "pages": [1], "journal": ""}
+    html = render_changes_html(result, info)
+    assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt; &amp;" in html
+    assert "\u202e" not in html and "⟨U+202E RIGHT-TO-LEFT OVERRIDE⟩" in html
+    text = render_changes_text(result, info)
+    assert "\u202e" not in text and text.count("⟨U+202E RIGHT-TO-LEFT OVERRIDE⟩") == 6

@@ -726,7 +726,8 @@ def render_changes_text(result: Round, info: dict[str, Any]) -> str:
         note = f"  — note: {visible(item.note)}" if item.note else ""
         return f"{where:<16} {item.kind:<14} {what}{extra}{note}"
 
-    out = [f"Proof round {result.number} of {info['article']}, {info['date']}: {info['pdf']}"]
+    out = [f"Proof round {result.number} of {visible(info['article'])}, {info['date']}: "
+           f"{visible(info['pdf'])}"]
     if result.pagination:
         out += ["", "Pagination differs from the journal PDF:"] + \
             [f"  {p}" for p in result.pagination]
