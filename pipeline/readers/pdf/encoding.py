@@ -22,6 +22,8 @@ import re
 import string
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
 
 from ...alphabet import CP1251_SLOTS, KY_ALPHABET, symbol_font_table
 
@@ -56,6 +58,8 @@ USUAL_MARGIN = 0.05
 #: much likelier: its accented Latin letters (café, Schlüter) read as cp1251 are
 #: still letters, so only a clear gain in known words and model score moves it.
 OWN_MARGIN = 0.15
+#: Fewer words with letters than this in a font's sample: the lexicon says nothing.
+MIN_JUDGED = 3
 #: Words per font the decision is judged on (enough for a verdict, few lookups).
 SAMPLE_WORDS = 300
 #: A word with a marker in it: letters and markers (the markers are not \w).
@@ -110,7 +114,9 @@ class FontCodes:
     def _inspect(self, font, spec, objid) -> None:
         """Take over a simple font's codes when nothing in the PDF says what they mean.
 
-        Two cases. A font whose ``/Differences`` name glyphs no table knows
+        Names Adobe's list lacks are read from IBM's and TeX's (``tex_glyph``), also
+        for a font whose ToUnicode map leaves codes out. Then two cases. A font
+        without a map whose ``/Differences`` name glyphs no table knows
         (``/a224``, ``/g68``): every such code is caught. And a text font with no
         ``/Differences`` and no ToUnicode map at all (an old Windows font that set
         cp1251 or KOI8-R bytes under a Latin encoding, so pdfminer reads
@@ -120,11 +126,14 @@ class FontCodes:
         from pdfminer.pdftypes import resolve1
         from pdfminer.psparser import PSLiteral
 
-        if getattr(font, "unicode_map", None) is not None or not hasattr(font, "cid2unicode"):
+        if not hasattr(font, "cid2unicode"):
             return
+        mapped = getattr(font, "unicode_map", None) is not None
         encoding = resolve1(spec.get("Encoding"))
         differences = resolve1(encoding.get("Differences")) if isinstance(encoding, dict) else None
         name = _font_name(font, spec, objid)
+        if mapped and not differences:
+            return
         if not differences:
             if not _symbolic(name, font) and len(self.fonts) < _MAX_FONTS:
                 self._catch(font, name, dict.fromkeys(range(128, 256), ""), own_reading=True)
@@ -141,10 +150,13 @@ class FontCodes:
         unread = {c: n for c, n in names.items() if n != ".notdef" and not _known(n)}
         font.cid2unicode = dict(font.cid2unicode)  # pdfminer's may be a shared table
         for c, n in list(unread.items()):
-            if n in GCGID_NAMES:  # IBM's glyph ids (Redbooks' BookMaster): a short table
-                font.cid2unicode[c] = GCGID_NAMES[n]
+            ch = GCGID_NAMES.get(n) or tex_glyph(n)  # IBM's glyph ids, TeX's glyph names
+            if ch:
+                font.cid2unicode[c] = ch
                 del unread[c]
-        if not unread:
+        # A ToUnicode map that leaves codes out (pdfTeX's for CMSY) falls back on the
+        # names: those read above; the rest keep pdfminer's reading.
+        if not unread or mapped:
             return
         if all(_GLYPH_INDEX.fullmatch(n) for n in unread.values()) and self._glyph_order(
                 font, unread):
@@ -273,7 +285,9 @@ class FontCodes:
         for ln in lines:
             run = next((r for r in ln.runs if r.text.strip()), None)
             m = _LONE_GLYPH.match(run.text) if run is not None else None
-            if m and (len(run.text) > m.end() or len(ln.runs) > 1):
+            # A math font's unread glyph at a line start is a formula's, not a bullet.
+            if m and (len(run.text) > m.end() or len(ln.runs) > 1) and not _SYMBOLIC.search(
+                    run.font or ""):
                 openers.append((run, m))
         by_order = set(self.by_glyph_order)
         stray = Counter(m.group(1) for run, m in openers if run.font in by_order
@@ -301,6 +315,61 @@ class FontCodes:
             notes.append(f"{sum(self.unknown.values())} glyph(s) whose meaning the PDF does "
                          f"not give, shown as \ufffd: {listed}")
         return notes
+
+
+#: TeX Live's list of the glyph names TeX fonts use beyond Adobe's (greatermuch,
+#: circlecopyrt, prime in CMSY; the ligatures of CMR): name;hex[ hex…][,alternative…].
+TEX_GLYPHLIST = Path("/usr/share/texlive/texmf-dist/fonts/map/glyphlist/texglyphlist.txt")
+#: CMEX names a delimiter or operator by its size: parenleftbig, summationdisplay.
+_TEX_SIZE = re.compile(r"(?<=[a-z])(bigg|Bigg|big|Big|display|text)$")
+
+
+@cache
+def _tex_glyphs() -> dict[str, str]:
+    """TeX's glyph names → Unicode, each name's first alternative outside private use."""
+    table: dict[str, str] = {}
+    try:
+        lines = TEX_GLYPHLIST.read_text(encoding="ascii", errors="replace").splitlines()
+    except OSError:
+        return table
+    for line in lines:
+        name, _, codes = line.partition(";")
+        if line.startswith("#") or not codes:
+            continue
+        for alternative in codes.split(","):
+            try:
+                text = "".join(chr(int(h, 16)) for h in alternative.split())
+            except ValueError:
+                continue
+            if text and not any("\ue000" <= ch <= "\uf8ff" for ch in text):
+                table[name] = text
+                break
+    return table
+
+
+def tex_glyph(name: str) -> str | None:
+    """The character a TeX font's glyph name stands for, or None.
+
+    >>> tex_glyph("greatermuch") if TEX_GLYPHLIST.exists() else "≫"
+    '≫'
+    >>> tex_glyph("parenleftbig"), tex_glyph("summationdisplay") == "∑", tex_glyph("x1y")
+    ('(', True, None)
+    """
+    found = _tex_glyphs().get(name)
+    if found:
+        return found
+    base = _TEX_SIZE.sub("", name)
+    if base != name:
+        found = _tex_glyphs().get(base)
+        if found:
+            return found
+        try:
+            from pdfminer.encodingdb import name2unicode
+
+            return name2unicode(base)
+        except Exception:  # noqa: BLE001 - KeyError or ValueError by pdfminer version
+            return None
+    return None
 
 
 def _symbolic(name: str, font) -> bool:
@@ -368,25 +437,36 @@ def _read_word(word: str, page: str, font: _Font) -> str:
                    for ch in word)
 
 
-def known_words(words: list[str]) -> tuple[int, int]:
-    """How many of a reading's words (two letters or more) the lexicon knows, of how many.
+def known_words(readings: dict[str, list[str]]) -> dict[str, float]:
+    """The share of the sampled words each reading makes known words (``pipeline.lexicon``).
 
-    A Kyrgyz word from a legacy cp1251 font (ө ү ң in the slots of є ї ў) counts
-    as known when its remapped form is: the cleaner remaps those slots afterwards.
+    Every reading is judged on the same words: those that are letters only (two
+    or more) in at least one reading; a word a reading turns into something else
+    (T2A's » where cp1251 has ї) is unknown in that reading. Fewer than
+    ``MIN_JUDGED`` such words say nothing: an empty result. A Kyrgyz word from a
+    legacy cp1251 font (ө ү ң in the slots of є ї ў) counts as known when its
+    remapped form is: the cleaner remaps those slots afterwards.
     """
     from ... import lexicon
 
     slots = str.maketrans(CP1251_SLOTS)
-    found = total = 0
-    for w in words:
-        # A sampled word is letters and markers only: a decoded non-letter in it
-        # (T2A's » where cp1251 has ї) makes it no word.
-        if len(w) < 2 or not w.isalpha():
-            continue
-        total += 1
-        found += lexicon.known(w) or (w != w.translate(slots) and lexicon.known(
-            w.translate(slots), ("ky",)))
-    return found, total
+    pages = list(readings)
+    n = len(readings[pages[0]]) if pages else 0
+    judged = [i for i in range(n)
+              if any(len(readings[p][i]) >= 2 and readings[p][i].isalpha() for p in pages)]
+    if len(judged) < MIN_JUDGED:
+        return {}
+    shares = {}
+    for page in pages:
+        found = 0
+        for i in judged:
+            w = readings[page][i]
+            if len(w) < 2 or not w.isalpha():
+                continue
+            found += lexicon.known(w) or (w != w.translate(slots) and lexicon.known(
+                w.translate(slots), ("ky",)))
+        shares[page] = found / len(judged)
+    return shares
 
 
 def reading_scores(font: _Font, words: list[str]) -> dict[str, float]:
@@ -399,19 +479,18 @@ def reading_scores(font: _Font, words: list[str]) -> dict[str, float]:
     """
     from ... import lexicon
 
-    use_lexicon = lexicon.available()
+    readings = {page: [_read_word(w, page, font) for w in words]
+                for page in [*CODE_PAGES, "base"]}
+    known = known_words(readings) if lexicon.available() else {}
     scores = {}
-    for page in [*CODE_PAGES, "base"]:
-        decoded = [_read_word(w, page, font) for w in words]
+    for page, decoded in readings.items():
         text = " ".join(decoded)
         glyphs: Counter[str] = Counter()
         for code, n in font.codes.items():
             glyphs[_decoded(code, page, font)] += n
         score = plausibility(text, glyphs) if text.strip() else 0.0
-        if use_lexicon and score > 0:
-            found, total = known_words(decoded)
-            if total:
-                score = (score + found / total) / 2
+        if known and score > 0:
+            score = (score + known[page]) / 2
         scores[page] = round(score, 4)
     return scores
 
