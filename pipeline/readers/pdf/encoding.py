@@ -61,7 +61,7 @@ OWN_MARGIN = 0.15
 #: Fewer words with letters than this in a font's sample: the lexicon says nothing.
 MIN_JUDGED = 3
 #: Words per font the decision is judged on (enough for a verdict, few lookups).
-SAMPLE_WORDS = 300
+SAMPLE_WORDS = 200
 #: A word with a marker in it: letters and markers (the markers are not \w).
 _MARKED_WORD = re.compile("(?:[^\\W\\d_]|[\U000F0000-\U0010FFFD])+")
 #: IBM glyph ids (GCGID) that IBM's fonts (BookMaster in the Redbooks) name their

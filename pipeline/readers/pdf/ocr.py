@@ -9,10 +9,10 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import subprocess
 import tempfile
 from pathlib import Path
 
+from ... import limits
 from ...errors import InputError
 from ...model import Extraction, Line, Run
 
@@ -22,6 +22,8 @@ OCR_LANGS = "kir+rus+eng"
 OCR_DPI = 300
 #: Tesseract takes seconds a page; minutes mean a page it cannot finish.
 PAGE_SECONDS = 300
+#: A page at 300 dpi is a few tens of MB for pdftoppm and Tesseract alike.
+OCR_MEMORY = 2 * limits.GB
 
 
 def _read_page(pdf: Path, number: int, name: str) -> str:
@@ -31,16 +33,19 @@ def _read_page(pdf: Path, number: int, name: str) -> str:
     env = dict(os.environ, OMP_THREAD_LIMIT="1")
     # A greyscale PGM: PNG encoding would take longer than the OCR.
     image = pdf.parent / f"page-{number}"
-    subprocess.run(["pdftoppm", "-r", str(OCR_DPI), "-gray", "-singlefile",
-                    "-f", str(number), "-l", str(number), str(pdf), str(image)],
-                   check=True, capture_output=True, timeout=PAGE_SECONDS)
+    hint = "send a text PDF, or a scan at a normal resolution"
+    render = limits.run(["pdftoppm", "-r", str(OCR_DPI), "-gray", "-singlefile",
+                         "-f", str(number), "-l", str(number), str(pdf), str(image)],
+                        file=name, stage=f"rendering page {number} for OCR (pdftoppm)",
+                        seconds=PAGE_SECONDS, memory=OCR_MEMORY, error=InputError, hint=hint)
+    if render.returncode != 0:
+        raise InputError(name, f"page {number} cannot be rendered for OCR (pdftoppm failed)",
+                         hint)
     try:
-        proc = subprocess.run(["tesseract", f"{image}.pgm", "-", "-l", OCR_LANGS],
-                              capture_output=True, text=True, env=env,
-                              timeout=PAGE_SECONDS)
-    except subprocess.TimeoutExpired:
-        raise InputError(name, f"OCR of page {number} ran over {PAGE_SECONDS} s",
-                         "send a text PDF, or a scan at a normal resolution") from None
+        proc = limits.run(["tesseract", f"{image}.pgm", "-", "-l", OCR_LANGS],
+                          text=True, env=env, file=name, stage=f"OCR of page {number}",
+                          seconds=PAGE_SECONDS, memory=OCR_MEMORY, error=InputError,
+                          hint=hint)
     finally:
         Path(f"{image}.pgm").unlink(missing_ok=True)
     if proc.returncode != 0:
@@ -79,7 +84,7 @@ JUNK_SHARE = 0.35
 #: ... judged on at least this many words (a figure page says nothing) ...
 JUNK_MIN_WORDS = 12
 #: ... and on at most this many (enough for a verdict, few lookups).
-JUNK_SAMPLE = 400
+JUNK_SAMPLE = 200
 #: The OCR reading replaces the text layer only when this much likelier.
 OCR_MARGIN = 0.15
 #: The model's confidence above which a page is text in a language the word lists
