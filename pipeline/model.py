@@ -55,6 +55,10 @@ EDITION_LANGS = ("ky", "ru", "en")
 
 SCHEMA_VERSION = 1
 
+#: Inline styles a span can carry (``Span.style``); spans may overlap (an italic
+#: letter inside a formula, a subscript inside it).
+SPAN_STYLES = ("italic", "bold", "sub", "sup", "math")
+
 
 @dataclass(slots=True)  # slots: a long PDF has hundreds of thousands of runs
 class Run:
@@ -65,6 +69,16 @@ class Run:
     size: float | None = None
     bold: bool = False
     italic: bool = False
+    #: "sub" or "sup": set below or above its base, kept in place (not a note marker).
+    script: str | None = None
+    #: True inside a formula (math-font glyphs, Unicode math letters): no repair of
+    #: look-alike or legacy letters touches it. None rather than False when not, so
+    #: that the runs of a long document stay small in JSON.
+    math: bool | None = None
+
+    def with_text(self, text: str) -> Run:
+        """The same run (font, size, style, script) with other text."""
+        return Run(text, self.font, self.size, self.bold, self.italic, self.script, self.math)
 
 
 @dataclass(slots=True)
@@ -164,9 +178,11 @@ class Span:
     """An inline annotation over ``Block.text[start:end]``.
 
     ``lang`` is set only where the span's language differs from its block's;
-    ``style`` is "italic" or "bold"; ``cite`` holds the reference numbers an
-    in-text citation names ("[2; 5]" → [2, 5]) and ``targets`` the ids of the
-    reference blocks they resolved to (empty when the list is missing).
+    ``style`` is one of ``SPAN_STYLES``: "italic", "bold", "sub" and "sup" (set
+    below or above the line), "math" (a formula, kept as the source has it);
+    ``cite`` holds the reference numbers an in-text citation names ("[2; 5]" →
+    [2, 5]) and ``targets`` the ids of the reference blocks they resolved to
+    (empty when the list is missing).
     """
 
     start: int
@@ -327,5 +343,5 @@ def validate(doc: Document) -> None:
         for s in b.spans:
             if not (0 <= s.start < s.end <= len(b.text)):
                 raise ValueError(f"{where}: span {s.start}-{s.end} outside the text")
-            if s.style not in (None, "italic", "bold"):
+            if s.style is not None and s.style not in SPAN_STYLES:
                 raise ValueError(f"{where}: unknown style {s.style!r}")

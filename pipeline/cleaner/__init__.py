@@ -101,6 +101,8 @@ def _run_steps(steps: list[Step], state: _State) -> None:
         where = lines.where(line)
         for step in steps:
             for run in line.runs:
+                if step.skips_math and run.math:
+                    continue
                 new = step.fn(run.text)
                 if new != run.text:
                     _record(step.name, run.text, new, where, state.changes)
@@ -121,7 +123,8 @@ def _font_steps(steps: list[Step], state: _State) -> None:
         if alphabet.LEGACY_UE not in run.text.lower()
     )
     for step in steps:
-        for font, runs in sorted(by_font.items()):
+        for font, all_runs in sorted(by_font.items()):
+            runs = [(r, w) for r, w in all_runs if not (step.skips_math and r.math)]
             text = " ".join(run.text for run, _ in runs)
             verdict = step.fn(font, text, vocabulary, _model_scores)
             state.decisions += verdict.decisions
@@ -165,7 +168,7 @@ def _paragraph_steps(steps: list[Step], state: _State) -> None:
             continue
         text = para.text
         for step in steps:
-            new = step.fn(text)
+            new = _outside_math(step, text, para) if step.skips_math else step.fn(text)
             if new != text:
                 if not step.tally:  # tallied edits are reported as one count below
                     _record(step.name, text, new, where, state.changes)
@@ -175,6 +178,44 @@ def _paragraph_steps(steps: list[Step], state: _State) -> None:
         if step.tally and tallies[step.name]:
             state.changes.append(Change(step.name, "  ", " ", "whole document",
                                         note=f"{tallies[step.name]} {step.tally[1]}"))
+
+
+#: Stands in for a formula's characters while a step that skips formulas runs:
+#: not a letter, so it splits words as the formula's edge would.
+_MATH_MASK = "\ufffc"
+
+
+def _outside_math(step: Step, text: str, para: Paragraph) -> str:
+    """``step`` on a paragraph's text with its formulas (``Run.math``) left as they are.
+
+    The formulas' characters are masked one for one while the step runs (so a
+    word next to a formula is judged without it); a step
+    that changes the text's length around them runs on each stretch between
+    formulas instead.
+    """
+    if not text or not any(r.math for r in para.runs):
+        return step.fn(text)
+    # The steps before may have changed spaces: formulas are found by their
+    # non-space characters, counted as ``_rerun`` counts them.
+    inked = [bool(r.math) for r in para.runs for c in r.text if not c.isspace()]
+    keep, k = [], 0
+    for c in text:
+        keep.append(not c.isspace() and k < len(inked) and inked[k])
+        k += not c.isspace()
+    if k != len(inked):
+        return step.fn(text)
+    masked = "".join(_MATH_MASK if k else c for c, k in zip(text, keep, strict=True))
+    new = step.fn(masked)
+    if len(new) == len(text) and all((c == _MATH_MASK) == k for c, k in zip(new, keep,
+                                                                              strict=True)):
+        return "".join(t if k else c for c, t, k in zip(new, text, keep, strict=True))
+    out, start = [], 0
+    for k in range(len(text) + 1):
+        if k == len(text) or keep[k] != keep[start]:
+            piece = text[start:k]
+            out.append(piece if keep[start] else step.fn(piece))
+            start = k
+    return "".join(out)
 
 
 def _cell_steps(steps: list[Step], para: Paragraph, where: str, state: _State) -> None:
@@ -217,7 +258,7 @@ def _rerun(para: Paragraph, text: str) -> None:
         else:
             pieces.append((current, [c]))
     runs = para.runs
-    para.runs = [Run("".join(chars), runs[i].font, runs[i].size, runs[i].bold, runs[i].italic)
+    para.runs = [runs[i].with_text("".join(chars))
                  for i, chars in pieces]
 
 

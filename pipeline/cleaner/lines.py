@@ -89,7 +89,7 @@ def _join(para: Paragraph, line: Line, vocabulary: Counter[str], changes: list[C
     """Append ``line`` to ``para``, repairing the break between them."""
     last = para.runs[-1]
     last.text = last.text.rstrip()
-    incoming = [Run(r.text, r.font, r.size, r.bold, r.italic) for r in line.runs]
+    incoming = [r.with_text(r.text) for r in line.runs]
     incoming[0].text = incoming[0].text.lstrip()
     first = incoming[0].text
     here = where(line)
@@ -118,9 +118,9 @@ def _join(para: Paragraph, line: Line, vocabulary: Counter[str], changes: list[C
                               note="paragraph continued across a page break"))
     incoming[0].text = sep + incoming[0].text
     for run in incoming:
-        if para.runs[-1].font == run.font and para.runs[-1].bold == run.bold and (
-            para.runs[-1].italic == run.italic
-        ):
+        end = para.runs[-1]
+        if (end.font, end.bold, end.italic, end.script, end.math) == (
+                run.font, run.bold, run.italic, run.script, run.math):
             para.runs[-1].text += run.text
         else:
             para.runs.append(run)
@@ -197,7 +197,7 @@ def join_lines(
             prev = None  # nothing joins onto a reader's block either
             continue
         if prev is None or breaks(prev, line, bool(paras and paras[-1].bullet)):
-            runs = [Run(r.text, r.font, r.size, r.bold, r.italic) for r in line.runs]
+            runs = [r.with_text(r.text) for r in line.runs]
             runs[0].text = runs[0].text.lstrip()
             bullet, rest = fixes.split_bullet(runs[0].text) if bullets else (None, "")
             if bullet:
@@ -221,7 +221,7 @@ def hinted_paragraph(line: Line) -> Paragraph:
     >>> p.cells, p.text
     ([['a', 'b']], 'a b')
     """
-    runs = [Run(r.text, r.font, r.size, r.bold, r.italic) for r in line.runs]
+    runs = [r.with_text(r.text) for r in line.runs]
     cells = None
     if line.cells is not None:
         texts = iter(r.text for r in runs)

@@ -50,6 +50,9 @@ class Step:
     title: str
     parts: tuple[Step, ...] = ()
     tally: tuple[Callable[[str], int], str] | None = None
+    #: The step never touches a formula (``Run.math``): a formula's letters are
+    #: not words of any script, so look-alike and legacy-letter repairs leave them.
+    skips_math: bool = False
 
     def __post_init__(self) -> None:
         if self.scope not in SCOPES:
@@ -86,12 +89,13 @@ BIDI_CONTROLS = Step(fixes.remove_bidi_controls, "run",
                      "Bidi override and embedding controls removed")
 LINE_SEPARATORS = Step(fixes.normalize_line_separators, "run",
                        "Line and paragraph separators (U+2028, U+2029)")
-KHANTY_EN = Step(fixes.remap_khanty_en, "run", "Khanty ӊ → ң")
-HOMOGLYPHS = Step(fixes.fix_homoglyphs, "run", "Look-alike letters from another script")
+KHANTY_EN = Step(fixes.remap_khanty_en, "run", "Khanty ӊ → ң", skips_math=True)
+HOMOGLYPHS = Step(fixes.fix_homoglyphs, "run", "Look-alike letters from another script",
+                  skips_math=True)
 PRIVATE_USE = Step(fixes.map_private_use, "font",
                    "Symbol-font characters (private use) → Unicode")
 LEGACY_GLYPHS = Step(fixes.remap_legacy_glyphs, "font",
-                     "Legacy Kyrgyz font letters (ҥ, є, ї, ў → ү, ө, ң)")
+                     "Legacy Kyrgyz font letters (ҥ, є, ї, ў → ү, ө, ң)", skips_math=True)
 LINE_END_HYPHEN = Step(fixes.keep_line_end_hyphen, "lines", "Hyphens at line ends")
 JOIN_LINES = Step(lines.join_lines, "lines", "Lines joined across page breaks",
                   parts=(LINE_END_HYPHEN,))

@@ -80,7 +80,7 @@ def _strip_runs(runs: list[Run], n: int) -> list[Run]:
         if n >= len(run.text):
             n -= len(run.text)
             continue
-        out.append(Run(run.text[n:], run.font, run.size, run.bold, run.italic))
+        out.append(run.with_text(run.text[n:]))
         n = 0
     if out:
         out[0].text = out[0].text.lstrip()
@@ -88,14 +88,28 @@ def _strip_runs(runs: list[Run], n: int) -> list[Run]:
 
 
 def _spans_from_runs(runs: list[Run], offset: int = 0) -> list[Span]:
+    """Style spans from the runs' fonts: bold or italic, sub or sup, and formulas.
+
+    A formula set in several fonts is one ``math`` span over its runs (and the
+    spaces between them); its scripts and italics are spans inside it.
+    """
     spans: list[Span] = []
+    text = "".join(r.text for r in runs)
     pos = 0
     for run in runs:
-        style = "bold" if run.bold else "italic" if run.italic else None
         stripped = run.text.strip()
-        if style and stripped:
+        styles = [s for s, on in (("bold", run.bold), ("italic", run.italic and not run.math),
+                                  (run.script, bool(run.script)), ("math", bool(run.math)))
+                  if on]
+        if stripped:
             start = pos + run.text.index(stripped[0])
-            spans.append(Span(start + offset, start + offset + len(stripped), style=style))
+            for style in styles:
+                last = next((x for x in reversed(spans) if x.style == style), None)
+                if style == "math" and last is not None and not text[
+                        last.end - offset:start].strip():
+                    last.end = start + offset + len(stripped)
+                    continue
+                spans.append(Span(start + offset, start + offset + len(stripped), style=style))
         pos += len(run.text)
     return spans
 
@@ -106,7 +120,7 @@ def _size(para: Paragraph) -> float | None:
 
 
 def _copy(para: Paragraph) -> Paragraph:
-    return Paragraph([Run(r.text, r.font, r.size, r.bold, r.italic) for r in para.runs],
+    return Paragraph([r.with_text(r.text) for r in para.runs],
                      para.page, para.line, para.bullet, para.footnote)
 
 

@@ -63,8 +63,7 @@ def _rejoin(para: Paragraph, tail: list[Run]) -> None:
         sep = ""
     else:
         sep = " "
-    para.runs.extend([Run(sep + first, tail[0].font, tail[0].size, tail[0].bold,
-                          tail[0].italic), *tail[1:]])
+    para.runs.extend([tail[0].with_text(sep + first), *tail[1:]])
 
 
 def note_roles(paras: list[Paragraph], body_size: float | None

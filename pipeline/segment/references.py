@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 
-from ..model import Paragraph, Run
+from ..model import Paragraph
 
 #: The heading of a reference list, optionally numbered ("7. References", "VII. REFERENCES").
 REFERENCES_HEADING = re.compile(
@@ -166,7 +166,7 @@ def join_entry(first: Paragraph, more: Paragraph) -> None:
     """
     last = first.runs[-1]
     last.text = last.text.rstrip()
-    runs = [Run(r.text, r.font, r.size, r.bold, r.italic) for r in more.runs]
+    runs = [r.with_text(r.text) for r in more.runs]
     if runs:
         runs[0].text = runs[0].text.lstrip()
     sep = "" if last.text.endswith(("-", "/", "–")) else " "

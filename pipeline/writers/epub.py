@@ -38,6 +38,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from .. import limits
 from ..errors import TypesetError
 from ..fileio import template
 from ..model import Block, Span
@@ -70,6 +71,11 @@ _KEYWORD_SEP = re.compile(r"\s*[;,]\s*")
 
 
 # --- pandoc ---------------------------------------------------------------------
+
+
+#: pandoc packs an article's EPUB in a second or two; the limits stop a runaway.
+EPUB_SECONDS = 300
+EPUB_MEMORY = 3 * limits.GB
 
 
 def pandoc_path() -> str:
@@ -187,7 +193,7 @@ def meta_value(value: Any) -> dict[str, Any]:
 
 # --- inline content -----------------------------------------------------------------
 
-_KIND_ORDER = {"lang": 0, "link": 1, "strong": 2, "emph": 3}
+_KIND_ORDER = {"lang": 0, "link": 1, "strong": 2, "emph": 3, "sub": 4, "sup": 4}
 
 
 def _wrappers(s: Span, index: int, targets: frozenset[str] | set[str]) -> list[tuple[Any, ...]]:
@@ -203,6 +209,8 @@ def _wrappers(s: Span, index: int, targets: frozenset[str] | set[str]) -> list[t
         kinds.append(("strong", None))
     elif s.style == "italic":
         kinds.append(("emph", None))
+    elif s.style in ("sub", "sup"):  # a formula's other letters print as the source has them
+        kinds.append((s.style, None))
     return [(s.start, -s.end, index, _KIND_ORDER[k], k, v) for k, v in kinds]
 
 
@@ -238,6 +246,9 @@ def _nest(segments: list[tuple[str, list[tuple[Any, ...]]]], cur_lang: str,
             out.extend(inner if in_link else [link(inner, "#" + value, ["citation"])])
         elif kind == "strong":
             out.append({"t": "Strong", "c": _nest(group, cur_lang, in_link)})
+        elif kind in ("sub", "sup"):
+            out.append({"t": "Subscript" if kind == "sub" else "Superscript",
+                        "c": _nest(group, cur_lang, in_link)})
         else:
             out.append({"t": "Emph", "c": _nest(group, cur_lang, in_link)})
     return out
@@ -760,8 +771,10 @@ def epub_from_source(source: dict[str, Any], css: Path | None = None) -> bytes:
             f"--data-dir={data_dir}", f"--css={css}",
             "--toc", "--toc-depth=2", "--split-level=1", "--epub-title-page=false",
         ]
-        proc = subprocess.run(cmd, input=json.dumps(source["ast"], ensure_ascii=False).encode(),
-                              capture_output=True, env=env, cwd=tmp)
+        proc = limits.run(cmd, input=json.dumps(source["ast"], ensure_ascii=False).encode(),
+                          env=env, cwd=tmp, file="pandoc", stage="pandoc writing the EPUB",
+                          seconds=EPUB_SECONDS, memory=EPUB_MEMORY, error=TypesetError,
+                          hint="look for a huge paragraph or table in the article")
         if proc.returncode != 0:
             raise TypesetError("pandoc", "pandoc could not write the EPUB: "
                                + proc.stderr.decode(errors="replace").strip()[:300])

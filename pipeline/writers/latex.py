@@ -365,6 +365,10 @@ def _wrap(piece: str, spans: list[Span], block_lang: str) -> str:
             piece = r"\emph{" + piece + "}"
         elif s.style == "bold":
             piece = r"\textbf{" + piece + "}"
+        elif s.style == "sub":
+            piece = r"\textsubscript{" + piece + "}"
+        elif s.style == "sup":
+            piece = r"\textsuperscript{" + piece + "}"
     for s in spans:
         if s.cite and s.targets:
             piece = r"\hyperlink{" + s.targets[0] + "}{" + piece + "}"

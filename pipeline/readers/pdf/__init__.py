@@ -36,6 +36,7 @@ released before the next page is read, so memory follows the text, not the PDF.
 from __future__ import annotations
 
 import io
+import logging
 from collections import Counter
 
 from ...errors import InputError
@@ -71,17 +72,65 @@ def _open_error(exc: Exception, name: str) -> InputError:
                       "send the file again or export it anew")
 
 
+#: Parsed object streams kept at once: their objects are read together (a page's
+#: fonts, the page tree), and a PDF has a handful of them.
+OBJECT_STREAMS_KEPT = 8
+
+
+def _keep_object_streams(doc) -> None:
+    """Keep the last few parsed object streams while pdfminer's cache is off.
+
+    Without its cache pdfminer parses a whole object stream again for every object
+    it takes from it: a PDF that packs its fonts and pages into object streams
+    took a minute for 19 pages (phd_article.pdf), most of it re-parsing. The
+    decoded content streams, which are what grows with the pages, stay uncached.
+    """
+    from collections import OrderedDict
+
+    kept: OrderedDict[int, tuple[list, int]] = OrderedDict()
+    parse = doc._get_objects
+
+    def get_objects(stream):
+        key = stream.objid
+        if key is None:
+            return parse(stream)
+        if key in kept:
+            kept.move_to_end(key)
+            return kept[key]
+        kept[key] = found = parse(stream)
+        if len(kept) > OBJECT_STREAMS_KEPT:
+            kept.popitem(last=False)
+        return found
+
+    doc._get_objects = get_objects
+
+
+def quiet_pdfminer() -> None:
+    """Send pdfminer's log nowhere.
+
+    pdfminer logs a warning for every damaged object or operator it skips, and
+    Python prints those on stderr: a fuzzed PDF gave 400 lines before its one-line
+    error. What the reader can act on it raises or records itself.
+    """
+    logger = logging.getLogger("pdfminer")
+    if not any(isinstance(h, logging.NullHandler) for h in logger.handlers):
+        logger.addHandler(logging.NullHandler())
+    logger.propagate = False
+
+
 def _read_pages(raw: bytes, name: str) -> tuple[list[Page], Counter[float], FontCodes]:
     """Every page's lines, read one page at a time, the font sizes by character count,
     and the fonts whose codes are decoded here (``encoding``)."""
     import pdfplumber
 
+    quiet_pdfminer()
     try:
         pdf = pdfplumber.open(io.BytesIO(raw))
         # pdfminer keeps every object it resolves, decoded content streams included,
         # and pdfplumber every page: memory would grow with each page read. Off
         # before the page tree is read, and each page dropped once it is done.
         pdf.doc.caching = False
+        _keep_object_streams(pdf.doc)
         codes = FontCodes()
         codes.hook(pdf.rsrcmgr)
         n_pages = len(pdf.pages)

@@ -9,28 +9,38 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from .geometry import glyph_size
+from .geometry import baseline, glyph_size
 
 #: How far (em of its line) a short raised marker may stick out above its line's top.
 MARKER_RISE_EM = 0.4
+#: How far (em of its line) a subscript's box may hang below its line's box.
+LOWER_REACH_EM = 0.45
 
 
 def dedupe(chars: list[dict]) -> list[dict]:
     """Drop fake-bold overprints: the same glyph drawn again a fraction of a point away.
 
     A tenth of an em is less than any glyph's advance, so a real double letter
-    ("лл", "...") is never taken for an overprint.
+    ("лл", "...") is never taken for an overprint. Glyphs are looked up in cells
+    as wide as the largest such distance on the page, so each glyph is compared
+    with the few drawn near it, not with every earlier glyph of its letter on its
+    line: a line of 20,000 glyphs costs ten times one of 2,000, not a hundred.
     """
+    if not chars:
+        return []
+    # Cells twice the widest reach: a glyph's reach touches at most two in each direction.
+    cell = 2 * max(0.1 * glyph_size(c) for c in chars) or 1.0
     out: list[dict] = []
-    seen: dict[tuple[str, int], list[dict]] = defaultdict(list)
+    seen: dict[tuple[str, int, int], list[dict]] = defaultdict(list)
     for c in chars:
         near = 0.1 * glyph_size(c)
-        key = (c["text"], round(c["top"]))
-        twins = [d for k in (-1, 0, 1) for d in seen.get((c["text"], key[1] + k), ())]
-        if any(abs(d["x0"] - c["x0"]) < near and abs(d["top"] - c["top"]) < near
-               for d in twins):
+        text, x, top = c["text"], c["x0"], c["top"]
+        rows_, cols = range(int((top - near) // cell), int((top + near) // cell) + 1), range(
+            int((x - near) // cell), int((x + near) // cell) + 1)
+        if any(abs(d["x0"] - x) < near and abs(d["top"] - top) < near
+               for i in rows_ for j in cols for d in seen.get((text, i, j), ())):
             continue
-        seen[key].append(c)
+        seen[(text, int(top // cell), int(x // cell))].append(c)
         out.append(c)
     return out
 
@@ -38,25 +48,28 @@ def dedupe(chars: list[dict]) -> list[dict]:
 def rows(chars: list[dict]) -> list[list[dict]]:
     """Characters clustered by baseline, each row left to right, rows top to bottom.
 
+    The baseline is the text matrix's (``geometry.baseline``), not the box's
+    bottom: glyphs of fonts with other descents (math symbols) sit on the line.
+
     Raised and lowered small characters (footnote markers, indices) sit off the
     baseline; ``_attach_raised`` puts them back on their line.
     """
     found: list[list[dict]] = []
-    anchors: list[tuple[float, float]] = []  # bottom and size of each row's first char
-    for c in sorted(chars, key=lambda c: (c["bottom"], c["x0"])):
+    anchors: list[tuple[float, float]] = []  # baseline and size of each row's first char
+    for line, _, _, c in sorted((baseline(c), c["x0"], i, c) for i, c in enumerate(chars)):
         size = glyph_size(c)
         for k in range(len(found) - 1, max(-1, len(found) - 5), -1):
-            bottom, row_size = anchors[k]
-            if abs(bottom - c["bottom"]) <= max(1.0, 0.3 * min(size, row_size)):
+            at, row_size = anchors[k]
+            if abs(at - line) <= max(1.0, 0.3 * min(size, row_size)):
                 found[k].append(c)
                 break
         else:
             found.append([c])
-            anchors.append((c["bottom"], size))
+            anchors.append((line, size))
     found = _attach_raised(found)
-    for row in found:
-        row.sort(key=lambda c: c["x0"])
-    return found
+    # Scripts stacked at one x (TeX's x_i^2) read subscript first.
+    return [[c for _, _, _, c in sorted((c["x0"], -baseline(c), i, c) for i, c in enumerate(row))]
+            for row in found]
 
 
 def _attach_raised(rows: list[list[dict]]) -> list[list[dict]]:
@@ -65,7 +78,8 @@ def _attach_raised(rows: list[list[dict]]) -> list[list[dict]]:
     Of the rows that could hold it, the one with text nearest in x wins: in two
     columns, the row of the other column may be as close vertically. A marker of
     a glyph or three (a footnote's own number, "∗") may stick out above its line's
-    top by up to ``MARKER_RISE_EM``: it is still that line's.
+    top by up to ``MARKER_RISE_EM``: it is still that line's. A subscript starts
+    inside its line's box and may hang below it by up to ``LOWER_REACH_EM``.
     """
     size = [max(glyph_size(c) for c in row) for row in rows]
     top = [min(c["top"] for c in row) for row in rows]
@@ -75,8 +89,11 @@ def _attach_raised(rows: list[list[dict]]) -> list[list[dict]]:
         rise = MARKER_RISE_EM if len(row) <= 3 else 0.0
         candidates = [
             j for j in range(max(0, i - 3), min(len(rows), i + 4))
-            if size[i] < 0.8 * size[j] and top[j] - 1 - rise * size[j] <= top[i]
-            and top[j] < bottom[i] <= bottom[j] + 1
+            if size[i] < 0.8 * size[j] and (
+                top[j] - 1 - rise * size[j] <= top[i] and top[j] < bottom[i] <= bottom[j] + 1
+                # a subscript: starts inside the line and hangs below it a little
+                or top[j] <= top[i] < bottom[j] - 0.2 * size[j]
+                and bottom[j] < bottom[i] <= bottom[j] + LOWER_REACH_EM * size[j])
         ]
         if candidates:
             x = row[0]["x0"]

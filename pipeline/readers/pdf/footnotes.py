@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from ...model import Line, Run
+from ...model import Line
 from .geometry import PageLine
 
 _NOTE_NUMBER = re.compile(r"\s*(\d{1,3}|[*∗†‡§])[.)]?(\s|$)")
@@ -72,7 +72,7 @@ def note_lines(lines: list[PageLine], page: int, previous: list[Line]) -> list[L
     last = next((n for n in map(_numeral, reversed(previous)) if n is not None), None)
     out = []
     for ln in lines:
-        runs = [Run(r.text, r.font, r.size, r.bold, r.italic) for r in ln.runs]
+        runs = [r.with_text(r.text) for r in ln.runs]
         if ln.note_mark:
             runs[0].text = ln.note_mark + " " + runs[0].text
         text = "".join(r.text for r in runs)

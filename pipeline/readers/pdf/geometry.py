@@ -51,8 +51,38 @@ class PageLine:
 
 
 def glyph_size(c: dict) -> float:
-    """A glyph's font size, or its box's height when the PDF gives none."""
-    return c.get("size") or (c["bottom"] - c["top"])
+    """A glyph's font size, or its box's height when the PDF gives none.
+
+    Kept in the glyph (``"gs"``): the reader's steps ask for it about ten times
+    per glyph.
+    """
+    try:
+        return c["gs"]
+    except KeyError:
+        size = c["gs"] = c.get("size") or (c["bottom"] - c["top"])
+        return size
+
+
+def baseline(c: dict) -> float:
+    """A glyph's baseline (top-down page coordinates), kept in the glyph (``"bl"``).
+
+    pdfplumber's box is the font's: its bottom is the baseline plus the font's
+    descent, which differs between fonts (a blackboard-bold R sits 2 pt higher
+    than the text around it). The text matrix places the baseline itself; a glyph
+    without one (or a rotated one) is measured by its bottom.
+    """
+    try:
+        return c["bl"]
+    except KeyError:
+        pass
+    m = c.get("matrix")
+    at = c["bottom"]
+    if m is not None and "y0" in c:
+        drop = c["y0"] - m[5]
+        if abs(drop) <= glyph_size(c):
+            at += drop
+    c["bl"] = at
+    return at
 
 
 def has_ink(chars: list[dict]) -> bool:

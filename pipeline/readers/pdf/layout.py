@@ -102,6 +102,26 @@ def _candidate_xs(inks: list[list[tuple[float, float]]], width: float) -> list[i
     return out
 
 
+def _scores(inks: list[list[tuple[float, float]]], xs: list[int]) -> list[tuple[int, int]]:
+    """Each x's score: how many rows its column runs hold (``_column_runs``).
+
+    Which side of a whole x a row's text lies on changes only where an x passes
+    the ceiling of a span's end, so xs between two such points score alike: each
+    stretch between them is scored once, not every x in it.
+    """
+    import math
+
+    points = sorted({math.ceil(v) for spans in inks for span in spans for v in span})
+    known: dict[int, int] = {}
+    out = []
+    for x in xs:
+        k = bisect_right(points, x)
+        if k not in known:
+            known[k] = sum(len(r) for r in _column_runs(inks, x))
+        out.append((known[k], x))
+    return out
+
+
 def _middle(stretch: list[tuple[int, int]]) -> tuple[int, int]:
     """A gap's score and x: the middle of the widest part of it that scores best.
 
@@ -130,7 +150,7 @@ def find_columns(rows: list[list[dict]], width: float) -> list[tuple[float, set[
     have two gutters.
     """
     inks = [_ink(row) for row in rows]
-    scored = [(sum(len(r) for r in _column_runs(inks, x)), x) for x in _candidate_xs(inks, width)]
+    scored = _scores(inks, _candidate_xs(inks, width))
     gaps: list[tuple[int, int]] = []  # (score, x) of each stretch's middle
     stretch: list[tuple[int, int]] = []
     for score, x in [*scored, (0, -1)]:

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import re
 import statistics
+import unicodedata
 from collections import Counter
 from functools import cache
 
 from ...model import Run
-from .geometry import PageLine, glyph_size
+from .geometry import PageLine, baseline, glyph_size
 
 #: Word gaps are read in em of the line's font size. Inside a word glyphs touch
 #: or are kerned by hundredths of an em; the tightest justified word space is
@@ -70,13 +71,144 @@ def space_threshold(gaps: list[float], size: float) -> float:
     return threshold
 
 
-def _raised(c: dict, size: float, baseline: float) -> bool:
-    """A superscript: smaller than the line and clearly above its baseline."""
-    return glyph_size(c) < 0.8 * size and c["bottom"] < baseline - 0.15 * size
+#: A script is set smaller than its line and off its baseline, up or down by at
+#: least this share of the line's size (TeX raises by ~0.35 em, lowers by ~0.15).
+SCRIPT_SIZE = 0.8
+RAISE_EM = 0.15
+LOWER_EM = 0.08
+
+
+def _script(c: dict, size: float, base: float) -> str | None:
+    """"sup" or "sub" for a glyph set smaller than its line and off its baseline."""
+    if glyph_size(c) >= SCRIPT_SIZE * size:
+        return None
+    shift = base - baseline(c)
+    if shift > RAISE_EM * size:
+        return "sup"
+    if shift < -LOWER_EM * size:
+        return "sub"
+    return None
+
+
+#: Fonts that set formulas: TeX's math italic, symbols, extensions, AMS and Euler
+#: fonts, and OpenType math fonts (Cambria Math, Latin Modern Math, STIX Two Math).
+_MATH_FONT = re.compile(r"^(CMMI|CMSY|CMEX|CMBSY|MSAM|MSBM|EUFM|EUFB|EUSM|EUSB|EURM|EURB|"
+                        r"RSFS|STMARY|WASY|LASY)|Math", re.I)
+
+
+def is_math(c: dict) -> bool:
+    """A glyph of a formula: a Unicode math letter (U+1D400…) or a math font's glyph."""
+    return "\U0001d400" <= c["text"][:1] <= "\U0001d7ff" or _is_math_font(c.get("fontname", ""))
+
+
+@cache
+def _is_math_font(font: str) -> bool:
+    return bool(_MATH_FONT.search(_base_font(font)))
+
+
+#: Note markers are numbers and the note symbols; raised letters are scripts.
+_NOTE_MARK = re.compile(r"[\d*∗†‡§,]+")
+
+
+def _is_note_mark(text: str, before: dict | None, math: set[int]) -> bool:
+    """Whether a raised group is a footnote marker rather than an exponent.
+
+    A marker is a number or a note symbol after a word or its punctuation
+    ("known¹", "2019),³"); after a formula's glyph or a digit ("x²", "10⁵") the
+    same number is an exponent, and raised letters ("Rⁿ", "Aᵀ") are one too.
+    """
+    if not _NOTE_MARK.fullmatch(text):
+        return False
+    return before is None or not (id(before) in math or before["text"][-1:].isdigit())
+
+
+#: Accents a typesetter (LaTeX's \' \^ \" …) draws as a glyph of their own over
+#: a letter, and the combining mark each one is.
+_ACCENTS = {"´": "\u0301", "`": "\u0300", "ˆ": "\u0302", "^": "\u0302", "˜": "\u0303",
+            "~": "\u0303", "¯": "\u0304", "˘": "\u0306", "˙": "\u0307", "¨": "\u0308",
+            "˚": "\u030a", "˝": "\u030b", "ˇ": "\u030c", "¸": "\u0327", "˛": "\u0328"}
+#: Dotless letters take their dot back under an accent above: ı + ´ is í.
+_DOTLESS = {"ı": "i", "ȷ": "j"}
+_BELOW = {"\u0327", "\u0328"}
+
+
+def _mark(text: str) -> str | None:
+    """The combining mark an accent glyph stands for, or None if it is not one."""
+    if len(text) != 1:
+        return None
+    if text in _ACCENTS:
+        return _ACCENTS[text]
+    return text if unicodedata.combining(text) else None
+
+
+def _overlap(a: dict, b: dict) -> float:
+    """How much of the narrower of two glyphs' x extents the other covers (0–1)."""
+    if a["x1"] - a["x0"] < 0.5:  # a zero-width combining mark: where it stands
+        x = (a["x0"] + a["x1"]) / 2
+        return 1.0 if b["x0"] - 0.5 <= x <= b["x1"] + 0.5 else 0.0
+    width = min(a["x1"] - a["x0"], b["x1"] - b["x0"])
+    return max(0.0, min(a["x1"], b["x1"]) - max(a["x0"], b["x0"])) / width if width else 0.0
+
+
+def compose_accents(glyphs: list[dict]) -> list[dict]:
+    """Put accents drawn as glyphs of their own back on their letters (NFC).
+
+    LaTeX sets "Física" as F, ´, ı, s, i, c, a: the accent is a glyph placed over
+    a dotless ı, which a text layer gives as "F´ısica". An accent goes with the
+    letter next to it whose box it overlaps most (at least 40 % of the narrower
+    one); a dotless ı or ȷ under an accent above gets its dot back. An accent over
+    nothing (a typed ´ or ^) stays as it is.
+
+    >>> g = [{"text": t, "x0": x, "x1": x + w} for t, x, w in
+    ...      [("F", 0, 6), ("´", 6.5, 4), ("ı", 6.4, 3), ("s", 9.4, 4)]]
+    >>> "".join(c["text"] for c in compose_accents(g))
+    'Fís'
+    """
+    if not any(_mark(c["text"]) for c in glyphs):
+        return glyphs
+    out = list(glyphs)
+    drop: set[int] = set()
+    for k, c in enumerate(glyphs):
+        mark = _mark(c["text"])
+        if mark is None:
+            continue
+        best, score = None, 0.4
+        for j in (k - 1, k + 1, k - 2, k + 2):
+            if 0 <= j < len(glyphs) and j not in drop and glyphs[j]["text"][:1].isalpha():
+                o = _overlap(c, glyphs[j])
+                if o > score:
+                    best, score = j, o
+        if best is None:
+            continue
+        letter = out[best]["text"]
+        if mark not in _BELOW:
+            letter = _DOTLESS.get(letter[:1], letter[:1]) + letter[1:]
+        out[best] = dict(out[best], text=unicodedata.normalize("NFC", letter + mark))
+        drop.add(k)
+    return [c for k, c in enumerate(out) if k not in drop]
+
+
+def _split_gaps(pieces: list[list[dict]]) -> tuple[list[float], list[float]]:
+    """The gaps inside pieces (between glyphs) and across space glyphs (between pieces)."""
+    inner = [b["x0"] - a["x1"] for p in pieces for a, b in zip(p, p[1:], strict=False)]
+    across = [b[0]["x0"] - a[-1]["x1"] for a, b in zip(pieces, pieces[1:], strict=False)]
+    return inner, across
+
+
+#: Where a line has space glyphs, a gap without one is a word gap only if it is at
+#: least this share of the line's gaps at its spaces (its own word gap).
+SPACED_WORD_SHARE = 0.6
 
 
 def _words(chars: list[dict], size: float) -> list[list[dict]]:
-    """Glyphs grouped into words: at a space glyph, or at a gap this line calls a space."""
+    """Glyphs grouped into words: at a space glyph, or at a gap this line calls a space.
+
+    A line with space glyphs shows its own word gap at them: a gap without a space
+    is a word gap only when it comes near that (``SPACED_WORD_SHARE``), so the
+    tracked letters of a heading or an OCR layer ("E x a c t") stay one word.
+    Without space glyphs the line's gaps decide (``space_threshold``), and
+    letter-spaced runs are joined by their own gaps (``join_letter_spaced``).
+    """
     pieces: list[list[dict]] = [[]]
     for c in chars:
         if c["text"].isspace():
@@ -84,8 +216,10 @@ def _words(chars: list[dict], size: float) -> list[list[dict]]:
         else:
             pieces[-1].append(c)
     pieces = [p for p in pieces if p]
-    gaps = [b["x0"] - a["x1"] for p in pieces for a, b in zip(p, p[1:], strict=False)]
-    threshold = space_threshold(gaps, size)
+    inner, across = _split_gaps(pieces)
+    threshold = space_threshold(inner, size)
+    if across:
+        threshold = max(threshold, SPACED_WORD_SHARE * statistics.median(across))
     words: list[list[dict]] = []
     for piece in pieces:
         words.append([piece[0]])
@@ -94,34 +228,141 @@ def _words(chars: list[dict], size: float) -> list[list[dict]]:
                 words.append([b])
             else:
                 words[-1].append(b)
-    return words
+    return words if across else join_letter_spaced(words)
+
+
+#: A letter-spaced run: at least this many words of one or two letters in a row.
+SPACED_RUN = 4
+#: In a letter-spaced run, a word gap is at least this many times its letter gap.
+SPACED_RATIO = 1.6
+
+
+def join_letter_spaced(words: list[list[dict]]) -> list[list[dict]]:
+    """Join the letters of letter-spaced words ("С Т А Н Д А Р Т") by the run's own gaps.
+
+    A run of ``SPACED_RUN`` or more words of one or two letters is tracked text
+    when its gaps fall into two groups (letters, and words ``SPACED_RATIO`` times
+    wider): it is split only at the wide ones. With one group the run is one
+    tracked word if its gaps are narrower than the line's other word gaps (or the
+    line has no others); real one-letter words ("а в и") are spaced like the rest.
+
+    >>> w = [[{"text": t, "x0": x, "x1": x + 4}] for t, x in
+    ...      [("С", 0), ("Т", 6), ("А", 12), ("Н", 18), ("Д", 30), ("А", 36)]]
+    >>> ["".join(c["text"] for c in word) for word in join_letter_spaced(w)]
+    ['СТАН', 'ДА']
+    """
+    def short(word: list[dict]) -> bool:
+        return len(word) <= 2 and all(c["text"].isalpha() for c in word)
+
+    runs: list[tuple[int, int]] = []
+    i = 0
+    while i < len(words):
+        j = i
+        while j < len(words) and short(words[j]):
+            j += 1
+        if j - i >= SPACED_RUN and sum(len(w) == 1 for w in words[i:j]) * 2 > j - i:
+            runs.append((i, j))
+        i = max(j, i + 1)
+    if not runs:
+        return words
+    inside = {k for a, b in runs for k in range(a, b - 1)}
+    others = [words[k + 1][0]["x0"] - words[k][-1]["x1"] for k in range(len(words) - 1)
+              if k not in inside]
+    out: list[list[dict]] = []
+    k = 0
+    for a, b in runs:
+        out.extend(words[k:a])
+        gaps = [words[m + 1][0]["x0"] - words[m][-1]["x1"] for m in range(a, b - 1)]
+        low = min(gaps)
+        split = _gap_split(gaps)
+        if split is None:
+            whole = not others or max(gaps) < 0.8 * statistics.median(others)
+            split = max(gaps) + 1 if whole else low - 1
+        out.append(list(words[a]))
+        for m, gap in zip(range(a + 1, b), gaps, strict=True):
+            if gap > split:
+                out.append(list(words[m]))
+            else:
+                out[-1].extend(words[m])
+        k = b
+    out.extend(words[k:])
+    return out
+
+
+def _gap_split(gaps: list[float]) -> float | None:
+    """The gap between a letter-spaced run's two groups of gaps, None if it has one group."""
+    values = sorted(gaps)
+    best, at = SPACED_RATIO, None
+    for lo, hi in zip(values, values[1:], strict=False):
+        ratio = hi / lo if lo > 0 else (SPACED_RATIO + 1 if hi > 0.5 else 0)
+        if ratio >= best:
+            best, at = ratio, (lo + hi) / 2
+    return at
+
+
+def _formula(units: list[tuple[str, dict | None]], math: set[int]) -> list[bool]:
+    """Which units belong to a formula: its glyphs and what lies between two of them.
+
+    Between two math glyphs, operators, digits, brackets and spaces (anything but
+    a text letter) are the formula's too: "x ∈ R" is one stretch, however many
+    fonts set it.
+    """
+    flags = [c is not None and id(c) in math for _, c in units]
+    last = None
+    for k, (text, c) in enumerate(units):
+        if not flags[k]:
+            if c is not None and text[:1].isalpha():
+                last = None
+            continue
+        if last is not None:
+            for m in range(last + 1, k):
+                flags[m] = True
+        last = k
+    return flags
 
 
 def make_line(chars: list[dict], column: str) -> PageLine:
     """A row's text as runs, one per font, and where its text starts.
 
-    Superscripts are footnote markers: dropped from the text, except a number
-    opening the line, which is kept aside as ``note_mark`` (a footnote's own).
-    A space goes with the run before it.
+    Superscript numbers after a word are footnote markers: dropped from the text,
+    except a number opening the line, which is kept aside as ``note_mark`` (a
+    footnote's own). Other sub- and superscripts stay in place as runs of their
+    own (``Run.script``); the glyphs of a formula are marked (``Run.math``).
+    Accents drawn apart are put back on their letters (``compose_accents``). A
+    space goes with the run before it.
     """
     ink = [c for c in chars if not c["text"].isspace()]
     size = Counter(round(glyph_size(c), 1) for c in ink).most_common(1)[0][0]
-    baseline = statistics.median(c["bottom"] for c in ink if round(glyph_size(c), 1) == size)
+    base = statistics.median(baseline(c) for c in ink if round(glyph_size(c), 1) == size)
+    chars = compose_accents(chars)
+    ink = [c for c in chars if not c["text"].isspace()]
+    scripts = {id(c): s for c in ink if (s := _script(c, size, base)) is not None}
     lead = 0
-    while _raised(ink[lead], size, baseline):  # a glyph of the line's own size stops it
-        lead += 1
-    kept = [c for c in chars if c["text"].isspace() or not _raised(c, size, baseline)]
+    while lead < len(ink) - 1 and scripts.get(id(ink[lead])) == "sup":
+        lead += 1  # a glyph of the line's own size stops it
+    math = {id(c) for c in ink if is_math(c)}
+    dropped: set[int] = set()
     marks: list[str] = []
-    previous = None
-    for c in ink[lead:]:
-        if _raised(c, size, baseline):
-            if previous is not None and c["x0"] - previous["x1"] < 0.3 * size and marks:
-                marks[-1] += c["text"]
-            else:
-                marks.append(c["text"])
-            previous = c
-        else:
-            previous = None
+    k = lead
+    while k < len(ink):
+        if scripts.get(id(ink[k])) != "sup":
+            k += 1
+            continue
+        group = [ink[k]]
+        while k + len(group) < len(ink) and scripts.get(id(ink[k + len(group)])) == "sup" and (
+                ink[k + len(group)]["x0"] - group[-1]["x1"] < 0.3 * size):
+            group.append(ink[k + len(group)])
+        before = ink[k - 1] if k else None
+        text = "".join(c["text"] for c in group)
+        if _is_note_mark(text, before, math):
+            marks.append(text)
+            dropped.update(id(c) for c in group)
+        elif before is not None and id(before) in math:
+            math.update(id(c) for c in group)
+        k += len(group)
+    lead_ids = {id(c) for c in ink[:lead]}
+    kept = [c for c in chars if id(c) not in dropped and id(c) not in lead_ids]
+    _scripts_of_math(kept, scripts, math)
     words = _words(kept, size)
     units: list[tuple[str, dict | None]] = []  # glyphs, and None for a word space
     for i, word in enumerate(words):
@@ -130,17 +371,8 @@ def make_line(chars: list[dict], column: str) -> PageLine:
         units.extend((c["text"], c) for c in word)
     if _RTL_BLOCKS.search("".join(u for u, _ in units)):
         units = rtl_units(units)
-    runs: list[Run] = []
-    for text, c in units:
-        if c is None:
-            runs[-1].text += text
-            continue
-        font = _base_font(c.get("fontname", ""))
-        if runs and runs[-1].font == font:
-            runs[-1].text += text
-        else:
-            runs.append(Run(text, font, round(glyph_size(c), 2), _is_bold(font),
-                            _is_italic(font)))
+    in_formula = _formula(units, math) if math else [False] * len(units)
+    runs = _runs(units, scripts, in_formula)
     first = "".join(c["text"] for c in words[0])
     marker = len(words) > 1 and _MARKER.fullmatch(first)
     glyphs = [c for word in words for c in word]
@@ -148,6 +380,47 @@ def make_line(chars: list[dict], column: str) -> PageLine:
                     min(c["top"] for c in glyphs), max(c["bottom"] for c in glyphs), size,
                     column, words[1][0]["x0"] if marker else glyphs[0]["x0"],
                     "".join(c["text"] for c in ink[:lead]), tuple(marks))
+
+
+def _scripts_of_math(glyphs: list[dict], scripts: dict[int, str], math: set[int]) -> None:
+    """A script whose base is a formula's glyph is the formula's too ("x" "i" in xᵢ)."""
+    before = None
+    for c in glyphs:
+        if c["text"].isspace():
+            before = None
+            continue
+        if id(c) in scripts and before is not None and id(before) in math:
+            math.add(id(c))
+        if id(c) not in scripts:
+            before = c
+
+
+def _runs(units: list[tuple[str, dict | None]], scripts: dict[int, str],
+          in_formula: list[bool]) -> list[Run]:
+    """Units as runs: a new run where the font, the script or being in a formula changes.
+
+    Texts are collected in lists and joined once, so a line of any length is
+    joined in one pass.
+    """
+    runs: list[Run] = []
+    texts: list[list[str]] = []
+    for (text, c), formula in zip(units, in_formula, strict=True):
+        if c is None:
+            texts[-1].append(text)
+            continue
+        font = _base_font(c.get("fontname", ""))
+        script = scripts.get(id(c))
+        math = True if formula else None
+        last = runs[-1] if runs else None
+        if last is not None and (last.font, last.script, last.math) == (font, script, math):
+            texts[-1].append(text)
+        else:
+            runs.append(Run("", font, round(glyph_size(c), 2), _is_bold(font), _is_italic(font),
+                            script, math))
+            texts.append([text])
+    for run, parts in zip(runs, texts, strict=True):
+        run.text = "".join(parts)
+    return runs
 
 
 #: Hebrew, Arabic, Syriac, Thaana, N'Ko … and their presentation forms: a line

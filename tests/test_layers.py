@@ -1,0 +1,143 @@
+"""Text layers that lie about their geometry: scripts, formulas, split accents, spacing.
+
+The fixture PDFs are drawn glyph by glyph (tests/pdfgen_layers.py) the way TeX and
+Word place text; each must come back with its exact text. The cleaner's letter
+repairs must leave formulas alone, the writers must print sub- and superscripts,
+and joining a line's glyphs must take linear time.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from pathlib import Path
+
+import pytest
+from pdfgen_layers import formula_pdf, justified_pdf, letter_spaced_pdf, split_accents_pdf
+
+from pipeline.cleaner import clean
+from pipeline.model import Block, Extraction, Line, Run, Span
+from pipeline.readers import extract
+from pipeline.readers.pdf.layout import page_lines
+from pipeline.readers.pdf.words import join_letter_spaced
+from pipeline.segment import segment
+from pipeline.writers.epub import block_inlines
+from pipeline.writers.latex import inline
+
+
+def _blocks(path: Path):
+    return segment(clean(extract(path.read_bytes(), path.name))).blocks
+
+
+def _texts(path: Path) -> list[str]:
+    return [b.text for b in _blocks(path)]
+
+
+def test_formula_keeps_its_scripts_in_place(tmp_path):
+    expected = formula_pdf(tmp_path / "formula.pdf")
+    blocks = _blocks(tmp_path / "formula.pdf")
+    assert " ".join(b.text for b in blocks) == expected.text
+    block = next(b for b in blocks if "xi2" in b.text)
+    styled = {style: [block.text[s.start:s.end] for s in block.spans if s.style == style]
+              for style in ("sub", "sup", "math")}
+    assert styled["sub"] == expected.sub
+    assert styled["sup"] == expected.sup
+    assert styled["math"] == [expected.math]
+
+
+def test_footnote_marker_is_still_dropped(tmp_path):
+    """A raised number after a word is a note marker, not an exponent (no regression)."""
+    chars = _glyph_line("сөз", 0.0) + [
+        {"text": "1", "x0": 20.0, "x1": 23.0, "top": 96.0, "bottom": 103.0, "size": 7.0,
+         "fontname": "PTSerif-Regular"}] + _glyph_line("бар", 30.0)
+    (line,), _ = page_lines(chars, 500.0)
+    assert line.text == "сөз бар"
+    assert line.marks == ("1",)
+
+
+def test_letter_spaced_headings_are_whole_words(tmp_path):
+    expected = letter_spaced_pdf(tmp_path / "spaced.pdf")
+    assert _texts(tmp_path / "spaced.pdf") == expected
+
+
+def test_letter_spaced_run_splits_at_its_own_word_gaps():
+    words = [[{"text": t, "x0": x, "x1": x + 4.0}] for t, x in
+             [("а", 0), ("в", 12), ("и", 24), ("у", 36)]]  # one-letter words, spaced evenly
+    other = [[{"text": ch, "x0": -20.0 + 5 * k, "x1": -16.0 + 5 * k} for k, ch in enumerate("сөз")]]
+    joined = join_letter_spaced(other + words)
+    assert ["".join(c["text"] for c in w) for w in joined] == ["сөз", "а", "в", "и", "у"]
+
+
+def test_split_accents_compose_with_their_letter(tmp_path):
+    expected = split_accents_pdf(tmp_path / "accents.pdf")
+    assert _texts(tmp_path / "accents.pdf") == [expected]
+
+
+def test_tight_and_loose_justified_lines(tmp_path):
+    expected = justified_pdf(tmp_path / "justified.pdf")
+    assert " ".join(_texts(tmp_path / "justified.pdf")) == " ".join(expected)
+
+
+def test_cleaner_leaves_formulas_alone():
+    """A formula's Latin C next to a Cyrillic а is not a look-alike to repair."""
+    def ex(math: bool | None) -> Extraction:
+        runs = [Run("Бул ", "PTSerif"), Run("Cа", "NotoSansMath", math=math),
+                Run(" белги.", "PTSerif")]
+        return Extraction("x.pdf", "pdf", [Line(runs)])
+
+    assert clean(ex(True)).paragraphs[0].text == "Бул Cа белги."
+    assert clean(ex(None)).paragraphs[0].text == "Бул Са белги."  # without it, repaired
+
+
+def test_writers_print_scripts():
+    block = Block("b1", "paragraph", "ky", "H_2O жана x^n",
+                  spans=[Span(1, 3, style="sub"), Span(12, 13, style="sup"),
+                         Span(10, 13, style="math")])
+    tex = str(inline(block, "ky"))
+    assert r"\textsubscript{\_2}" in tex
+    assert r"\textsuperscript{n}" in tex
+    kinds = [i["t"] for i in block_inlines(block) if isinstance(i, dict)]
+    assert "Subscript" in kinds and "Superscript" in kinds
+
+
+def _glyph_line(text: str, x: float, size: float = 10.0, gap: float = 0.1) -> list[dict]:
+    out = []
+    for ch in text:
+        out.append({"text": ch, "x0": x, "x1": x + 5.0, "top": 100.0, "bottom": 110.0,
+                    "size": size, "fontname": "PTSerif-Regular"})
+        x += 5.0 + gap
+    return out
+
+
+def _long_line(n: int) -> list[dict]:
+    rng = random.Random(n)
+    chars, x = [], 0.0
+    for i in range(n):
+        chars.append({"text": rng.choice("абвгдежзиклмнопрстуүөң"), "x0": x, "x1": x + 5.0,
+                      "top": 100.0, "bottom": 110.0, "size": 10.0,
+                      "fontname": "PTSerif-Regular"})
+        x += 5.0 + (2.5 if i % 7 == 6 else 0.1)
+    return chars
+
+
+def _per_glyph(n: int) -> float:
+    """The best of three CPU times to read one line of ``n`` glyphs, per glyph."""
+    chars = _long_line(n)
+    best = float("inf")
+    for _ in range(3):
+        start = time.process_time()
+        page_lines(chars, chars[-1]["x1"] + 10)
+        best = min(best, time.process_time() - start)
+    return best / n
+
+
+@pytest.mark.parametrize("small, large", [(2_000, 20_000)])
+def test_long_line_is_read_in_linear_time(small, large):
+    """A quadratic step makes a glyph of the long line ten times dearer; linear, about the same.
+
+    The factor 3 leaves room for a loaded machine and the cache effects of a
+    larger line, and is far below what a quadratic join costs.
+    """
+    _per_glyph(small)  # warm up: imports, caches
+    ratio = _per_glyph(large) / _per_glyph(small)
+    assert ratio < 3, f"a glyph of a {large}-glyph line costs {ratio:.1f} × one of {small}"
