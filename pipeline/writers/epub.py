@@ -38,7 +38,6 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from .. import limits
 from ..errors import TypesetError
 from ..fileio import template
 from ..model import Block, Span
@@ -71,11 +70,6 @@ _KEYWORD_SEP = re.compile(r"\s*[;,]\s*")
 
 
 # --- pandoc ---------------------------------------------------------------------
-
-
-#: pandoc packs an article's EPUB in a second or two; the limits stop a runaway.
-EPUB_SECONDS = 300
-EPUB_MEMORY = 3 * limits.GB
 
 
 def pandoc_path() -> str:
@@ -771,10 +765,8 @@ def epub_from_source(source: dict[str, Any], css: Path | None = None) -> bytes:
             f"--data-dir={data_dir}", f"--css={css}",
             "--toc", "--toc-depth=2", "--split-level=1", "--epub-title-page=false",
         ]
-        proc = limits.run(cmd, input=json.dumps(source["ast"], ensure_ascii=False).encode(),
-                          env=env, cwd=tmp, file="pandoc", stage="pandoc writing the EPUB",
-                          seconds=EPUB_SECONDS, memory=EPUB_MEMORY, error=TypesetError,
-                          hint="look for a huge paragraph or table in the article")
+        proc = subprocess.run(cmd, input=json.dumps(source["ast"], ensure_ascii=False).encode(),
+                              capture_output=True, env=env, cwd=tmp)
         if proc.returncode != 0:
             raise TypesetError("pandoc", "pandoc could not write the EPUB: "
                                + proc.stderr.decode(errors="replace").strip()[:300])
