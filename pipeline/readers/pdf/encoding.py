@@ -135,6 +135,7 @@ class FontCodes:
         if mapped and not differences:
             return
         if not differences:
+            _read_builtin_names(font)
             if not _symbolic(name, font) and len(self.fonts) < _MAX_FONTS:
                 self._catch(font, name, dict.fromkeys(range(128, 256), ""), own_reading=True)
             return
@@ -370,6 +371,34 @@ def tex_glyph(name: str) -> str | None:
         except Exception:  # noqa: BLE001 - KeyError or ValueError by pdfminer version
             return None
     return None
+
+
+def _read_builtin_names(font) -> None:
+    """Fill the codes of an embedded Type 1 font's own encoding that pdfminer left
+    unread because Adobe's list lacks their names (CMEX10's bracketleftbigg)."""
+    from io import BytesIO
+
+    from pdfminer.pdffont import Type1FontHeaderParser
+    from pdfminer.psparser import PSEOF
+
+    fontfile = getattr(font, "fontfile", None)
+    if fontfile is None:
+        return
+    try:
+        data = fontfile.get_data()[: int(fontfile["Length1"])]
+    except Exception:  # noqa: BLE001 - a damaged font program keeps pdfminer's reading
+        return
+    parser = Type1FontHeaderParser(BytesIO(data))
+    font.cid2unicode = dict(font.cid2unicode)
+    for _ in range(256):
+        try:
+            code, name = parser.nextobject()
+        except (PSEOF, Exception):  # noqa: BLE001 - the end, or a program we cannot parse
+            return
+        if isinstance(code, int) and code not in font.cid2unicode:
+            ch = tex_glyph(str(name))
+            if ch:
+                font.cid2unicode[code] = ch
 
 
 def _symbolic(name: str, font) -> bool:
