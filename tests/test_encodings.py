@@ -165,3 +165,33 @@ def test_line_end_hyphen_the_document_cannot_settle_is_decided_by_known_words(
     lines = [Line([Run(f"Сөз {head}-")], fill=1.0), Line([Run(f"{tail} бар.")], fill=0.4)]
     assert join_lines(lines, changes)[0].text == f"Сөз {joined} бар."
     assert "known word" in changes[0].note and "no evidence" not in changes[0].note
+
+
+def test_symbol_font_private_use_codes_are_read_in_the_reader():
+    """A Symbol font's U+F0xx codes become their characters before any text is made, so
+    no private-use code point reaches the document or its audit trail; a text font's
+    are left to the cleaner (which says so)."""
+    from pipeline.readers.pdf.encoding import FontCodes
+
+    codes = FontCodes()
+    chars = [{"text": "\uf0ae", "fontname": "ABCDEF+SymbolMT"},
+             {"text": "\uf0b4", "fontname": "ABCDEF+SymbolMT"},
+             {"text": "\uf0b7", "fontname": "ABCDEF+TimesNewRomanPSMT"}]
+    codes.count_unknown(chars)
+    assert [c["text"] for c in chars] == ["→", "×", "\uf0b7"]
+    assert codes.decode([]) == ["SymbolMT: 2 private-use code(s) read as the symbol font's "
+                                "(U+F0AE →, U+F0B4 ×)"]
+
+
+@pytest.mark.parametrize(("name", "char"), [
+    ("greatermuch", "≫"), ("circlecopyrt", "⃝"), ("prime", "′"),
+    ("parenleftbig", "("), ("bracketleftbigg", "["), ("summationdisplay", "∑"),
+])
+def test_tex_glyph_names_are_read(name, char):
+    """The names TeX's math fonts give their glyphs, which Adobe's list lacks (CMSY,
+    CMEX's sized delimiters), from TeX Live's glyph list."""
+    from pipeline.readers.pdf.encoding import TEX_GLYPHLIST, tex_glyph
+
+    if not TEX_GLYPHLIST.exists():
+        pytest.skip("TeX Live's glyph list is not installed")
+    assert tex_glyph(name) == char
