@@ -38,7 +38,7 @@ end
 local state
 -- A word is on the line where it starts: a word hyphenated at a line end is
 -- not listed again on the next line.
-local recorded = {}
+local recorded, noted = {}, {}
 
 local function scan(box)
   local head = box.head
@@ -48,7 +48,7 @@ local function scan(box)
     local id = n.id
     if id == GLYPH then
       local line = node.has_attribute(n, LINE)
-      if line then
+      if line and line > 0 then
         if line ~= state.numbered then
           state.numbered = line
           for _, w in ipairs(state.pending) do out:write("w ", w, " ", state.page, " ", line, "\n") end
@@ -57,7 +57,12 @@ local function scan(box)
         end
       else
         local w = node.has_attribute(n, WORD)
-        if w and not recorded[w] then
+        if w and line == 0 and not noted[w] then
+          -- A footnote's text (basmaline 0): on the page, on no numbered line; this
+          -- wins over a place the word's attribute had in the text before the note.
+          noted[w], recorded[w] = true, true
+          out:write("n ", w, " ", state.page, " 0\n")
+        elseif w and not recorded[w] then
           recorded[w] = true
           table.insert(state.pending, w)
         end

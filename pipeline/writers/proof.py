@@ -148,8 +148,16 @@ class ProofMarks:
 
 def read_places(path: Path, words: list[tuple[str, int, int]]
                 ) -> tuple[dict[tuple[str, int], tuple[int, int]], list[int]]:
-    """What Lua wrote while the pages shipped: (block, word start) → (page, line), and
-    the pages in order. Line 0 means a place on the page that lineno does not number."""
+    r"""What Lua wrote while the pages shipped: (block, word start) → (page, line), and
+    the pages in order. Line 0 means a place on the page that lineno does not number
+    (a footnote: ``n`` records, which win over the word's first place).
+
+    >>> import tempfile, pathlib
+    >>> f = pathlib.Path(tempfile.mkdtemp()) / "x.places"
+    >>> _ = f.write_text("w 1 45 7\nw 2 45 7\nw 1 46 9\nn 2 45 0\np 45\nw x\n")
+    >>> read_places(f, [("b1", 0, 5), ("b1", 6, 9)])
+    ({('b1', 0): (45, 7), ('b1', 6): (45, 0)}, [45])
+    """
     places: dict[tuple[str, int], tuple[int, int]] = {}
     pages: list[int] = []
     try:
@@ -158,11 +166,14 @@ def read_places(path: Path, words: list[tuple[str, int, int]]
         return places, pages
     for line in lines:
         parts = line.split()
-        if len(parts) == 4 and parts[0] == "w" and all(p.isdigit() for p in parts[1:]):
+        if len(parts) == 4 and parts[0] in "wn" and all(p.isdigit() for p in parts[1:]):
             index, page, number = (int(p) for p in parts[1:])
             if 1 <= index <= len(words):
                 block, start, _ = words[index - 1]
-                places.setdefault((block, start), (page, number))
+                if parts[0] == "n":  # in a footnote: its lines have no numbers
+                    places[(block, start)] = (page, 0)
+                else:
+                    places.setdefault((block, start), (page, number))
         elif len(parts) == 2 and parts[0] == "p" and parts[1].isdigit():
             pages.append(int(parts[1]))
     return places, pages
