@@ -105,9 +105,10 @@ def cmd_editions(args: argparse.Namespace) -> int:
     Each file is rewritten only when its text changes, so make re-typesets and
     re-packs only the editions an edit shows in.
     """
-    from .writers.editions import output_name
+    from .writers.editions import output_name, warn_unresolved_citations
 
     doc = read_model(Path(args.input), "Document")
+    warn_unresolved_citations(doc, args.input)
     translations = Path(args.translations) if args.translations else None
     if translations is not None:
         _warn_if_stale(translations)
@@ -276,6 +277,9 @@ def build(path: Path, outdir: Path | None, log: Callable[[str], None] = lambda s
     kept: dict[str, object] = {}
     doc = run_text_stages(src, editor, keep=kept.__setitem__)
     log(f"{article_id}: text stages {time.monotonic() - t0:.1f}s")
+    from .writers.editions import warn_unresolved_citations
+
+    warn_unresolved_citations(doc, src)
 
     # Everything is made in a scratch folder first and installed as one set only when
     # every file is there and every EPUB passed epubcheck (pipeline/install.py): a full

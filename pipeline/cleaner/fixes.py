@@ -396,9 +396,11 @@ def fix_homoglyphs(text: str) -> str:
 # --- typography -------------------------------------------------------------------------
 
 _SPACES = re.compile(r"[ \t\u2000-\u200a\u202f\u205f\u3000]+")
-_SPACE_BEFORE_PUNCT = re.compile(r"(?<=\w) +([,.;:!?)\]»%])(?=\s|$|[,.;:!?)\]»])")
+#: "%" is not here: Russian typography spaces it ("78 %", GOST 8.417), and the
+#: source's choice stays (``tie_no_break_spaces`` makes the space a thin tie).
+_SPACE_BEFORE_PUNCT = re.compile(r"(?<=\w) +([,.;:!?)\]»])(?=\s|$|[,.;:!?)\]»])")
 _SPACE_AFTER_OPEN = re.compile(r"([(\[«]) +(?=\w)")
-_DASH_AFTER_CYRILLIC = re.compile(r"(?<=[\u0400-\u04ff0-9»)]) ([–—])(?= )")
+_DASH_AFTER_CYRILLIC = re.compile(r"(?<=[\u0400-\u04ff0-9»)\]]) ([–—])(?= )")
 
 
 def normalize_spaces(text: str) -> str:
@@ -422,7 +424,7 @@ def count_space_runs(text: str) -> int:
 
 
 def remove_space_before_punctuation(text: str) -> str:
-    """Remove a space before , . ; : ! ? ) ] » % and after ( [ «.
+    """Remove a space before , . ; : ! ? ) ] » and after ( [ «.
 
     Cause: extraction puts a gap before punctuation that was kerned close.
 
@@ -432,6 +434,78 @@ def remove_space_before_punctuation(text: str) -> str:
     text = _SPACE_BEFORE_PUNCT.sub(r"\1", text)
     text = _SPACE_AFTER_OPEN.sub(r"\1", text)
     return re.sub(r"(?<=\w) +(»)", r"\1", text)
+
+
+_CYRILLIC_LETTER = re.compile(r"[\u0400-\u04ff]")
+_LATIN_LETTER = re.compile(r"[A-Za-z]")
+_NBSP = "\u00a0"
+_THIN_NBSP = "\u202f"  # narrow no-break space: Russian "78 %"
+#: Spaces that become ties: after an initial before another initial or a surname
+#: ("И.Д. Фрумин", "И. Д. Фрумин"), before a surname's initials ("Фрумин И.Д."),
+#: before a citation bracket ("text [10]"), after a page, volume or number label
+#: before its number ("С. 15–22", "Т. 12", "№ 2", "pp. 45"), between a number and
+#: its unit or year mark ("5 кг", "2019 г."), and after a one-letter Russian or
+#: Kyrgyz word ("в Кыргызстане", "и", "с", "к", "у", "о", "а").
+_KY_EXTRA = "\u04a3\u04a2\u04af\u04ae\u04e9\u04e8"  # ң ү ө, lower and upper
+_TIES = [re.compile(p) for p in (
+    rf"(?<=\b[А-ЯЁA-Z]\.) (?=[А-ЯЁA-Z]\.|[А-ЯЁA-Z][а-яёa-z{_KY_EXTRA}-])",
+    rf"(?<=[а-яёa-z{_KY_EXTRA}]{{2}}) (?=[А-ЯЁA-Z]\.\s?[А-ЯЁA-Z]\.)",
+    r"(?<=\S) (?=\[\d)",
+    r"(?:(?<![\w.][СсТтPp]\.)(?<=[СсТтPp]\.)|(?<=\bpp\.)|(?<=\bVol\.)|(?<=\bNo\.)|(?<=\bvol\.)"
+    r"|(?<=\bno\.)|(?<=\bгл\.)|(?<=\bрис\.)|(?<=\bFig\.)|(?<=№)) (?=\d)",
+    rf"(?<=\d) (?=(?:кг|км|см|мм|млн|млрд|тыс|руб|сом|ч|мин|сек|г|гг|ж|м|kg|km|cm|mm|m|h|s)"
+    rf"(?![\w{_KY_EXTRA}]))",
+    rf"(?<![\w{_KY_EXTRA}-][вВиИсСкКуУоОаА])(?<=[вВиИсСкКуУоОаА]) (?=[\w«({_KY_EXTRA}])",
+)]
+_PERCENT_SPACE = re.compile(r"(?<=\d)[ \u00a0](?=%)")
+
+
+def _cyrillic(text: str) -> bool:
+    """Whether a paragraph is written mostly in Cyrillic (Russian, Kyrgyz …)."""
+    return len(_CYRILLIC_LETTER.findall(text)) > len(_LATIN_LETTER.findall(text))
+
+
+def tie_no_break_spaces(text: str) -> str:
+    """Turn the spaces a line must not break at into no-break spaces (ties).
+
+    Cause: Russian and Kyrgyz typography keeps an initial with its surname, a
+    citation with its word, a label with its number, a number with its unit and
+    a one-letter word with the word after it; the extraction gives plain spaces.
+    The space of "78 %" becomes the narrow no-break space the Russian convention
+    wants in Cyrillic text, a no-break space elsewhere.
+
+    >>> def shown(text): return text.replace("\u00a0", "~").replace("\u202f", "^")
+    >>> shown(tie_no_break_spaces("И.Д. Фрумин в Кыргызстане [10], С. 15–22, 78 %."))
+    'И.Д.~Фрумин в~Кыргызстане~[10], С.~15–22, 78^%.'
+    >>> shown(tie_no_break_spaces("Фрумин И. Д. пишет"))
+    'Фрумин~И.~Д. пишет'
+    >>> shown(tie_no_break_spaces("growth of 78 % [3], pp. 4 and 5 kg"))
+    'growth of 78~%~[3], pp.~4 and 5~kg'
+    """
+    for tie in _TIES:
+        text = tie.sub(_NBSP, text)
+    return _PERCENT_SPACE.sub(_THIN_NBSP if _cyrillic(text) else _NBSP, text)
+
+
+#: A dash between spaces (or a hyphen standing for one): a punctuation dash.
+_SPACED_DASH = re.compile(r"(?<=\S)([ \u00a0])[–—-](?= )")
+
+
+def unify_dashes(text: str) -> str:
+    """One dash style per language: a spaced em dash in Cyrillic text, a spaced
+    en dash in Latin text; ranges ("15–22") keep their en dash.
+
+    Cause: sources mix "—", "–" and a spaced hyphen in one paragraph; Russian and
+    Kyrgyz typography sets the punctuation dash as a spaced em dash, English
+    style guides (Oxford, Chicago's British usage) a spaced en dash.
+
+    >>> unify_dashes("адам – бул, а - это — то")
+    'адам — бул, а — это — то'
+    >>> unify_dashes("it is — as ever - late, 15–22")
+    'it is – as ever – late, 15–22'
+    """
+    dash = "—" if _cyrillic(text) else "–"
+    return _SPACED_DASH.sub(lambda m: m.group(1) + dash, text)
 
 
 def nbsp_before_dash(text: str) -> str:

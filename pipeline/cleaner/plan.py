@@ -104,6 +104,9 @@ SPACES = Step(fixes.normalize_spaces, "paragraph", "Spaces",
 SPACE_BEFORE_PUNCTUATION = Step(fixes.remove_space_before_punctuation, "paragraph",
                                 "Spaces before punctuation")
 NBSP_BEFORE_DASH = Step(fixes.nbsp_before_dash, "paragraph", "No-break space before a dash")
+DASHES = Step(fixes.unify_dashes, "paragraph", "One dash style per language")
+TIES = Step(fixes.tie_no_break_spaces, "paragraph",
+            "No-break spaces: initials, citations, numbers and units, one-letter words")
 
 PLAN: tuple[Step, ...] = (
     # Mojibake first: its C1 bytes would otherwise be stripped as controls.
@@ -130,6 +133,8 @@ PLAN: tuple[Step, ...] = (
     # respelt to Latin ("аÑ«" → "aÑ«", all Latin-1); what it decodes may mix scripts.
     dataclasses.replace(MOJIBAKE, scope="paragraph"),
     dataclasses.replace(HOMOGLYPHS, scope="paragraph"),
+    DASHES,
+    TIES,
     NBSP_BEFORE_DASH,
 )
 

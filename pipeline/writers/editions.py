@@ -93,6 +93,21 @@ class Edition:
         return ui_strings(lang)
 
 
+def author_name(author: Any, lang: str) -> str:
+    """An author's name as an edition in ``lang`` prints it (both writers).
+
+    The name given in ``lang``, else the English one, else as given; the English
+    edition is in Latin script, so a Cyrillic name without an English form is
+    romanised (BGN/PCGN, ``indexing.common.to_latin``, as the indexing files do).
+    """
+    name = author.display_name(lang)
+    if lang == "en" and "en" not in author.name:
+        from .indexing.common import to_latin  # PyICU, only for such a name
+
+        name = to_latin(name, next(iter(author.name), "und"))[0]
+    return name
+
+
 def format_date(day: dt.date, lang: str) -> str:
     """A date as ``lang`` writes it ("12 March 2026", "12-март 2026-ж."): both writers'."""
     ui = ui_strings(lang)
@@ -209,6 +224,19 @@ def editions(doc: Document, translations: Path | None = None) -> list[Edition]:
             translation = load_translation(translations / f"{key}.md", key)
         out.append(make_edition(doc, key, translation))
     return out
+
+
+def warn_unresolved_citations(doc: Document, where: str | Path) -> None:
+    """One ``warning:`` line on stderr naming the citations no reference resolves.
+
+    The editions print them as they are, with no note for readers, so the editor
+    must hear of it before the PDFs and EPUBs go out.
+    """
+    import sys
+
+    for problem in doc.problems:
+        if problem.startswith("citations ") and ("unresolved" in problem or "no entry" in problem):
+            print(f"warning: {where}: {problem}", file=sys.stderr)
 
 
 def edition_sources(doc: Document, translations: Path | None = None

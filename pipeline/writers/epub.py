@@ -41,7 +41,7 @@ from typing import Any
 from ..errors import TypesetError
 from ..fileio import template
 from ..model import Block, Span
-from .editions import Edition, format_date, ui_strings
+from .editions import Edition, author_name, format_date, ui_strings
 
 #: A name given as plain text, in no particular language (``pipeline.meta.UNDETERMINED``;
 #: not imported, so that the EPUB command does not load pydantic).
@@ -208,8 +208,29 @@ def _wrappers(s: Span, index: int, targets: frozenset[str] | set[str]) -> list[t
     return [(s.start, -s.end, index, _KIND_ORDER[k], k, v) for k, v in kinds]
 
 
+def soft_hyphens(text: str) -> str:
+    """Kyrgyz words with soft hyphens (U+00AD) at the syllabifier's break points only.
+
+    No reading system has Kyrgyz hyphenation patterns: with these, justified
+    Kyrgyz text can break words where basma's own rules allow (``hyphenate.py``),
+    and nowhere else (CSS ``hyphens: manual``).
+
+    >>> soft_hyphens("мектептерде окушат") == "мек\u00adтеп\u00adтер\u00adде оку\u00adшат"
+    True
+    """
+    from ..alphabet import KY_WORD
+    from .hyphenate import break_points
+
+    def word(m: re.Match[str]) -> str:
+        w = m.group()
+        points = break_points(w)
+        return "".join(("\u00ad" if i in points else "") + ch for i, ch in enumerate(w))
+
+    return KY_WORD.sub(word, text)
+
+
 def _nest(segments: list[tuple[str, list[tuple[Any, ...]]]], cur_lang: str,
-          in_link: bool) -> list[Any]:
+          in_link: bool, soft: bool = False) -> list[Any]:
     """Turn text segments with their wrapper stacks into nested inlines.
 
     Consecutive segments that share their outermost wrapper share one element, so
@@ -221,7 +242,7 @@ def _nest(segments: list[tuple[str, list[tuple[Any, ...]]]], cur_lang: str,
     while i < len(segments):
         text, stack = segments[i]
         if not stack:
-            out.extend(text_inlines(text))
+            out.extend(text_inlines(soft_hyphens(text) if soft and cur_lang == "ky" else text))
             i += 1
             continue
         head = stack[0]
@@ -232,24 +253,26 @@ def _nest(segments: list[tuple[str, list[tuple[Any, ...]]]], cur_lang: str,
         kind, value = head[4], head[5]
         if kind == "lang":
             if value == cur_lang:
-                out.extend(_nest(group, cur_lang, in_link))
+                out.extend(_nest(group, cur_lang, in_link, soft))
             else:
-                out.append(span(_nest(group, value, in_link), lang=value))
+                out.append(span(_nest(group, value, in_link, soft), lang=value))
         elif kind == "link":
-            inner = _nest(group, cur_lang, True)
+            inner = _nest(group, cur_lang, True, soft)
             out.extend(inner if in_link else [link(inner, "#" + value, ["citation"])])
         elif kind == "strong":
-            out.append({"t": "Strong", "c": _nest(group, cur_lang, in_link)})
+            out.append({"t": "Strong", "c": _nest(group, cur_lang, in_link, soft)})
         elif kind in ("sub", "sup"):
             out.append({"t": "Subscript" if kind == "sub" else "Superscript",
-                        "c": _nest(group, cur_lang, in_link)})
+                        "c": _nest(group, cur_lang, in_link, soft)})
         else:
-            out.append({"t": "Emph", "c": _nest(group, cur_lang, in_link)})
+            out.append({"t": "Emph", "c": _nest(group, cur_lang, in_link, soft)})
     return out
 
 
-def block_inlines(b: Block, targets: frozenset[str] | set[str] = frozenset()) -> list[Any]:
-    """``b.text`` with its spans, split at every span boundary."""
+def block_inlines(b: Block, targets: frozenset[str] | set[str] = frozenset(),
+                  soft: bool = False) -> list[Any]:
+    """``b.text`` with its spans, split at every span boundary; with ``soft``, its
+    Kyrgyz words carry soft hyphens (``soft_hyphens``)."""
     text = b.text
     spans = [s for s in b.spans if 0 <= s.start < s.end <= len(text)]
     cuts = sorted({0, len(text), *(s.start for s in spans), *(s.end for s in spans)})
@@ -265,7 +288,7 @@ def block_inlines(b: Block, targets: frozenset[str] | set[str] = frozenset()) ->
         after_space = piece[-1] in " \t\r\n"
         stack = sorted(w for s, ws in wrappers if s.start <= a and z <= s.end for w in ws)
         segments.append((piece, stack))
-    return _nest(segments, b.lang, False)
+    return _nest(segments, b.lang, False, soft)
 
 
 def anchor(ident: str) -> str:
@@ -285,6 +308,9 @@ class _Builder:
         for b in [*ed.front, *ed.body, *ed.references, *ed.footnotes]:
             self.used.add(anchor(b.id))
         self.targets = {anchor(b.id) for b in ed.references}
+        # A short article is one chapter: its headings go one level down, below the
+        # title, so that pandoc's split at level 1 leaves them in the title's file.
+        self.shift = 0 if chaptered(ed) else 1
 
     def uid(self, base: str) -> str:
         """A generated id that no block id already uses."""
@@ -298,8 +324,8 @@ class _Builder:
     def lang_kv(self, lang: str, context: str) -> str | None:
         return lang if lang != context else None
 
-    def inlines(self, b: Block) -> list[Any]:
-        return block_inlines(b, self.targets)
+    def inlines(self, b: Block, soft: bool = False) -> list[Any]:
+        return block_inlines(b, self.targets, soft)
 
     def label_inlines(self, text: str, lang: str) -> list[Any]:
         """A UI label, marked with its language where it differs from the book's."""
@@ -336,7 +362,7 @@ class _Builder:
     def authors(self) -> list[Any]:
         items = []
         for a in self.ed.meta.authors:
-            name = a.display_name(self.lang)
+            name = author_name(a, self.lang)
             blocks = [para([span(text_inlines(name), classes=["name"])])]
             for place in a.affiliations:
                 blocks.append(div([para(text_inlines(place.display_name(self.lang)))],
@@ -410,7 +436,7 @@ class _Builder:
             content: list[Any] = []
             if any(b.role == "abstract" for b in blocks):
                 content.append(header(2, self.label_inlines(ui["abstract"], lang),
-                                      self.uid(f"abstract-{lang}")))
+                                      self.uid(f"{ABSTRACT_ID}{lang}")))
             for b in blocks:
                 if b.role == "abstract":
                     content.append(self.in_lang(para(self.inlines(b)), b.lang, lang, b.id))
@@ -447,12 +473,13 @@ class _Builder:
             if not b.text.strip():
                 continue
             if b.role == "list_item":
-                items.append([self.in_lang(plain(self.inlines(b)), b.lang, self.lang, b.id)])
+                items.append([self.in_lang(plain(self.inlines(b, True)), b.lang, self.lang,
+                                           b.id)])
             elif b.role == "heading":
                 out.append(self.heading(b))
             elif b.role == "quote":
                 out.append({"t": "BlockQuote", "c": [
-                    self.in_lang(para(self.inlines(b)), b.lang, self.lang, b.id)]})
+                    self.in_lang(para(self.inlines(b, True)), b.lang, self.lang, b.id)]})
             elif b.role == "caption":
                 out.append(div([para(self.inlines(b))], anchor(b.id), ["caption"],
                                lang=self.lang_kv(b.lang, self.lang)))
@@ -460,10 +487,20 @@ class _Builder:
                 out.append(self.in_lang(table(b.cells or [], b.header_rows or 0), b.lang,
                                         self.lang, b.id))
             else:  # paragraph, and any role a later stage may add
-                out.append(self.in_lang(para(self.inlines(b)), b.lang, self.lang, b.id))
+                out.append(self.in_lang(para(self.inlines(b, True)), b.lang, self.lang, b.id))
         if items:
             out.append({"t": "BulletList", "c": items})
-        return out
+        return self.mark_introduction(out)
+
+    def mark_introduction(self, body: list[Any]) -> list[Any]:
+        """The text before the first heading, given an anchor the ToC links to
+        ("Введение"): without a heading of its own it would have no entry."""
+        head = 0
+        while head < len(body) and body[head]["t"] != "Header":
+            head += 1
+        if head == 0:
+            return body
+        return [div(body[:head], INTRODUCTION_ID, ["introduction"]), *body[head:]]
 
     def heading(self, b: Block) -> dict[str, Any]:
         inl = self.inlines(b)
@@ -472,7 +509,10 @@ class _Builder:
         if b.lang != self.lang:  # on the inlines, so that the nav entry has it too
             inl = [span(inl, lang=b.lang)]
         classes = ["run-in"] if b.run_in else []
-        return header(b.level or 1, inl, anchor(b.id), classes)
+        # A run-in heading opens a paragraph, not a chapter: one level below its own;
+        # in a short article every heading is a section under the title.
+        level = (b.level or 1) + (1 if b.run_in or self.shift else 0)
+        return header(level, inl, anchor(b.id), classes)
 
     # -- back matter
 
@@ -504,22 +544,21 @@ class _Builder:
         ed, ui = self.ed, self.ui
         out: list[Any] = []
         if ed.footnotes:
-            out.append(header(1, text_inlines(ui["footnotes"]), self.uid("notes"), [],
-                              [("epub:type", "endnotes")]))
+            out.append(header(1 + self.shift, text_inlines(ui["footnotes"]), self.uid("notes"),
+                              [], [("epub:type", "endnotes"), ("role", "doc-endnotes")]))
             out.extend(self.numbered(ed.footnotes, "note"))
-        cited = any(s.cite for b in [*ed.front, *ed.body] for s in b.spans)
-        if ed.references or (cited and ed.body):
-            out.append(header(1, text_inlines(ui["references"]), self.uid("references"), [],
-                              [("epub:type", "bibliography")]))
+        # Citations without a list print as they are: the missing list is the
+        # editor's problem (a warning), not a note for readers.
+        if ed.references:
+            out.append(header(1 + self.shift, text_inlines(ui["references"]),
+                              self.uid("references"), [],
+                              [("epub:type", "bibliography"), ("role", "doc-bibliography")]))
             for head, items in ed.reference_lists():
                 if head is not None:
                     lang = self.lang_kv(head.lang, self.lang)
-                    out.append(header(2, self.inlines(head), self.uid(head.id), [],
+                    out.append(header(2 + self.shift, self.inlines(head), self.uid(head.id), [],
                                       [("lang", lang)] if lang else None))
                 out.extend(self.numbered(items, "reference"))
-            else:  # citations without a list: say so, invent nothing
-                out.append(div([para(text_inlines(ui["missing_references"]))],
-                               classes=["missing"]))
         return out
 
     def blocks(self) -> list[Any]:
@@ -528,6 +567,20 @@ class _Builder:
         # A body that opens without a heading would run on from the abstracts.
         rule = [] if starts or not body else [{"t": "HorizontalRule"}]
         return [*self.front(starts or not self.ed.body), *rule, *body, *self.back()]
+
+
+#: The anchor of the text before the first heading, and of each abstract ("abstract-ky").
+INTRODUCTION_ID = "introduction"
+ABSTRACT_ID = "abstract-"
+#: A body shorter than this (characters) is one chapter with the title: a chapter
+#: per heading would give screens of one paragraph each.
+CHAPTER_CHARS = 40_000
+
+
+def chaptered(ed: Edition) -> bool:
+    """Whether the edition is long enough to be split into chapters at its headings."""
+    return sum(len(b.text) for b in ed.body) >= CHAPTER_CHARS and any(
+        b.role == "heading" and not b.run_in for b in ed.body)
 
 
 def doi_url(doi: Any) -> str:
@@ -550,10 +603,11 @@ def _keywords(ed: Edition) -> list[str]:
 
 
 def identifier(ed: Edition) -> str:
-    """The book's fixed identifier: the DOI, or a name-based UUID without one."""
-    if ed.meta.doi:
-        return ed.meta.doi
-    seed = json.dumps([ed.key, ed.titles], ensure_ascii=False)
+    """The edition's own identifier: a name-based UUID of the DOI (or the titles)
+    and the edition's key, so that the four books of an article are four books to
+    a reading system or a catalogue. The article's DOI is a second identifier."""
+    seed = f"{doi_url(ed.meta.doi)}#{ed.key}" if ed.meta.doi else json.dumps(
+        [ed.key, ed.titles], ensure_ascii=False)
     return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, seed)}"
 
 
@@ -569,9 +623,10 @@ def metadata(ed: Edition, titles: list[tuple[str, str, str]]) -> dict[str, Any]:
         **ACCESSIBILITY,
         "accessibilitySummary": ACCESSIBILITY_SUMMARY,
     }
-    out["identifier"] = [{"text": identifier(ed), "scheme": "DOI"}] if meta.doi else \
-        identifier(ed)
-    creators = [{"text": a.display_name(ed.lang), "role": "author"} for a in meta.authors]
+    # calibre and other readers take the scheme from the value's prefix ("doi:").
+    out["identifier"] = [{"text": identifier(ed)}] + (
+        [{"text": f"doi:{meta.doi}", "scheme": "DOI"}] if meta.doi else [])
+    creators = [{"text": author_name(a, ed.lang), "role": "author"} for a in meta.authors]
     if creators:
         out["creator"] = creators
     if meta.journal and meta.journal.publisher:
@@ -638,8 +693,11 @@ def add_xml_lang(xhtml: str) -> str:
     return _TAG.sub(fix, xhtml)
 
 
-def _fix_opf(opf: str, title_langs: list[str], book_lang: str) -> str:
-    """Languages on the package metadata pandoc cannot express."""
+def _fix_opf(opf: str, title_langs: list[str], book_lang: str,
+             package: dict[str, Any] | None = None) -> str:
+    """Package metadata pandoc cannot express: the languages of titles and of the
+    accessibility summary, the journal as a series, the conformance claim; the
+    navigation document out of the reading order."""
     count = 0
 
     def title(m: re.Match[str]) -> str:
@@ -657,7 +715,28 @@ def _fix_opf(opf: str, title_langs: list[str], book_lang: str) -> str:
             f'<meta property="schema:accessibilitySummary" '
             f'xml:lang="{ACCESSIBILITY_SUMMARY_LANG}">',
         )
+    # The ToC stays reachable from the reading system's menu; readers start at the text.
+    opf = re.sub(r'<itemref idref="nav"\s*/>', '<itemref idref="nav" linear="no" />', opf)
+    extra = []
+    series = (package or {}).get("series")
+    if series:
+        extra += [f'<meta property="belongs-to-collection" id="series">'
+                  f'{html.escape(series["name"], quote=False)}</meta>',
+                  '<meta refines="#series" property="collection-type">series</meta>']
+        if series.get("position"):
+            extra.append(f'<meta refines="#series" property="group-position">'
+                         f'{html.escape(str(series["position"]), quote=False)}</meta>')
+    extra += [f'<meta property="dcterms:conformsTo">{CONFORMS_TO}</meta>',
+              f'<meta property="a11y:certifiedBy">{CERTIFIED_BY}</meta>']
+    if extra:
+        opf = opf.replace("</metadata>", "".join(f"  {m}\n  " for m in extra) + "</metadata>", 1)
     return opf
+
+
+#: The EPUB Accessibility 1.1 conformance this writer's books meet (checked with
+#: Ace by DAISY in tests/test_print_quality.py), and who claims it.
+CONFORMS_TO = "EPUB Accessibility 1.1 - WCAG 2.1 Level AA"
+CERTIFIED_BY = "basma (automated checks: epubcheck, Ace by DAISY)"
 
 
 _HEADING = re.compile(r"<h[1-6]\b[^>]*>(.*?)</h[1-6]>", re.S)
@@ -675,19 +754,49 @@ def _fix_page_title(xhtml: str) -> str:
     return _PAGE_TITLE.sub(lambda _m: f"<title>{text}</title>", xhtml, count=1)
 
 
-def _fix_nav(nav: str, contents: str) -> str:
-    """Title the navigation document and its landmark in the book's language.
+def _fix_nav(nav: str, contents: str, intro: tuple[str, str] | None = None) -> str:
+    """Title the navigation document and its landmark in the book's language, tell
+    the abstracts apart and give the introduction an entry.
 
     pandoc labels the landmark of the table of contents in English and, with a
-    structured ``title``, titles the document with the output file's name.
+    structured ``title``, titles the document with the output file's name. Two
+    abstracts are both "Аннотация": each entry gets its language, "Аннотация (ky)".
+    ``intro`` is (href, label) of the text before the first heading, listed after
+    the abstracts.
+
+    >>> nav = ('<ol class="toc"><li><a href="t.xhtml#title">T</a><ol class="toc">'
+    ...        '<li id="toc-li-2"><a href="t.xhtml#abstract-ky">Аннотация</a></li>'
+    ...        '<li id="toc-li-3"><a href="t.xhtml#abstract-ru">Аннотация</a></li>'
+    ...        '</ol></li></ol>')
+    >>> out = _fix_nav(nav, "Мазмуну", ("t.xhtml#introduction", "Киришүү"))
+    >>> re.findall(r">([^<>]+)</a>", out)
+    ['T', 'Аннотация (ky)', 'Аннотация (ru)', 'Киришүү']
     """
     label = html.escape(contents, quote=False)
     nav = _PAGE_TITLE.sub(lambda _m: f"<title>{label}</title>", nav, count=1)
-    return re.sub(
+    nav = re.sub(
         r'(<a [^>]*epub:type="toc"[^>]*>)Table of Contents(</a>)',
         lambda m: m.group(1) + label + m.group(2),
         nav,
     )
+    abstract = re.compile(rf'(<a href="[^"]*#{ABSTRACT_ID}([\w-]+?)(?:-\d+)?">)(.*?)(</a>)')
+    if len(abstract.findall(nav)) > 1:
+        nav = abstract.sub(lambda m: f"{m.group(1)}{m.group(3)} ({m.group(2)}){m.group(4)}", nav)
+    if intro is None:
+        return nav
+    entry = (f'<li id="toc-li-intro"><a href="{html.escape(intro[0])}">'
+             f'{html.escape(intro[1], quote=False)}</a></li>')
+    last_abstract = None
+    for m in re.finditer(rf'<li[^>]*><a href="[^"]*#{ABSTRACT_ID}[^"]*">.*?</a></li>', nav):
+        last_abstract = m
+    if last_abstract is not None:
+        return nav[:last_abstract.end()] + entry + nav[last_abstract.end():]
+    title = re.search(r'<a href="[^"]*#title">[^<]*</a>(<ol class="toc">)?', nav)
+    if title is None:  # no title entry: the introduction comes first
+        return nav.replace('<ol class="toc">', '<ol class="toc">' + entry, 1)
+    if title.group(1):
+        return nav[:title.end()] + entry + nav[title.end():]
+    return nav[:title.end()] + '<ol class="toc">' + entry + "</ol>" + nav[title.end():]
 
 
 def source_date_epoch() -> int:
@@ -704,21 +813,28 @@ def _zip_time(epoch: int) -> tuple[int, int, int, int, int, int]:
     return (t.year, t.month, t.day, t.hour, t.minute, t.second - t.second % 2)
 
 
-def postprocess(data: bytes, lang: str, title_langs: list[str]) -> bytes:
+def postprocess(data: bytes, lang: str, title_langs: list[str],
+                package: dict[str, Any] | None = None, epoch: int | None = None) -> bytes:
     """Fix languages and labels in pandoc's EPUB and re-zip it deterministically."""
     with zipfile.ZipFile(io.BytesIO(data)) as zin:
         files = {i.filename: zin.read(i) for i in zin.infolist() if not i.is_dir()}
+    intro = None
+    for name, content in files.items():
+        if name.endswith(".xhtml") and f'id="{INTRODUCTION_ID}"'.encode() in content:
+            href = name.split("/", 1)[1] if "/" in name else name  # relative to nav.xhtml
+            intro = (f"{href}#{INTRODUCTION_ID}", ui_strings(lang)["introduction"])
     for name, content in files.items():
         if name.endswith(".xhtml"):
             text = add_xml_lang(content.decode("utf-8"))
             if name.endswith("nav.xhtml"):
-                text = _fix_nav(text, ui_strings(lang)["contents"])
+                text = _fix_nav(text, ui_strings(lang)["contents"], intro)
             else:
                 text = _fix_page_title(text)
             files[name] = text.encode("utf-8")
         elif name.endswith(".opf"):
-            files[name] = _fix_opf(content.decode("utf-8"), title_langs, lang).encode()
-    stamp = _zip_time(source_date_epoch())
+            files[name] = _fix_opf(content.decode("utf-8"), title_langs, lang,
+                                   package).encode()
+    stamp = _zip_time(source_date_epoch() if epoch is None else epoch)
     out = io.BytesIO()
     names = sorted(files, key=lambda n: (n != "mimetype", n))
     with zipfile.ZipFile(out, "w") as zout:
@@ -744,18 +860,51 @@ def epub_source(ed: Edition) -> dict[str, Any]:
     make keeps this as ``build/<id>/<key>.epub.json``, rewritten only when it
     changes, so an edit that does not show in an edition does not rebuild it.
     """
+    meta = ed.meta
+    name = meta.journal_name(ed.lang)
+    series = {"name": name[1], "position": meta.volume} if name else None
     return {
         "ast": to_pandoc_ast(ed),
         "lang": ed.lang,
         "title_langs": [lang for lang, _text, _kind in book_titles(ed)],
+        "package": {"series": series},
+        "epoch": book_epoch(ed),
+        "cover": cover_lines(ed),
     }
+
+
+def book_epoch(ed: Edition) -> int:
+    """The book's date (dcterms:modified, zip times): SOURCE_DATE_EPOCH, the build's
+    date, when set; else the article's publication date, else 1 January of its year."""
+    if os.environ.get("SOURCE_DATE_EPOCH", "").isdigit():
+        return source_date_epoch()
+    day = ed.meta.publication_date() or (dt.date(ed.meta.year, 1, 1) if ed.meta.year else None)
+    if day is None:
+        return 0
+    return int(dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC).timestamp())
+
+
+def cover_lines(ed: Edition) -> dict[str, str]:
+    """What the generated cover shows: the journal, its issue line, the title, the authors."""
+    meta = ed.meta
+    ui = ui_strings(ed.lang)
+    name = meta.journal_name(ed.lang)
+    issue = [f"{ui['volume']} {meta.volume}"] if meta.volume else []
+    if meta.issue:
+        issue.append(f"{ui['issue']} {meta.issue}")
+    if meta.year:
+        issue.append(str(meta.year))
+    return {"journal": name[1] if name else "", "issue": ", ".join(issue),
+            "title": _Builder(ed).titles()[1],
+            "authors": ", ".join(author_name(a, ed.lang) for a in meta.authors)}
 
 
 def epub_from_source(source: dict[str, Any], css: Path | None = None) -> bytes:
     """Run pandoc on an ``epub_source`` and post-process its EPUB."""
     css = css or template("epub.css")
     env = dict(os.environ)
-    env["SOURCE_DATE_EPOCH"] = str(source_date_epoch())
+    epoch = source.get("epoch", source_date_epoch())
+    env["SOURCE_DATE_EPOCH"] = str(epoch)
     with tempfile.TemporaryDirectory(prefix="basma-epub-") as tmp:
         out = Path(tmp) / "book.epub"
         data_dir = Path(tmp) / "data"  # empty: no user templates or defaults leak in
@@ -763,12 +912,76 @@ def epub_from_source(source: dict[str, Any], css: Path | None = None) -> bytes:
         cmd = [
             pandoc_path(), "--from=json", "--to=epub3", f"--output={out}",
             f"--data-dir={data_dir}", f"--css={css}",
-            "--toc", "--toc-depth=2", "--split-level=1", "--epub-title-page=false",
+            "--toc", "--toc-depth=3", "--split-level=1", "--epub-title-page=false",
         ]
+        if source.get("cover"):
+            cover = Path(tmp) / "cover.png"
+            cover.write_bytes(cover_png(source["cover"]))
+            cmd.append(f"--epub-cover-image={cover}")
         proc = subprocess.run(cmd, input=json.dumps(source["ast"], ensure_ascii=False).encode(),
                               capture_output=True, env=env, cwd=tmp)
         if proc.returncode != 0:
             raise TypesetError("pandoc", "pandoc could not write the EPUB: "
                                + proc.stderr.decode(errors="replace").strip()[:300])
         data = out.read_bytes()
-    return postprocess(data, source["lang"], source["title_langs"])
+    return postprocess(data, source["lang"], source["title_langs"], source.get("package"),
+                       epoch)
+
+
+#: The cover's size in pixels (2:3, under pandoc's recommended 1000 px).
+COVER_SIZE = (800, 1200)
+
+
+def cover_png(lines: dict[str, str]) -> bytes:
+    """A plain generated cover: the journal's name and issue over a rule, the title
+    below, the authors at the foot, in PT Serif (the print edition's face).
+
+    Without it reading systems and calibre take the first page, the table of
+    contents, for the cover.
+    """
+    from PIL import Image, ImageDraw, ImageFont  # pdfplumber's dependency
+
+    from .fonts import font_file
+
+    width, height = COVER_SIZE
+    img = Image.new("RGB", COVER_SIZE, (250, 249, 245))
+    draw = ImageDraw.Draw(img)
+
+    def face(size: int, bold: bool = False) -> Any:
+        found = font_file("PT Serif:bold" if bold else "PT Serif") or font_file("DejaVu Serif")
+        if found:
+            try:
+                return ImageFont.truetype(found[0], size, index=found[1])
+            except OSError:
+                pass
+        return ImageFont.load_default(size)
+
+    def block(text: str, top: int, font: Any, fill: tuple[int, int, int], gap: int) -> int:
+        line = ""
+        rows: list[str] = []
+        for word in text.split():
+            trial = f"{line} {word}".strip()
+            if draw.textlength(trial, font=font) <= width - 160 or not line:
+                line = trial
+            else:
+                rows.append(line)
+                line = word
+        if line:
+            rows.append(line)
+        for row in rows:
+            draw.text((width / 2, top), row, font=font, fill=fill, anchor="ma")
+            top += font.size + gap
+        return top
+
+    ink, accent = (30, 30, 30), (26, 78, 138)
+    draw.rectangle([0, 0, width, 26], fill=accent)
+    top = block(lines.get("journal", ""), 110, face(44, True), accent, 10)
+    top = block(lines.get("issue", ""), top + 10, face(30), ink, 8)
+    draw.line([(120, top + 30), (width - 120, top + 30)], fill=accent, width=3)
+    block(lines.get("title", ""), top + 110, face(54, True), ink, 16)
+    if lines.get("authors"):
+        block(lines["authors"], height - 220, face(32), ink, 8)
+    draw.rectangle([0, height - 26, width, height], fill=accent)
+    out = io.BytesIO()
+    img.save(out, format="PNG", optimize=False)
+    return out.getvalue()

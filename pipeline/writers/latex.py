@@ -23,7 +23,7 @@ from markupsafe import Markup
 from ..alphabet import KY_WORD
 from ..fileio import TEMPLATES, template
 from ..model import Block, Span
-from .editions import Edition, format_date, ui_strings
+from .editions import Edition, author_name, format_date, ui_strings
 
 if TYPE_CHECKING:
     from ..meta import Meta
@@ -46,6 +46,7 @@ _SPECIAL = {
     "~": r"\textasciitilde{}",
     "%": r"\%",
     "\u00a0": "~",
+    "\u202f": r"\,",  # narrow no-break space: a thin space no line breaks at
     "[": "{[}",
     "]": "{]}",
 }
@@ -408,7 +409,9 @@ def body_latex(blocks: list[Block], main_lang: str) -> Markup:
             out.append(r"\begin{itemize}")
             in_list = True
         if block.role != "list_item" and in_list:
-            out.append(r"\end{itemize}")
+            # The blank line ends the paragraph the list was in: the block after it
+            # is a paragraph of its own and keeps its indent (LaTeX drops it otherwise).
+            out.append(r"\end{itemize}" + "\n")
             in_list = False
         content = str(inline(block, main_lang))
         if block.role == "heading" and block.run_in:
@@ -432,7 +435,8 @@ def body_latex(blocks: list[Block], main_lang: str) -> Markup:
             label = "[" + str(escape(block.number)) + "]" if block.number else ""
             out.append(r"\item" + label + "{}" + " " + _in_lang(block, content, main_lang))
         elif block.role == "quote":
-            out.append(r"\begin{quote}" + _in_lang(block, content, main_lang) + r"\end{quote}")
+            out.append(r"\begin{quote}" + _in_lang(block, content, main_lang) + r"\end{quote}"
+                       + "\n")
         elif block.role == "caption":
             out.append(r"\begin{center}\small " + _in_lang(block, content, main_lang)
                        + r"\end{center}")
@@ -498,14 +502,17 @@ def _kyrgyz_words(ed: Edition) -> set[str]:
 
 
 def _journal_text(meta: Meta, lang: str) -> str:
-    """"Journal, Vol. 12, No. 2, 2026" in the edition's language, as plain text."""
+    """"Journal, Vol. 12, No. 2, 2026" in the edition's language, as plain text.
+
+    "Vol." and its number are tied (no-break space): a line never ends at the label.
+    """
     ui = ui_strings(lang)
     name = meta.journal_name(lang)
     parts = [name[1]] if name else []
     if meta.volume:
-        parts.append(f"{ui['volume']} {meta.volume}")
+        parts.append(f"{ui['volume']}\u00a0{meta.volume}")
     if meta.issue:
-        parts.append(f"{ui['issue']} {meta.issue}")
+        parts.append(f"{ui['issue']}\u00a0{meta.issue}")
     if meta.year:
         parts.append(str(meta.year))
     return ", ".join(parts)
@@ -523,16 +530,107 @@ def _doi_link(doi: str, shown: str) -> Markup:
     return Markup(r"\href{" + url + "}{" + str(escape(shown)) + "}")
 
 
-def _header(meta: Meta, lang: str) -> tuple[Markup, Markup]:
+def _unbroken(text: str | Markup) -> Markup:
+    r"""A header field that never breaks inside: "CC BY 4.0", "ISSN 1694-7568".
+
+    ``\mbox`` keeps out both line breaks at its spaces and the break TeX allows
+    after an explicit hyphen.
+
+    >>> print(_unbroken("ISSN 1694-7568"))
+    \mbox{ISSN 1694-7568}
+    """
+    return Markup(r"\mbox{") + (text if isinstance(text, Markup) else escape(text)) + "}"
+
+
+#: Between header fields: the dot stays with the field before it.
+_FIELD_SEP = Markup("~\\textperiodcentered{} ")
+
+
+def page_range(meta: Meta, key: str) -> Markup | None:
+    r"""The article's pages as printed: "45–49", or "45" where the last is unknown.
+
+    The last page is the metadata's, else the full edition's own (``\basmalastpage``,
+    from the previous pass). A single-language edition is a different PDF: without
+    ``last_page`` it gives only the first page rather than its own length.
+    """
+    first = meta.first_page or 1
+    if meta.last_page:
+        return escape(f"{first}\u2013{meta.last_page}")
+    if key == "full":
+        return escape(f"{first}\u2013") + Markup(r"\basmalastpage{}")
+    return escape(str(first)) if meta.first_page else None
+
+
+def _header(meta: Meta, lang: str, key: str = "full") -> tuple[Markup, Markup]:
+    ui = ui_strings(lang)
     left = [_journal_line(meta, lang)]
+    pages = page_range(meta, key)
+    if pages is not None and (meta.first_page or meta.last_page):
+        left.append(_unbroken(escape(ui["pages"] + "\u00a0") + pages))
     if meta.journal and meta.journal.issn:
-        left.append(escape(f"ISSN {meta.journal.issn}"))
+        left.append(_unbroken(f"ISSN {meta.journal.issn}"))
     right = []
     if meta.doi:
-        right.append(_doi_link(meta.doi, "DOI: " + meta.doi))
+        right.append(_unbroken(_doi_link(meta.doi, "DOI: " + meta.doi)))
     if meta.license:
-        right.append(escape(meta.license))
-    return Markup(" · ").join(x for x in left if x), Markup(" · ").join(right)
+        right.append(_unbroken(meta.license))
+    return _FIELD_SEP.join(x for x in left if x), _FIELD_SEP.join(right)
+
+
+def cite_line(meta: Meta, ed: Edition) -> Markup | None:
+    """How to cite the article, in the edition's language and its usual style.
+
+    GOST R 7.0.5 for Russian and Kyrgyz ("Авторы. Название // Журнал. 2026. Т. 12,
+    № 2. С. 45–49. DOI: …"), APA for English ("Authors (2026). Title. Journal,
+    12(2), 45–49. https://doi.org/…"). Parts the metadata lacks are left out;
+    without a journal name there is nothing to cite.
+    """
+    ui = ui_strings(ed.lang)
+    journal = meta.journal_name(ed.lang)
+    if not journal:
+        return None
+    authors = ", ".join(author_name(a, ed.lang) for a in meta.authors)
+    title = ed.title().rstrip(".")
+    pages = page_range(meta, ed.key)
+    if ui.get("cite_style") == "apa":
+        out = escape(f"{authors} ({meta.year}). " if authors and meta.year else
+                     f"{authors}. " if authors else "")
+        out += escape(f"{title}. ") + Markup(r"\emph{") + escape(journal[1]) + "}"
+        if meta.volume:
+            out += escape(f", {meta.volume}") + (escape(f"({meta.issue})") if meta.issue else "")
+        if pages is not None:
+            out += escape(", ") + pages
+        out += escape(".")
+        if meta.doi:
+            out += Markup(" ") + _doi_link(meta.doi, "https://doi.org/" + meta.doi)
+        return out
+    out = escape(f"{authors}. " if authors else "") + escape(f"{title} // {journal[1]}.")
+    if meta.year:
+        out += escape(f" {meta.year}.")
+    numbers = [f"{ui['volume_short']}\u00a0{meta.volume}"] if meta.volume else []
+    if meta.issue:
+        numbers.append(f"№\u00a0{meta.issue}")
+    if numbers:
+        out += escape(" " + ", ".join(numbers) + ".")
+    if pages is not None:
+        out += escape(f" {ui['pages_short']}\u00a0") + pages + escape(".")
+    if meta.doi:
+        out += Markup(" ") + _doi_link(meta.doi, "DOI: " + meta.doi)
+    return out
+
+
+def license_line(meta: Meta, lang: str) -> Markup | None:
+    """The licence as a sentence in ``lang``, with its address where one is given."""
+    if not meta.license:
+        return None
+    ui = ui_strings(lang)
+    sentence = ui["license_sentence"].format(license="\u0000")
+    before, _, after = sentence.partition("\u0000")
+    out = escape(before) + _unbroken(meta.license) + escape(after)
+    if meta.license_url:
+        url = meta.license_url
+        out += Markup(" ") + Markup(url_latex(url, url if _HREF_SAFE.fullmatch(url) else ""))
+    return out
 
 
 def _authors(meta: Meta, lang: str) -> tuple[list[dict], list[dict]]:
@@ -545,16 +643,96 @@ def _authors(meta: Meta, lang: str) -> tuple[list[dict], list[dict]]:
             if aff not in affiliations:
                 affiliations.append(aff)
             marks.append(str(affiliations.index(aff) + 1))
-        contact = [escape(f"ORCID {a.orcid_id}")] if a.orcid else []
+        contact = [escape(f"ORCID\u00a0{a.orcid_id}")] if a.orcid else []
         if a.email:
             contact.append(escape(a.email))
-        authors.append({"name": escape(a.display_name(lang)), "mark": ",".join(marks),
+        authors.append({"name": escape(author_name(a, lang)), "mark": ",".join(marks),
                         "contact": Markup(", ").join(contact)})
     if len(affiliations) == 1:
         for a in authors:
             a["mark"] = ""
         return authors, [{"mark": "", "text": escape(affiliations[0])}]
     return authors, [{"mark": str(i + 1), "text": escape(t)} for i, t in enumerate(affiliations)]
+
+
+def front_items(ed: Edition) -> list[dict[str, Any]]:
+    """The abstracts and keyword lists as printed: each language's keywords right
+    after its own abstract, the metadata's keywords where the source has none."""
+    meta, lang = ed.meta, ed.lang
+    blocks = list(ed.front)
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for b in blocks:
+        label = ui_strings(b.lang)["abstract" if b.role == "abstract" else "keywords"]
+        groups.setdefault(b.lang, []).append(
+            {"babel": babel_name(b.lang), "label": escape(label), "text": inline(b, b.lang)})
+    for code in meta.keywords:
+        if ed.key == "full" or code == lang:
+            if not any(b.role == "keywords" and b.lang == code for b in blocks):
+                groups.setdefault(code, []).append(
+                    {"babel": babel_name(code), "label": escape(ui_strings(code)["keywords"]),
+                     "text": escape(meta.keywords_joined(code))})
+    return [item for items in groups.values() for item in items]
+
+
+def xmp_properties(ed: Edition) -> list[tuple[str, Markup]]:
+    """hyperref keys pdfmanagement writes to XMP: rights, PRISM, the source's DOI."""
+    meta, lang = ed.meta, ed.lang
+    props: list[tuple[str, str]] = []
+    if meta.license:
+        props.append(("pdfcopyright", ui_strings(lang)["license_sentence"].format(
+            license=meta.license) + (f" {meta.license_url}" if meta.license_url else "")))
+    if meta.license_url:
+        props.append(("pdflicenseurl", meta.license_url))
+    name = meta.journal_name(lang)
+    if name:
+        props.append(("pdfpublication", name[1]))
+    if meta.journal and meta.journal.issn:
+        props.append(("pdfissn", meta.journal.issn))
+    if meta.journal and meta.journal.eissn:
+        props.append(("pdfeissn", meta.journal.eissn))
+    if meta.volume:
+        props.append(("pdfvolumenum", str(meta.volume)))
+    if meta.issue:
+        props.append(("pdfissuenum", str(meta.issue)))
+    if meta.doi:
+        props.append(("pdfdoi", meta.doi))
+        # dc:source: where the article comes from, not the .tex it was typeset from.
+        props.append(("pdfsource", "https://doi.org/" + meta.doi))
+    out = [(k, pdf_escape(v)) for k, v in props]
+    pages = xmp_pages(meta, ed.key)
+    if pages:
+        out.append(("pdfpagerange", pages["start"] + (Markup("-") + pages["end"]
+                                                      if pages["end"] else Markup(""))))
+    return out
+
+
+def xmp_pages(meta: Meta, key: str) -> dict[str, Markup] | None:
+    """PRISM's first and last page; the last only where it is known (``page_range``)."""
+    if not (meta.first_page or meta.last_page):
+        return None
+    start = Markup(str(meta.first_page or 1))
+    if meta.last_page:
+        end = Markup(str(meta.last_page))
+    elif key == "full":
+        end = Markup(r"\basmalastpage")
+    else:
+        end = Markup("")
+    return {"start": start, "end": end}
+
+
+def xmp_lists(ed: Edition) -> list[tuple[str, list[Markup]]]:
+    """Lists pdfmanagement would split at commas: one XMP item each, in its language."""
+    meta = ed.meta
+    titles = [pdf_escape(f"[{lang}]{text}") for lang, text in ed.titles] or \
+        [pdf_escape(f"[{ed.lang}]{ed.title()}")]
+    out = [("pdftitle", titles)]
+    authors = [pdf_escape(author_name(a, ed.lang)) for a in meta.authors]
+    if authors:
+        out.append(("pdfauthor", authors))
+    subject = _journal_text(meta, ed.lang)
+    if subject:
+        out.append(("pdfsubject", [pdf_escape(f"[{ed.lang}]{subject}")]))
+    return out
 
 
 def pdf_date(meta: Meta) -> str:
@@ -575,6 +753,20 @@ def pdf_date(meta: Meta) -> str:
         day = meta.publication_date() or dt.date(meta.year or 2000, 1, 1)
         when = dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC)
     return when.strftime("D:%Y%m%d%H%M%SZ")
+
+
+def publication_pdf_date(meta: Meta) -> str | None:
+    """The publication date (``published``, else ``accepted``) as a PDF date, if given.
+
+    XMP's dc:date then says when the article appeared; without one it is the
+    build's date (``pdf_date``), never a day made up from the year.
+
+    >>> from pipeline.meta import Meta
+    >>> publication_pdf_date(Meta(year=2026)), publication_pdf_date(Meta(published="2026-03-05"))
+    (None, 'D:20260305000000Z')
+    """
+    day = meta.publication_date()
+    return day.strftime("D:%Y%m%d000000Z") if day else None
 
 
 def context(ed: Edition) -> dict[str, Any]:
@@ -602,27 +794,17 @@ def context(ed: Edition) -> dict[str, Any]:
     ldf_opts = ",".join(ldf + ([f"main={main}"] if main in LDF else []))
 
     titles = [{"babel": babel_name(tl), "text": escape(tt)} for tl, tt in ed.titles]
-    front = []
-    for b in ed.front:
-        label = ui_strings(b.lang)["abstract" if b.role == "abstract" else "keywords"]
-        front.append({"babel": babel_name(b.lang), "label": escape(label),
-                      "text": inline(b, b.lang)})
-    for code in meta.keywords:
-        if ed.key == "full" or code == lang:
-            if not any(b.role == "keywords" and b.lang == code for b in ed.front):
-                front.append({"babel": babel_name(code),
-                              "label": escape(ui_strings(code)["keywords"]),
-                              "text": escape(meta.keywords_joined(code))})
+    front = front_items(ed)
     short = meta.short_title.get(lang) or ed.title()
     authors, affiliations = _authors(meta, lang)
-    surnames = ", ".join(a.display_name(lang).split()[-1] for a in meta.authors)
+    surnames = ", ".join(author_name(a, lang).split()[-1] for a in meta.authors)
     running = escape(short if not surnames else f"{surnames}. {short}")
     dates = []
     for key in ("received", "accepted"):
         day = getattr(meta, key)
         if day:
             dates.append(escape(f"{ui[key]}: {format_date(day, lang)}"))
-    header_left, header_right = _header(meta, lang)
+    header_left, header_right = _header(meta, lang, ed.key)
     notice = None
     if ed.notice:
         notice = escape(ed.notice)
@@ -630,7 +812,7 @@ def context(ed: Edition) -> dict[str, Any]:
             notice += Markup(" ") + _doi_link(meta.doi, "https://doi.org/" + meta.doi)
     own_keywords = [b.text for b in ed.front if b.role == "keywords" and b.lang == lang]
     pdf_keywords = "; ".join(own_keywords) or meta.keywords_joined(lang, "; ")
-    author_names = "; ".join(a.display_name(lang) for a in meta.authors)
+    author_names = "; ".join(author_name(a, lang) for a in meta.authors)
     return {
         "pdf_lang": lang,
         "babel_ldf": ldf_opts,
@@ -646,13 +828,21 @@ def context(ed: Edition) -> dict[str, Any]:
         "pdf_keywords": pdf_escape(pdf_keywords),
         "trailer_id": "",  # filled in render_tex once the source is known
         "pdf_date": Markup(pdf_date(meta)),
+        "pdf_pubdate": Markup(publication_pdf_date(meta) or pdf_date(meta)),
         "pdf_uuid": Markup(uuid.uuid5(uuid.NAMESPACE_URL, f"{meta.doi}#{ed.key}")),
         "journal_line": _journal_line(meta, lang),
         "running_head": running,
         "first_page": meta.first_page or 1,
         "header_left": header_left,
         "header_right": header_right,
-        "udc": escape(f"УДК {meta.udc}") if meta.udc else None,
+        "udc": escape(f"{ui['udc']}\u00a0{meta.udc}") if meta.udc else None,
+        "has_outline": any(b.role == "heading" for b in ed.body) or bool(ed.references),
+        "last_page": meta.last_page,
+        "cite_line": cite_line(meta, ed),
+        "license_line": license_line(meta, lang),
+        "pdf_props": xmp_properties(ed),
+        "xmp_lists": xmp_lists(ed),
+        "xmp_pages": xmp_pages(meta, ed.key),
         "titles": titles,
         "authors": authors,
         "affiliations": affiliations,
