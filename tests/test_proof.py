@@ -105,9 +105,8 @@ def rounds(tmp_path_factory):
         editor = EditorFiles.of_folder(folder)
         doc1 = make_document(copy.deepcopy(tagged), editor)
         journal = root / "journal.pdf"
-        # The layout needs no .aux (no page references): one pass is the journal's layout.
         typeset(render_tex(make_edition(copy.deepcopy(doc1), "full")), root / "jtex", "j",
-                journal, max_passes=1)
+                journal)
         work = root / "ptex"
         r1 = make_proof("un-proof", doc1, kept["clean"], work, journal)
         with open(folder / "corrections.yaml", "a", encoding="utf-8") as fh:
