@@ -249,6 +249,25 @@ def cmd_check(args: argparse.Namespace) -> int:
 # --- everything in one process ---------------------------------------------------------------
 
 
+def _check_output_folder(out: Path) -> None:
+    """Refuse, before any stage runs, an output path that is a file or a folder the
+    build cannot write (read-only, or on a read-only disk): the install at the end
+    replaces the folder, which needs both it and the folder it is in writable."""
+    if out.exists() and not out.is_dir():
+        raise InputError(out, "the output path is a file, not a folder", "give a folder with -o")
+    from .install import os_failure
+
+    if out.exists():
+        folders = [out, out.absolute().parent]
+    else:  # made by the install: its nearest existing parent must be writable
+        folders = [next(p for p in out.absolute().parents if p.exists())]
+    for folder in folders:
+        try:
+            os.rmdir(tempfile.mkdtemp(prefix=".basma-probe-", dir=folder))
+        except OSError as exc:
+            raise os_failure(exc, out) from None
+
+
 def build(path: Path, outdir: Path | None, log: Callable[[str], None] = lambda s: None
           ) -> Path:
     """Every stage and every output for one article folder or one source file.
@@ -272,6 +291,7 @@ def build(path: Path, outdir: Path | None, log: Callable[[str], None] = lambda s
         if not path.exists():
             raise InputError(path, "the file does not exist", "check the path")
     out = outdir or Path("output") / article_id
+    _check_output_folder(out)
 
     t0 = time.monotonic()
     kept: dict[str, object] = {}

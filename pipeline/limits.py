@@ -70,13 +70,10 @@ def read_inside(path: Path, folder: Path, limit: int, error: type[BasmaError] = 
                     f"copy the {what} into the folder instead of linking it")
     try:
         fd = os.open(target, os.O_RDONLY | os.O_NONBLOCK)
-    except IsADirectoryError:
-        raise error(path, f"is a folder, not a {what}", f"put the {what} there as one file, "
-                    f"{name}") from None
     except OSError as exc:
         raise error(path, f"cannot be read ({exc.strerror})", "check the file") from None
-    with os.fdopen(fd, "rb") as fh:
-        info = os.fstat(fh.fileno())
+    try:
+        info = os.fstat(fd)
         if stat.S_ISDIR(info.st_mode):
             raise error(path, f"is a folder, not a {what}",
                         f"put the {what} there as one file, {name}")
@@ -86,7 +83,10 @@ def read_inside(path: Path, folder: Path, limit: int, error: type[BasmaError] = 
         if info.st_size > limit:
             raise error(path, f"is {_size(info.st_size)}, over the {_size(limit)} limit for "
                         f"a {what}", f"check that {name} is the right file")
-        data = fh.read(limit + 1)
+        with os.fdopen(fd, "rb", closefd=False) as fh:
+            data = fh.read(limit + 1)
+    finally:
+        os.close(fd)
     if len(data) > limit:  # grew while read
         raise error(path, f"is over the {_size(limit)} limit for a {what}",
                     f"check that {name} is the right file")

@@ -19,20 +19,25 @@ from __future__ import annotations
 import io
 import json
 import re
-import subprocess
 import zipfile
 from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
+from .. import limits
 from ..errors import InputError
 from ..model import Line, Run
 from . import MAX_TEXT_BYTES  # the text sources' limit applies to the extracted text too
 
 #: A DOCX that unpacks to more than this is refused (a zip bomb, or not an article).
 MAX_UNPACKED_BYTES = 200 * 2**20
+#: A Word file is a few dozen parts (one per image at most); thousands are a zip bomb
+#: of empty members, each costing pandoc a directory entry.
+MAX_MEMBERS = 5_000
 PANDOC_TIMEOUT = 300  # seconds
 PANDOC_HEAP = "2g"
+#: The address space: the Haskell heap above, and the runtime's own reservations.
+PANDOC_MEMORY = 3 * limits.GB
 #: Markdown without raw passthrough: a translation is text, never TeX or HTML.
 MARKDOWN = "markdown-raw_html-raw_tex-raw_attribute-latex_macros-native_divs-native_spans"
 
@@ -59,7 +64,7 @@ QUOTES = {"ky": ("«", "»", "„", "“"), "ru": ("«", "»", "„", "“"), "k
 
 def check_unpacked_size(raw: bytes, name: str, limit: int | None = None) -> None:
     """Refuse a zip whose members unpack to more than ``limit`` bytes
-    (``MAX_UNPACKED_BYTES`` by default).
+    (``MAX_UNPACKED_BYTES`` by default), or that has more than ``MAX_MEMBERS`` of them.
 
     The members are really inflated (in chunks, stopping at the limit), because a
     zip bomb's directory can state any size it likes.
@@ -68,6 +73,10 @@ def check_unpacked_size(raw: bytes, name: str, limit: int | None = None) -> None
     try:
         with zipfile.ZipFile(io.BytesIO(raw)) as z:
             total = 0
+            if len(z.infolist()) > MAX_MEMBERS:
+                raise InputError(name, f"the Word file holds {len(z.infolist())} parts, over "
+                                 f"the {MAX_MEMBERS} a document has", "save it again, or send "
+                                 "the PDF")
             for info in z.infolist():
                 with z.open(info) as member:
                     while chunk := member.read(1 << 20):
@@ -90,11 +99,9 @@ def pandoc_ast(raw: bytes, fmt: str, name: str) -> dict[str, Any]:
     cmd = [pypandoc.get_pandoc_path(), "+RTS", f"-M{PANDOC_HEAP}", "-RTS", "--sandbox",
            f"--from={fmt}", "--to=json"]
     what = "Word file" if fmt.startswith("docx") else "file"
-    try:
-        proc = subprocess.run(cmd, input=raw, capture_output=True, timeout=PANDOC_TIMEOUT)
-    except subprocess.TimeoutExpired:
-        raise InputError(name, f"pandoc took over {PANDOC_TIMEOUT} s to read the {what}",
-                         "save it again, or send the PDF") from None
+    proc = limits.run(cmd, input=raw, file=name, stage=f"pandoc reading the {what}",
+                      seconds=PANDOC_TIMEOUT, memory=PANDOC_MEMORY, error=InputError,
+                      hint="save it again, or send the PDF")
     if proc.returncode != 0:
         reason = proc.stderr.decode("utf-8", "replace").strip().splitlines()
         raise InputError(name, f"pandoc cannot read the {what}"
