@@ -120,6 +120,26 @@ def errors(proc: subprocess.CompletedProcess) -> list[str]:
     return [ln for ln in proc.stderr.splitlines() if ln.startswith("error:")]
 
 
+def survivors(project: Path, wait: float = 3.0) -> list[str]:
+    """Processes still running in the project after its build was killed (a LuaLaTeX or
+    pandoc left behind would write into the next build's working folders)."""
+    deadline = time.monotonic() + wait
+    while True:
+        found = []
+        for proc in Path("/proc").iterdir():
+            try:
+                cwd = os.readlink(proc / "cwd")
+                state = (proc / "stat").read_text().rsplit(")", 1)[1].split()[0]
+                command = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+            except (OSError, IndexError, ValueError):
+                continue
+            if state != "Z" and (cwd == str(project) or cwd.startswith(f"{project}/")):
+                found.append(f"{proc.name}: {command[:200]}")
+        if not found or time.monotonic() > deadline:
+            return found
+        time.sleep(0.1)
+
+
 def bad_pdfs(*folders: Path, pattern: str = "*.pdf") -> list[str]:
     """The PDFs in the folders that ``qpdf --check`` does not pass cleanly."""
     bad = []
@@ -264,11 +284,12 @@ def test_a_full_disk_keeps_the_last_set(small_disk, reference, monkeypatch):
     free, _ = installer.free_space(project / "output")
     filler = project / "output" / "filler"
     filler.write_bytes(b"\0" * (free - 24 * 1024))
-    translations = project / "input" / TINY / "translations"
-    translations.mkdir()
-    (translations / "en.md").write_text("# Learning at school\n\nThe English edition now "
-                                        "has a body of its own, in two sentences.\n",
-                                        encoding="utf-8")
+    # A changed edition (its LaTeX source edited: the cheapest change that makes a new
+    # PDF), whose new files need more than the space left.
+    tex = project / "build" / TINY / "out" / f"{TINY}.en.tex"
+    tex.write_text(tex.read_text(encoding="utf-8").replace(
+        "\\end{document}", "A sentence added in the last edit.\n\\end{document}"),
+        encoding="utf-8")
     proc = make(project)
     assert proc.returncode != 0
     assert errors(proc) == [ln for ln in proc.stderr.splitlines() if "error" in ln], proc.stderr
@@ -296,7 +317,7 @@ def test_a_full_disk_keeps_the_last_set(small_disk, reference, monkeypatch):
     proc = make(project)
     assert proc.returncode == 0 and stages(proc) == ["install"], proc.stderr
     assert outputs(project) != reference
-    assert "has a body of its own" in subprocess.run(
+    assert "A sentence added in the last edit." in subprocess.run(
         ["pdftotext", str(project / "output" / TINY / f"{TINY}.en.pdf"), "-"],
         capture_output=True, text=True, check=True).stdout
 
@@ -359,17 +380,18 @@ if [ "$3" = "$KILL_STAGE" ] && mkdir "$KILL_ONCE" 2>/dev/null; then
     shift 2
     exec "$py" -c "$INSTALL_KILLER" "$@"
   fi
-  "$py" "$@" &
-  child=$!
-  if [ -n "$KILL_WHEN" ]; then
-    while kill -0 "$child" 2>/dev/null && ! compgen -G "$KILL_WHEN" >/dev/null; do
-      sleep 0.01; done
-  else
-    sleep "$KILL_AFTER"
-  fi
-  kill -s "$KILL_SIGNAL" 0
-  wait "$child"
-  exit $?
+  # The watcher runs in the background, the stage in the foreground (exec): a
+  # background command of a script ignores SIGINT, and the stage must not.
+  stage=$$
+  (
+    if [ -n "$KILL_WHEN" ]; then
+      while kill -0 "$stage" 2>/dev/null && ! compgen -G "$KILL_WHEN" >/dev/null; do
+        sleep 0.01; done
+    else
+      sleep "$KILL_AFTER"
+    fi
+    kill -s "$KILL_SIGNAL" 0
+  ) &
 fi
 exec "$py" "$@"
 """
@@ -393,20 +415,21 @@ else:
 sys.exit(main(sys.argv[1:]))
 """
 #: The moments, in the order a serial cold build reaches them: stage, signal, when.
+#: (The report waits for the PDFs, the EPUBs are packed after it, and checked together.)
 MOMENTS = (
     ("extract", "KILL", "0.3"),
     ("pdf", "KILL", f"build/{TINY}/tex-full/{TINY}.aux"),  # LuaLaTeX's first pass
+    ("pdf", "TERM", "1.0"),  # LuaLaTeX again, from a reset working folder
     ("epub", "KILL", "0.2"),  # pandoc packing the first EPUB
     ("epubcheck", "INT", "2"),  # the JVM checking the four
-    ("pdf", "TERM", "1.0"),  # the Kyrgyz edition's LuaLaTeX
     ("install", "KILL", "before-swap"),
     ("install", "KILL", "after-swap"),
 )
 
 
 def test_killed_builds_resume_to_identical_outputs(reference, tmp_path):
-    """A cold build interrupted seven times (kill -9 of everything five times, SIGINT,
-    SIGTERM), each at a different moment, resumed by the next `make build`: until the
+    """A cold build interrupted seven times (kill -9 of everything five times, SIGTERM,
+    SIGINT), each at a different moment, resumed by the next `make build`: until the
     new set is swapped in, the previous set stays as it was; then the last build
     completes and every output is byte-identical to a clean build's, with no temporary
     left. A LuaLaTeX pass killed mid-way leaves a working folder the next run resets."""
@@ -433,9 +456,12 @@ def test_killed_builds_resume_to_identical_outputs(reference, tmp_path):
         env["KILL_WHEN" if not re.fullmatch(r"[\d.]+", when) else "KILL_AFTER"] = when
         proc = make(project, "build", f"PY={shim}", jobs=1, env=env,
                     log=tmp_path / f"kill{number}")
+        # A moment the build never reached (the stage did not run) would leave the test
+        # weaker than it says: MOMENTS follow the order of a serial cold build.
         assert (tmp_path / f"once{number}").exists(), (stage, proc.stderr[-2000:])
         assert proc.returncode != 0, (stage, proc.stderr[-2000:])
         assert "Traceback" not in proc.stderr, proc.stderr
+        assert not survivors(project), (stage, sig)
         if stage == "pdf" and sig == "KILL":
             reset_seen = (project / "build" / TINY / "tex-full" / ".basma-pass-running").exists()
         if (stage, when) != ("install", "after-swap"):
