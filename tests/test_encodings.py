@@ -45,7 +45,9 @@ def _build(path):
 
 
 def _text(doc) -> str:
-    return " ".join(b.text for b in doc.blocks)
+    """The blocks' text, spaces normalised (the document ties a one-letter word to the
+    next with a no-break space)."""
+    return " ".join(" ".join(b.text for b in doc.blocks).split())
 
 
 @needs_lexicon
@@ -168,19 +170,22 @@ def test_line_end_hyphen_the_document_cannot_settle_is_decided_by_known_words(
 
 
 def test_symbol_font_private_use_codes_are_read_in_the_reader():
-    """A Symbol font's U+F0xx codes become their characters before any text is made, so
-    no private-use code point reaches the document or its audit trail; a text font's
-    are left to the cleaner (which says so)."""
+    """A symbol font's U+F0xx codes become their characters before any text is made, so
+    no private-use code point reaches the document or its audit trail. A font not
+    named as one is read as Symbol (Word's bullet), and the note says it was assumed."""
     from pipeline.readers.pdf.encoding import FontCodes
 
     codes = FontCodes()
     chars = [{"text": "\uf0ae", "fontname": "ABCDEF+SymbolMT"},
              {"text": "\uf0b4", "fontname": "ABCDEF+SymbolMT"},
-             {"text": "\uf0b7", "fontname": "ABCDEF+TimesNewRomanPSMT"}]
+             {"text": "\uf0b7", "fontname": "ABCDEF+TimesNewRomanPSMT"},
+             {"text": "\ue123", "fontname": "ABCDEF+TimesNewRomanPSMT"}]
     codes.count_unknown(chars)
-    assert [c["text"] for c in chars] == ["→", "×", "\uf0b7"]
-    assert codes.decode([]) == ["SymbolMT: 2 private-use code(s) read as the symbol font's "
-                                "(U+F0AE →, U+F0B4 ×)"]
+    assert [c["text"] for c in chars] == ["→", "×", "•", "\ue123"]
+    assert codes.decode([]) == [
+        "SymbolMT: 2 private-use code(s) read as the symbol font's (U+F0AE →, U+F0B4 ×)",
+        "TimesNewRomanPSMT (assumed Symbol: the font's name does not say): 1 private-use "
+        "code(s) read as the symbol font's (U+F0B7 •)"]
 
 
 @pytest.mark.parametrize(("name", "char"), [

@@ -84,6 +84,8 @@ class _Font:
     #: Whether pdfminer's reading (``base``) is the font's declared encoding, to be
     #: kept unless another reading is clearly likelier (a font with no /Differences).
     own_reading: bool = False
+    #: The share of its sampled words each reading makes known words (empty: no verdict).
+    known: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass
@@ -202,10 +204,11 @@ class FontCodes:
         """Turn pdfminer's ``(cid:N)`` glyphs into U+FFFD, counted per font, and a symbol
         font's private-use codes into the characters they are.
 
-        A Symbol or Wingdings font mapped to U+F000 + its byte (Word's way) is read
-        here by its font's table (``alphabet.symbol_font_table``), so that no
-        private-use code point reaches the text or the audit trail; the count per
-        font goes to the notes. Other private-use codes are the cleaner's.
+        A symbol font mapped to U+F000 + its byte (Word's way) is read here by its
+        font's table (``alphabet.symbol_font_table``: Wingdings by name, else
+        Symbol), so that no private-use code point reaches the text or the audit
+        trail; the count per font goes to the notes. Other private-use codes are
+        the cleaner's.
         """
         for c in chars:
             text = c["text"]
@@ -214,12 +217,15 @@ class FontCodes:
                 self.unknown[c.get("fontname", "?")] += 1
             elif len(text) == 1 and "\uf020" <= text < "\uf100":
                 font = c.get("fontname", "")
-                if not _SYMBOL_NAMED.search(font):
-                    continue
                 _, table = symbol_font_table(font)
                 if text in table:
                     c["text"] = table[text]
-                    self.symbols.setdefault(font.split("+", 1)[-1], Counter())[
+                    # A font not named as a symbol font is read as Symbol, as the
+                    # cleaner would (Word's bullets and Greek come from Symbol).
+                    label = font.split("+", 1)[-1] + (
+                        "" if _SYMBOL_NAMED.search(font) else " (assumed Symbol: the font's "
+                                                              "name does not say)")
+                    self.symbols.setdefault(label, Counter())[
                         f"U+{ord(text):04X} {table[text]}"] += 1
 
     def decode(self, lines: list) -> list[str]:
@@ -511,6 +517,7 @@ def reading_scores(font: _Font, words: list[str]) -> dict[str, float]:
     readings = {page: [_read_word(w, page, font) for w in words]
                 for page in [*CODE_PAGES, "base"]}
     known = known_words(readings) if lexicon.available() else {}
+    font.known = known
     scores = {}
     for page, decoded in readings.items():
         text = " ".join(decoded)
@@ -540,7 +547,11 @@ def decide(font: _Font, scores: dict[str, float], usual: str | None) -> tuple[li
         return ["\ufffd"] * 256, ""
     best = max(scores, key=lambda p: scores[p])  # first of equals: cp1251
     if font.own_reading:
-        if scores[best] < scores["base"] + OWN_MARGIN or scores[best] < MIN_CONFIDENCE:
+        # A declared encoding gives way only to words: a reading must make clearly
+        # more of the font's words known (a few symbols, × or ©, prove nothing).
+        known = font.known
+        if (scores[best] < scores["base"] + OWN_MARGIN or scores[best] < MIN_CONFIDENCE
+                or not known or known[best] < known["base"] + OWN_MARGIN):
             best = "base"
     elif usual is not None and scores[usual] >= scores[best] - USUAL_MARGIN:
         best = usual
