@@ -69,6 +69,12 @@ _MARKED_WORD = re.compile("(?:[^\\W\\d_]|[\U000F0000-\U0010FFFD])+")
 GCGID_NAMES = {"SM590000": "‣"}
 #: Font names whose codes are symbols, not text in a code page (their private-use
 #: codes are the cleaner's ``map_private_use``).
+#: The private-use code points Adobe's glyph list gives the Symbol font's pieces of
+#: big delimiters and its sans-serif marks (parenlefttp U+F8EB …), and the Unicode
+#: characters made for them since (U+239B …).
+ADOBE_CORPORATE = dict(zip(
+    [chr(c) for c in range(0xF8E5, 0xF8FF)],
+    "\u23af\u23d0\u23af®©™⎛⎜⎝⎡⎢⎣⎧⎨⎩⎪⎮⎞⎟⎠⎤⎥⎦⎫⎬⎭", strict=True))
 _SYMBOL_NAMED = re.compile(r"symbol|wingding", re.I)
 _SYMBOLIC = re.compile(r"symbol|dingbat|wingding|webding|cmsy|cmex|cmmi|msam|msbm|math|"
                        r"mtextra|euclid|rsfs|wasy|stmary", re.I)
@@ -215,6 +221,11 @@ class FontCodes:
             if text.startswith("(cid:"):
                 c["text"] = "\ufffd"
                 self.unknown[c.get("fontname", "?")] += 1
+            elif len(text) == 1 and text in ADOBE_CORPORATE:
+                c["text"] = ADOBE_CORPORATE[text]
+                self.symbols.setdefault(c.get("fontname", "?").split("+", 1)[-1] + (
+                    " (Adobe's corporate-use codes)"), Counter())[
+                    f"U+{ord(text):04X} {c['text']}"] += 1
             elif len(text) == 1 and "\uf020" <= text < "\uf100":
                 font = c.get("fontname", "")
                 _, table = symbol_font_table(font)
