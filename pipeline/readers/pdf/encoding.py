@@ -6,14 +6,23 @@ then prints ``(cid:224)`` or the Latin letter its base encoding has at that code
 ("Ł" for cp1251's "и"). Such a font's codes are caught as it is loaded
 (``FontCodes.hook``): each code of 128 and up (and the control codes, T2A's
 ligatures and dashes) becomes a private marker naming the font and the code.
-Once every page is read, each font's codes are decoded with the code page under
-which its words are likeliest text in some language (``decide``), and the
-decision, with its evidence, goes to the extraction notes.
+A text font with no ``/Differences`` and no map (cp1251 or KOI8-R bytes under
+WinAnsiEncoding: "Ðàáîòà") has its codes of 128 and up caught too, its own
+reading a candidate that gives way only to words. Once every page is read, each
+font's codes are decoded with the code page under which its words are likeliest
+text (``reading_scores``: the language model and the share of known words,
+``pipeline.lexicon``; Kyrgyz legacy slots є ї ў count as ө ү ң), and the decision,
+with its evidence, goes to the extraction notes (the cleaning report's decisions).
 
-A subset font whose glyphs are named by their index in the Macintosh standard
-order (``/g68`` is "a", as a TrueType font turned into Type 1 names them) is
-read through that order. A code that no evidence explains becomes U+FFFD, never
-``(cid:N)``, and the notes say which font and how many.
+Glyph names Adobe's list lacks are read from IBM's (``GCGID_NAMES``) and TeX's
+(``tex_glyph``: CMSY, CMEX), also where a ToUnicode map leaves codes out or an
+embedded Type 1 font's own encoding names them. A subset font whose glyphs are
+named by their index in the Macintosh standard order (``/g68`` is "a", as a
+TrueType font turned into Type 1 names them) is read through that order. Symbol
+and Wingdings private-use codes (U+F0xx) and Adobe's corporate-use ones (U+F8E5–
+U+F8FE) become their characters here, so none reaches the text or the audit trail.
+A code that no evidence explains becomes U+FFFD, never ``(cid:N)``, and the notes
+say which font and how many; one standing alone at a line start is the bullet •.
 """
 
 from __future__ import annotations
