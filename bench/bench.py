@@ -15,13 +15,14 @@ project's), never in the working tree. Each figure is measured ``--repeat`` time
   the floor of the outputs that changed (and, for information, a note-only edit);
 * extraction: pages per second and peak memory of ``pipeline.readers.extract`` on a
   generated 300-page PDF, next to bare pdfplumber ``extract_words``, at 100 and
-  300 pages;
+  300 pages, and on each of the three longest PDFs of ``../shared/corpus/pdf``;
 * scale: 12 copies of the seed article with ``make -j2 build``, against 12 × the
   cold single-article build.
 
 Targets (PASS/MISS in the results): cold ≤ 1.25 × floor; no-op < 1 s; edit loop ≤
-1.3 × its floor; extraction ≥ 0.7 × bare pdfplumber's pages/s and peak memory at
-300 pages ≤ 1.2 × at 100; 12 articles with -j2 ≤ 0.6 × twelve serial builds.
+1.3 × its floor; extraction ≥ 0.7 × bare pdfplumber's pages/s (on the generated PDF
+and on each of the corpus's three longest) and peak memory at 300 pages ≤ 1.2 × at
+100; 12 articles with -j2 ≤ 0.6 × twelve serial builds.
 
 How the builds are observed: a ``lualatex`` shim first on PATH and a ``pandoc`` shim
 (via ``PYPANDOC_PANDOC``) log every engine run (start, end, parent pid, folder,
@@ -89,6 +90,9 @@ TARGETS = {
 }
 
 STARTED = time.monotonic()
+#: Real PDFs (../shared/corpus/pdf): the extraction target holds on each of the longest.
+CORPUS = ROOT.parent / "shared" / "corpus" / "pdf"
+CORPUS_LONGEST = 3
 
 
 class BenchError(Exception):
@@ -685,25 +689,81 @@ def make_test_pdfs(dest: Path, sizes: tuple[int, int]) -> dict[int, Path]:
     return out
 
 
+def _probe(project: Project, mode: str, pdf: Path) -> dict[str, Any]:
+    """One extraction (``ours`` or ``bare``) in a fresh process: extract_probe.py's record."""
+    usage = Usage()
+    proc = subprocess.run(
+        [str(project.tools.python), str(BENCH / "extract_probe.py"), mode, str(pdf),
+         "--root", str(project.root)],
+        cwd=project.root, env=project.tools.env(project.logs), capture_output=True, text=True)
+    if proc.returncode != 0:
+        raise BenchError(f"extraction ({mode}, {pdf.name}) failed:\n" + proc.stderr[-1500:])
+    rec = json.loads(proc.stdout)
+    rec["others"] = usage.stop()[2]
+    return rec
+
+
+def longest_corpus_pdfs(corpus: Path = CORPUS, count: int = CORPUS_LONGEST) -> list[Path]:
+    """The corpus's ``count`` PDFs with the most pages (none when the corpus is absent)."""
+    import pikepdf
+
+    pages = []
+    for pdf in sorted(corpus.glob("*.pdf")):
+        try:
+            with pikepdf.open(pdf) as doc:
+                pages.append((len(doc.pages), pdf.name, pdf))
+        except pikepdf.PdfError:
+            continue
+    return [p for _, _, p in sorted(pages, key=lambda t: (-t[0], t[1]))[:count]]
+
+
+def measure_corpus_extraction(project: Project, repeat: int) -> dict[str, Any]:
+    """Ours and bare pdfplumber side by side on each of the corpus's longest PDFs.
+
+    Real PDFs have what the generated one lacks (object streams, math fonts,
+    8-bit fonts without a map, several columns): the speed target must hold on
+    each of them. Ours and bare alternate, so each ratio is taken per pair.
+    """
+    out: dict[str, Any] = {}
+    for pdf in longest_corpus_pdfs():
+        recs: dict[str, list[dict]] = {"ours": [], "bare": []}
+        for rep in range(repeat):
+            for mode in ("ours", "bare"):
+                rec = _probe(project, mode, pdf)
+                recs[mode].append(rec)
+                log(f"corpus extraction {rep + 1}/{repeat} {mode} {pdf.name}: "
+                    f"{rec['pages'] / rec['seconds']:.1f} pages/s "
+                    f"(CPU {rec['cpu_seconds']:.2f} s), peak {rec['rss_peak_kib'] / 1024:.0f} MiB, "
+                    f"others {rec['others']:.2f} CPU")
+        pairs = list(zip(recs["ours"], recs["bare"], strict=True))
+        out[pdf.name] = {
+            "pages": recs["ours"][0]["pages"],
+            **{mode: {"pages_per_s": stats([r["pages"] / r["seconds"] for r in rs]),
+                      "cpu_seconds": stats([r["cpu_seconds"] for r in rs]),
+                      "peak_mib": stats([r["rss_peak_kib"] / 1024 for r in rs]),
+                      "baseline_mib": stats([r["rss_baseline_kib"] / 1024 for r in rs]),
+                      "others": stats([r["others"] for r in rs])}
+               for mode, rs in recs.items()},
+            "speed_ratio": stats([(o["pages"] / o["seconds"]) / (b["pages"] / b["seconds"])
+                                  for o, b in pairs]),
+            "cpu_speed_ratio": stats([b["cpu_seconds"] / o["cpu_seconds"] for o, b in pairs]),
+            "memory_ratio": stats([(o["rss_peak_kib"] - o["rss_baseline_kib"])
+                                   / max(b["rss_peak_kib"] - b["rss_baseline_kib"], 1)
+                                   for o, b in pairs]),
+        }
+    return out
+
+
 def measure_extraction(project: Project, sizes: tuple[int, int], repeat: int
                        ) -> dict[str, Any]:
-    """Our extractor and bare pdfplumber on the same PDFs, each run in a fresh process."""
+    """Our extractor and bare pdfplumber on the same PDFs, each run in a fresh process:
+    the generated PDFs at two sizes, then the corpus's longest PDFs."""
     pdfs = make_test_pdfs(project.root / ".bench-pdf", sizes)
     samples: dict[str, dict[int, list[dict]]] = {"ours": {}, "bare": {}}
     for rep in range(repeat):
         for n, pdf in pdfs.items():
             for mode in ("ours", "bare"):
-                usage = Usage()
-                proc = subprocess.run(
-                    [str(project.tools.python), str(BENCH / "extract_probe.py"), mode, str(pdf),
-                     "--root", str(project.root)],
-                    cwd=project.root, env=project.tools.env(project.logs), capture_output=True,
-                    text=True)
-                if proc.returncode != 0:
-                    raise BenchError(f"extraction ({mode}, {pdf.name}) failed:\n"
-                                     + proc.stderr[-1500:])
-                rec = json.loads(proc.stdout)
-                rec["others"] = usage.stop()[2]
+                rec = _probe(project, mode, pdf)
                 samples[mode].setdefault(n, []).append(rec)
                 log(f"extraction {rep + 1}/{repeat} {mode} {n} pages: "
                     f"{rec['pages'] / rec['seconds']:.1f} pages/s, "
@@ -737,6 +797,7 @@ def measure_extraction(project: Project, sizes: tuple[int, int], repeat: int
                                              for little, big in zip(by_size[small],
                                                                     by_size[large],
                                                                     strict=True)])
+    out["corpus"] = measure_corpus_extraction(project, repeat)
     return out
 
 
@@ -806,6 +867,9 @@ def evaluate(results: dict[str, Any]) -> list[dict[str, Any]]:
         add("extract_memory", ex["memory_ratio_ours"], TARGETS["extract_memory"],
             f"× {ex['sizes'][0]} pages",
             f"peak ≤ {TARGETS['extract_memory']} × peak at {ex['sizes'][0]} pages")
+        for name, c in ex.get("corpus", {}).items():
+            add(f"extract_speed:{name}", c["speed_ratio"], TARGETS["extract_speed"], "× bare",
+                f"≥ {TARGETS['extract_speed']} × bare pdfplumber pages/s", higher_is_better=True)
     if scale:
         add("scale", scale["ratio"], TARGETS["scale"], "× serial",
             f"≤ {TARGETS['scale']} × {scale['copies']} serial builds")
@@ -884,6 +948,14 @@ def render_markdown(results: dict[str, Any]) -> str:
             others=ex["ours"][small]["others"])
         row(f"extraction, bare pdfplumber, {small} pages", ex["bare"][small]["pages_per_s"],
             "pages/s", 1, others=ex["bare"][small]["others"])
+        for name, c in ex.get("corpus", {}).items():
+            row(f"extraction, ours, {name} ({c['pages']} pages)", c["ours"]["pages_per_s"],
+                "pages/s", 1, key=f"extract_speed:{name}", others=c["ours"]["others"],
+                note=f"CPU time: {c['cpu_speed_ratio']['median']:.2f} × bare's speed; peak "
+                     f"{c['ours']['peak_mib']['median']:.0f} MiB vs bare's "
+                     f"{c['bare']['peak_mib']['median']:.0f} MiB")
+            row(f"extraction, bare pdfplumber, {name}", c["bare"]["pages_per_s"], "pages/s", 1,
+                others=c["bare"]["others"])
         for mode, label in (("ours", "ours"), ("bare", "bare pdfplumber")):
             row(f"peak memory, {label}, {small} pages", ex[mode][small]["peak_mib"], "MiB", 0)
             growth = ex[f"memory_ratio_{mode}"]["median"]
@@ -1006,6 +1078,21 @@ def _details(results: dict[str, Any]) -> list[str]:
         out += ["", f"In CPU time (less sensitive to other load on the machine) ours runs at "
                 f"{c['median']:.2f} × bare pdfplumber's speed ({c['min']:.2f}–{c['max']:.2f}) "
                 f"at {ex['sizes'][1]} pages.", ""]
+        if ex.get("corpus"):
+            out += [f"The corpus's {len(ex['corpus'])} longest PDFs (`{CORPUS}`), ours and "
+                    "bare alternating; memory above the baseline (after the imports).", "",
+                    "| PDF | pages | ours pages/s | bare pages/s | ratio | CPU ratio | ours peak "
+                    "MiB | bare peak MiB | memory over baseline, ours ÷ bare |",
+                    "|---|---|---|---|---|---|---|---|---|"]
+            for name, c in ex["corpus"].items():
+                out.append(
+                    f"| {name} | {c['pages']} | {c['ours']['pages_per_s']['median']:.1f} | "
+                    f"{c['bare']['pages_per_s']['median']:.1f} | "
+                    f"{c['speed_ratio']['median']:.2f} | {c['cpu_speed_ratio']['median']:.2f} | "
+                    f"{c['ours']['peak_mib']['median']:.0f} | "
+                    f"{c['bare']['peak_mib']['median']:.0f} | "
+                    f"{c['memory_ratio']['median']:.2f} |")
+            out.append("")
     scale = results.get("scale")
     if scale:
         b = scale["builds"][0]

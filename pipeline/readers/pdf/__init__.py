@@ -103,6 +103,33 @@ def _keep_object_streams(doc) -> None:
         return found
 
     doc._get_objects = get_objects
+    _keep_small_objects(doc)
+
+
+def _keep_small_objects(doc) -> None:
+    """Keep every object that is not a stream, as pdfminer's cache would.
+
+    Dictionaries, arrays and numbers (page dictionaries, resources, fonts) are
+    small and asked for on every page; re-parsing them cost extraction a fifth of
+    its time. Streams (page contents, images) stay out: they are what grows with
+    the document.
+    """
+    from pdfminer.pdftypes import PDFStream
+
+    kept: dict[int, object] = {}
+    get = doc.getobj
+
+    def getobj(objid):
+        try:
+            return kept[objid]
+        except KeyError:
+            pass
+        obj = get(objid)
+        if not isinstance(obj, PDFStream):
+            kept[objid] = obj
+        return obj
+
+    doc.getobj = getobj
 
 
 def quiet_pdfminer() -> None:

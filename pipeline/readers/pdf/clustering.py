@@ -7,8 +7,6 @@ of one column or of the whole page (the gutter splits it later).
 
 from __future__ import annotations
 
-from collections import defaultdict
-
 from .geometry import baseline, glyph_size
 
 #: How far (em of its line) a short raised marker may stick out above its line's top.
@@ -31,16 +29,26 @@ def dedupe(chars: list[dict]) -> list[dict]:
     # Cells twice the widest reach: a glyph's reach touches at most two in each direction.
     cell = 2 * max(0.1 * glyph_size(c) for c in chars) or 1.0
     out: list[dict] = []
-    seen: dict[tuple[str, int, int], list[dict]] = defaultdict(list)
+    seen: dict[tuple[str, int, int], list[dict]] = {}
+    get = seen.get
     for c in chars:
         near = 0.1 * glyph_size(c)
         text, x, top = c["text"], c["x0"], c["top"]
-        rows_, cols = range(int((top - near) // cell), int((top + near) // cell) + 1), range(
-            int((x - near) // cell), int((x + near) // cell) + 1)
-        if any(abs(d["x0"] - x) < near and abs(d["top"] - top) < near
-               for i in rows_ for j in cols for d in seen.get((text, i, j), ())):
+        r0, r1 = int((top - near) // cell), int((top + near) // cell)
+        c0, c1 = int((x - near) // cell), int((x + near) // cell)
+        twin = False
+        for i in (r0, r1) if r1 != r0 else (r0,):
+            for j in (c0, c1) if c1 != c0 else (c0,):
+                for d in get((text, i, j), ()):
+                    if abs(d["x0"] - x) < near and abs(d["top"] - top) < near:
+                        twin = True
+        if twin:
             continue
-        seen[(text, int(top // cell), int(x // cell))].append(c)
+        key = (text, int(top // cell), int(x // cell))
+        if key in seen:
+            seen[key].append(c)
+        else:
+            seen[key] = [c]
         out.append(c)
     return out
 
