@@ -14,8 +14,9 @@ checkout given by ``--repo``, with a 600 s timeout. One table row per PDF:
   number of abstracts, headings, references and problems, the three commonest
   block languages;
 * word accuracy against ``../shared/corpus/truth/<stem>.txt`` or ``.md`` where it
-  exists, for the document's block texts (all roles, in order) and, for
-  comparison, for plain ``pdftotext FILE -``. Accuracy is 1 − WER: the exact
+  exists, for the document's block texts (all roles, in order; formulas, the
+  ``math`` spans, left out, as the truth texts leave math out, and in a second
+  column kept) and, for comparison, for plain ``pdftotext FILE -``. Accuracy is 1 − WER: the exact
   word-level Levenshtein distance (bit-parallel, Myers/Hyyrö) between the token
   lists divided by the number of truth tokens, tokens being ``\\w+`` after NFKC
   and casefolding. It is negative when the output has far more words than the
@@ -62,7 +63,7 @@ ROLE_ABBR = {
 }
 REFERENCE_ROLES = {"reference", "references_heading"}
 COLUMNS = ["file", "exit", "s", "outputs", "roles", "title", "abstracts", "headings",
-           "refs", "langs", "problems", "acc", "pdftotext acc", "error"]
+           "refs", "langs", "problems", "acc", "acc with math", "pdftotext acc", "error"]
 
 
 # --- arguments ------------------------------------------------------------------------
@@ -201,8 +202,19 @@ def document_stats(doc: dict) -> dict:
     }
 
 
-def document_tokens(doc: dict, with_refs: bool) -> list[str]:
-    texts = [b.get("text", "") for b in doc.get("blocks", [])
+def without_math(block: dict) -> str:
+    """A block's text with its formulas (``math`` spans) left out: the truth texts are
+    made from the LaTeX source with the math dropped."""
+    text = block.get("text", "")
+    for s in sorted((s for s in block.get("spans", []) if s.get("style") == "math"),
+                    key=lambda s: -s["start"]):
+        text = text[:s["start"]] + " " + text[s["end"]:]
+    return text
+
+
+def document_tokens(doc: dict, with_refs: bool, math: bool = False) -> list[str]:
+    """The tokens of the document's blocks; formulas only with ``math``."""
+    texts = [b.get("text", "") if math else without_math(b) for b in doc.get("blocks", [])
              if with_refs or b.get("role") not in REFERENCE_ROLES]
     return tokens("\n".join(texts))
 
@@ -236,6 +248,8 @@ def measure(args: argparse.Namespace, pdf: Path, work: Path) -> dict:
         truth_tokens, with_refs = truth
         if doc is not None:
             row["acc"] = accuracy(truth_tokens, document_tokens(doc, with_refs))
+            row["acc with math"] = accuracy(truth_tokens,
+                                            document_tokens(doc, with_refs, math=True))
         plain = pdftotext_tokens(pdf)
         if plain is not None:
             row["pdftotext acc"] = accuracy(truth_tokens, plain)
@@ -255,7 +269,7 @@ def cell(row: dict, col: str) -> str:
         return "—"
     if col == "s":
         return f"{value:.1f}"
-    if col in ("acc", "pdftotext acc"):
+    if col in ("acc", "acc with math", "pdftotext acc"):
         return f"{100 * value:.1f}%"
     if col == "outputs":
         return f"{value}/10"
@@ -289,7 +303,9 @@ def render(rows: list[dict], args: argparse.Namespace, seconds: float, load: str
         "",
         "acc = 1 − word error rate against the truth text (exact word-level Levenshtein "
         "over `\\w+` tokens after NFKC and casefolding, in reading order) for the "
-        "document's block texts; pdftotext acc: the same for plain `pdftotext FILE -`. "
+        "document's block texts, formulas (`math` spans) left out as the truth leaves them "
+        "out; acc with math: with them; pdftotext acc: the same for plain `pdftotext FILE -` "
+        "(which cannot tell formulas apart). "
         "outputs: document.json, cleaning-report.html, 4 PDFs, 4 EPUBs. "
         "error: the last stderr line without `error: <file>: `, cut at 100 characters. "
         "roles: " + ", ".join(f"{v} = {k}" for k, v in ROLE_ABBR.items() if k != v) + ".",
