@@ -115,7 +115,8 @@ def _part_breaks(part: str) -> list[int]:
             # cluster holds a suffix boundary (Кыргыз|стан): then it breaks there.
             cut = right_start - 1
             for suffix in CLUSTER_SUFFIXES:
-                at = low.find(suffix, left_end)
+                # Bounded to the cluster: an open search made a long word quadratic.
+                at = low.find(suffix, left_end, right_start - 2 + len(suffix))
                 if left_end < at < right_start - 1 and low.endswith(suffix, at, at + len(suffix)):
                     cut = at
                     break
@@ -192,6 +193,10 @@ def hyphenate(word: str, lang: str = "ky") -> str:
     return out
 
 
+#: Longer "words" (a token without spaces) are no Kyrgyz words: they get no exception.
+MAX_WORD = 64
+
+
 def tex_exceptions(words: Iterable[str]) -> str:
     """The body of ``\\babelhyphenation[kyrgyz]{...}`` for these words.
 
@@ -206,7 +211,8 @@ def tex_exceptions(words: Iterable[str]) -> str:
     >>> tex_exceptions([])
     ''
     """
-    unique = {word.lower() for word in words if word and all(_is_kyrgyz_letter(ch) for ch in word)}
+    unique = {word.lower() for word in words if word and len(word) <= MAX_WORD
+              and all(_is_kyrgyz_letter(ch) for ch in word)}
     return " ".join(hyphenate(word) for word in sorted(unique))
 
 
