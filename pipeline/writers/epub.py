@@ -439,7 +439,8 @@ class _Builder:
                                       self.uid(f"{ABSTRACT_ID}{lang}")))
             for b in blocks:
                 if b.role == "abstract":
-                    content.append(self.in_lang(para(self.inlines(b)), b.lang, lang, b.id))
+                    content.append(self.in_lang(para(self.inlines(b, True)), b.lang, lang,
+                                                b.id))
                 elif b.role == "keywords":
                     kw = para(self.labelled(ui["keywords"], self.inlines(b)))
                     content.append(div([kw], classes=["keywords"],
