@@ -186,6 +186,63 @@ def test_the_set_is_installed_once_and_make_does_nothing_after(tiny_project, ref
     assert seconds < 5, f"a no-op build took {seconds:.1f} s"
 
 
+def _broken_epub(good: Path, dest: Path) -> None:
+    """A copy of an EPUB with an element left open in its first chapter."""
+    import zipfile
+
+    with zipfile.ZipFile(good) as src, zipfile.ZipFile(dest, "w") as out:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename.endswith(".xhtml") and "nav" not in info.filename:
+                data = data.replace(b"</body>", b"<p><span>open</p></body>", 1)
+            out.writestr(info, data, compress_type=info.compress_type)
+
+
+def test_an_invalid_epub_is_never_installed(tiny_project, reference, tmp_path):
+    """A packed EPUB that epubcheck rejects stops the build with one line naming it and
+    epubcheck's first message; neither the staged nor the installed EPUB changes."""
+    project = copy_built(tiny_project, tmp_path / "p")
+    packed = project / "build" / TINY / "epub" / f"{TINY}.en.epub"
+    staged = project / "build" / TINY / "out" / f"{TINY}.en.epub"
+    _broken_epub(staged, packed)
+    proc = make(project, epubcheck=True)
+    assert proc.returncode != 0
+    assert len(errors(proc)) == 1 and MESSAGE.match(errors(proc)[0]), proc.stderr
+    line = errors(proc)[0]
+    assert line.startswith(f"error: build/{TINY}/epub/{TINY}.en.epub: epubcheck: "), line
+    assert re.search(r"epubcheck: (FATAL|ERROR)\(RSC-0\d\d\)", line), line
+    assert staged.read_bytes() == reference[f"{TINY}/{TINY}.en.epub"]
+    assert outputs(project) == reference
+
+
+def test_without_java_the_epubs_go_in_unchecked_with_a_warning(tiny_project, tmp_path):
+    """No java on PATH: a changed EPUB is installed, and a warning says it was not
+    checked (and the record of checked EPUBs does not list it)."""
+    project = copy_built(tiny_project, tmp_path / "p")
+    bin_dir = tmp_path / "bin"  # every program on PATH but java
+    bin_dir.mkdir()
+    for folder in os.environ["PATH"].split(os.pathsep):
+        for tool in Path(folder).glob("*") if Path(folder).is_dir() else ():
+            if tool.name != "java" and not (bin_dir / tool.name).exists():
+                (bin_dir / tool.name).symlink_to(tool)
+    source = project / "build" / TINY / "en.epub.json"
+    source.write_text(source.read_text(encoding="utf-8").replace(
+        "Learning at School and Society", "Learning at School, and Society"), encoding="utf-8")
+    env = make_env(epubcheck=True)
+    env["PATH"] = str(bin_dir)
+    proc = make(project, env=env)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    warnings = [ln for ln in proc.stderr.splitlines() if ln.startswith("warning:")]
+    assert warnings == [f"warning: build/{TINY}/epub/{TINY}.en.epub: not checked by epubcheck: "
+                        "Java is not installed (no java on PATH) — install epubcheck and "
+                        "default-jre-headless (make build does)"], proc.stderr
+    installed = project / "output" / TINY / f"{TINY}.en.epub"
+    assert installed.read_bytes() == (project / "build" / TINY / "epub" / installed.name
+                                      ).read_bytes()
+    record = (project / "build" / TINY / "epubcheck.stamp").read_text()
+    assert installed.name not in record and f"{TINY}.ky.epub" in record
+
+
 def _bash_quoted(name: str) -> str:
     """How bash's ``printf %q`` (the Makefile's warning) writes a name."""
     return subprocess.run(["bash", "-c", 'printf %q "$1"', "_", name], capture_output=True,
