@@ -87,6 +87,8 @@ def escape(text: str) -> Markup:
     \textbackslash{}input\{/etc/passwd\} 50\% \& \$x\_1\textasciicircum{}2\$
     >>> print(escape("#1 ~ a--b [x]"))
     \#1 \textasciitilde{} a-{}-b {[}x{]}
+    >>> print(escape("үй-бүлө, 1990-жыл"))
+    үй\basmahyph{}бүлө, 1990-жыл
     >>> print(escape("say مرحبا بالعالم. \ue000 中文"))
     say \basmartl{arabic}{مرحبا بالعالم}. \basmamissing{E000} 中\basmacjk{}文
     """
@@ -138,11 +140,15 @@ def _escape_ltr(text: str) -> str:
             return s
         return s[0] + "{}" + s[1:]  # break TeX ligatures: "--" would print a dash
 
-    escaped = _SPECIAL_RE.sub(sub, text)
+    escaped = _COMPOUND_HYPHEN.sub(r"\\basmahyph{}", _SPECIAL_RE.sub(sub, text))
     return _CJK_PAIR.sub(r"\\basmacjk{}", escaped) if _HAS_CJK.search(escaped) else escaped
 
 
 _HAS_CJK = re.compile(f"[{_CJK}]")
+#: The hyphen of a compound ("онлайн-семинарлар"): TeX hyphenates no part of a word
+#: after an explicit hyphen, so a compound gave a line of wide gaps; ``\basmahyph``
+#: (the template) is the hyphen, then an empty skip that starts a new word.
+_COMPOUND_HYPHEN = re.compile(r"(?<=[^\W\d_])-(?=[^\W\d_])")
 
 
 def missing_glyphs(text: str) -> list[str]:
