@@ -292,6 +292,13 @@ def build(path: Path, outdir: Path | None, log: Callable[[str], None] = lambda s
             raise InputError(path, "the file does not exist", "check the path")
     out = outdir or Path("output") / article_id
     _check_output_folder(out)
+    # The editor's files first: their mistakes need no extraction to be found.
+    editor.check()
+    if translations is not None and translations.is_dir():
+        from .readers.translations import read_translation_text
+
+        for md in sorted(translations.glob("*.md")):
+            read_translation_text(md)
 
     t0 = time.monotonic()
     kept: dict[str, object] = {}

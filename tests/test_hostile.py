@@ -696,7 +696,7 @@ def test_odd_article_epubs_pass_epubcheck(runs, epubchecker):
 
 # --- random meta.yaml documents ------------------------------------------------------------
 
-EXAMPLES = int(os.environ.get("BASMA_FUZZ_EXAMPLES", "60"))
+EXAMPLES = int(os.environ.get("BASMA_FUZZ_EXAMPLES", "25"))
 FIELDS = ["language", "title", "short_title", "authors", "abstract", "keywords", "journal",
           "volume", "issue", "year", "first_page", "last_page", "pages", "doi", "license",
           "license_url", "udc", "received", "accepted", "published", "name", "affiliation",

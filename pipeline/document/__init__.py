@@ -32,6 +32,23 @@ class EditorFiles:
     def of_folder(cls, folder: Path) -> EditorFiles:
         return cls(folder / "meta.yaml", folder / "corrections.yaml")
 
+    def check(self) -> None:
+        """Read and validate both files now, as the document stage will: a mistake in
+        them is reported in a second, before minutes of extraction (``build`` calls
+        this first). What corrections match is only known at the document stage."""
+        import contextlib
+        import io
+
+        from ..meta import load_meta
+        from .corrections import _entries
+
+        if self.meta and (self.meta.exists() or self.meta.is_symlink()):
+            # Its warnings (unknown fields) are the document stage's to print, once.
+            with contextlib.redirect_stderr(io.StringIO()):
+                load_meta(read_editor_file(self.meta, MetaError), self.meta)
+        if self.corrections and (self.corrections.exists() or self.corrections.is_symlink()):
+            _entries(read_editor_file(self.corrections, CorrectionError), self.corrections)
+
 
 def read_editor_file(path: Path, error: type[BasmaError]) -> str:
     """The text of meta.yaml or corrections.yaml; another encoding is the editor's to fix.

@@ -38,6 +38,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from .. import limits
 from ..errors import TypesetError
 from ..fileio import template
 from ..model import Block, Span
@@ -70,6 +71,11 @@ _KEYWORD_SEP = re.compile(r"\s*[;,]\s*")
 
 
 # --- pandoc ---------------------------------------------------------------------
+
+
+#: pandoc packs an article's EPUB in a second or two; the limits stop a runaway.
+EPUB_SECONDS = 300
+EPUB_MEMORY = 3 * limits.GB
 
 
 def pandoc_path() -> str:
@@ -219,11 +225,13 @@ def soft_hyphens(text: str) -> str:
     True
     """
     from ..alphabet import KY_WORD
-    from .hyphenate import break_points
+    from .hyphenate import MAX_WORD, break_points
 
     def word(m: re.Match[str]) -> str:
         w = m.group()
-        points = break_points(w)
+        if len(w) > MAX_WORD:  # a token without spaces, no word: and linear time
+            return w
+        points = set(break_points(w))
         return "".join(("\u00ad" if i in points else "") + ch for i, ch in enumerate(w))
 
     return KY_WORD.sub(word, text)
@@ -919,8 +927,10 @@ def epub_from_source(source: dict[str, Any], css: Path | None = None) -> bytes:
             cover = Path(tmp) / "cover.png"
             cover.write_bytes(cover_png(source["cover"]))
             cmd.append(f"--epub-cover-image={cover}")
-        proc = subprocess.run(cmd, input=json.dumps(source["ast"], ensure_ascii=False).encode(),
-                              capture_output=True, env=env, cwd=tmp)
+        proc = limits.run(cmd, input=json.dumps(source["ast"], ensure_ascii=False).encode(),
+                          env=env, cwd=tmp, file="pandoc", stage="pandoc writing the EPUB",
+                          seconds=EPUB_SECONDS, memory=EPUB_MEMORY, error=TypesetError,
+                          hint="look for a huge paragraph or table in the article")
         if proc.returncode != 0:
             raise TypesetError("pandoc", "pandoc could not write the EPUB: "
                                + proc.stderr.decode(errors="replace").strip()[:300])

@@ -93,6 +93,8 @@ def escape(text: str) -> Markup:
     say \basmartl{arabic}{مرحبا بالعالم}. \basmamissing{E000} 中\basmacjk{}文
     """
     text = tex_characters(text)
+    if _LONG_TOKEN.search(text):
+        return Markup(_TOKEN_BREAK.join(str(escape(p)) for p in split_long_tokens(text)))
     out: list[str] = []
     pos = 0
     for m in _RTL_RE.finditer(text):
@@ -108,6 +110,31 @@ def escape(text: str) -> Markup:
 _BREAK_CHARS = re.compile(r"[\t\n\r\v\f\x1c-\x1e\x85\u2028\u2029]+")
 _NOT_TEXT = re.compile("[\x00-\x08\x0e-\x1b\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufdd0-\ufdef"
                        "\ufffe\uffff]")
+
+
+#: A run without spaces this long is no word (a pasted hash, a table without spaces):
+#: it gets a break point every ``_TOKEN_PIECE`` characters, so that TeX can set it in
+#: lines, and a source line of its own for each piece (TeX reads a line into a buffer
+#: of 200,000 bytes; the ``%`` ends the line without a space).
+_LONG_TOKEN_CHARS = 120
+_TOKEN_PIECE = 60
+_LONG_TOKEN = re.compile(rf"\S{{{_LONG_TOKEN_CHARS},}}")
+_TOKEN_BREAK = "\\allowbreak{}%\n"
+
+
+def split_long_tokens(text: str) -> list[str]:
+    """``text`` cut inside every run of over 120 non-space characters, every 60.
+
+    >>> [len(p) for p in split_long_tokens("a " + "x" * 150 + " b")]
+    [62, 60, 32]
+    """
+    pieces, start = [], 0
+    for m in _LONG_TOKEN.finditer(text):
+        for cut in range(m.start() + _TOKEN_PIECE, m.end() - 1, _TOKEN_PIECE):
+            pieces.append(text[start:cut])
+            start = cut
+    pieces.append(text[start:])
+    return pieces
 
 
 def tex_characters(text: str) -> str:

@@ -16,11 +16,11 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import subprocess
 import sys
 import unicodedata
 from pathlib import Path
 
+from .. import limits
 from ..errors import TypesetError
 from ..fileio import atomic_write
 
@@ -71,6 +71,11 @@ OVERFULL_LIMIT_PT = 1.0
 #: A pass over a long article takes seconds; one that runs for minutes is stuck
 #: (a loop in the text) and would hold the build, and make's lock, for ever.
 PASS_SECONDS = 600
+#: The address space a pass may take. A pass over the 20-page corpus article
+#: phd_Bakhteev2015TheanoAWS peaks at 241 MB of virtual memory (VmPeak; the seed's
+#: full edition 183 MB): over ten times that is room for any real article and for a font
+#: cache rebuilt on the way, and still stops a runaway before it takes the machine.
+PASS_MEMORY = 3 * limits.GB
 
 
 def typeset(tex: str, workdir: Path, name: str, pdf_out: Path, max_passes: int = 3) -> str:
@@ -95,16 +100,13 @@ def typeset(tex: str, workdir: Path, name: str, pdf_out: Path, max_passes: int =
     previous_aux = _aux(workdir, name)
     for _ in range(max_passes):
         try:
-            proc = subprocess.run(
+            proc = limits.run(
                 ["lualatex", "--no-shell-escape", "--interaction=nonstopmode",
                  "--halt-on-error", f"--jobname={name}", src.name],
-                cwd=workdir, env=env, capture_output=True, text=True, errors="replace",
-                timeout=PASS_SECONDS,
-            )
-        except subprocess.TimeoutExpired:
-            raise TypesetError(workdir / f"{name}.log", f"a LuaLaTeX pass ran over "
-                               f"{PASS_SECONDS // 60} minutes and was stopped",
-                               "look for a huge paragraph or table in the article") from None
+                cwd=workdir, env=env, text=True, errors="replace",
+                file=workdir / f"{name}.log", stage="a LuaLaTeX pass", seconds=PASS_SECONDS,
+                memory=PASS_MEMORY, error=TypesetError,
+                hint="look for a huge paragraph or table in the article")
         except FileNotFoundError:
             raise TypesetError("lualatex", "LuaLaTeX is not installed (no lualatex on PATH)",
                                "install TeX Live's LuaLaTeX (make build does) and build again"
