@@ -90,6 +90,19 @@ def new_project(dest: Path) -> Path:
     return project
 
 
+def copy_unbuilt(project: Path, dest: Path) -> Path:
+    """A copy of a project without its build: the same code, templates and article
+    (the working tree may change while the suite runs; the reference must not)."""
+    dest.mkdir(parents=True)
+    for name in ("pipeline", "templates", "input", "Makefile", "pyproject.toml"):
+        if (project / name).is_dir():
+            shutil.copytree(project / name, dest / name, copy_function=shutil.copy2)
+        else:
+            shutil.copy2(project / name, dest / name)
+    (dest / ".venv").symlink_to(VENV)
+    return dest
+
+
 def copy_built(project: Path, dest: Path) -> Path:
     """A copy of a built project; copy2 keeps the timestamps make compares."""
     shutil.copytree(project, dest, symlinks=True, copy_function=shutil.copy2)
@@ -241,6 +254,21 @@ def test_without_java_the_epubs_go_in_unchecked_with_a_warning(tiny_project, tmp
                                       ).read_bytes()
     record = (project / "build" / TINY / "epubcheck.stamp").read_text()
     assert installed.name not in record and f"{TINY}.ky.epub" in record
+
+
+def test_the_two_rename_install_gives_the_same_set(tiny_project, reference, tmp_path,
+                                                   monkeypatch):
+    """Where the filesystem cannot exchange two folders, the old set is moved aside and
+    the new one renamed in: the same set, the editor's own file carried over, nothing
+    left beside it."""
+    target = tmp_path / "output" / TINY
+    shutil.copytree(tiny_project / "output" / TINY, target, copy_function=shutil.copy2)
+    (target / "editor-notes.txt").write_text("kept\n", encoding="utf-8")
+    (target / f"{TINY}.pdf").write_bytes(b"an older PDF")
+    monkeypatch.setattr(installer, "exchange", lambda a, b: False)
+    installer.install(tiny_project / "build" / TINY / "out", target, manifest=True)
+    assert outputs(tmp_path, TINY) == {**reference, f"{TINY}/editor-notes.txt": b"kept\n"}
+    assert sorted(os.listdir(tmp_path / "output")) == [TINY]
 
 
 def _bash_quoted(name: str) -> str:
@@ -484,13 +512,13 @@ MOMENTS = (
 )
 
 
-def test_killed_builds_resume_to_identical_outputs(reference, tmp_path):
+def test_killed_builds_resume_to_identical_outputs(tiny_project, reference, tmp_path):
     """A cold build interrupted seven times (kill -9 of everything five times, SIGTERM,
     SIGINT), each at a different moment, resumed by the next `make build`: until the
     new set is swapped in, the previous set stays as it was; then the last build
     completes and every output is byte-identical to a clean build's, with no temporary
     left. A LuaLaTeX pass killed mid-way leaves a working folder the next run resets."""
-    project = new_project(tmp_path / "p")
+    project = copy_unbuilt(tiny_project, tmp_path / "p")
     # A previous set (an older build's files, and its manifest naming them).
     previous = {name.split("/", 1)[1]: b"previous " + name.encode() for name in reference
                 if not name.endswith(installer.MANIFEST)}
