@@ -264,8 +264,8 @@ def _check_output_folder(out: Path) -> None:
     for folder in folders:
         try:
             os.rmdir(tempfile.mkdtemp(prefix=".basma-probe-", dir=folder))
-        except OSError as exc:
-            raise os_failure(exc, out) from None
+        except OSError as exc:  # named by the folder, not by the probe's name
+            raise os_failure(OSError(exc.errno, exc.strerror), folder) from None
 
 
 def build(path: Path, outdir: Path | None, log: Callable[[str], None] = lambda s: None

@@ -186,12 +186,12 @@ LONG_TITLE = ("Кыргызстандагы заманбап билим берү
 #: failed with ENAMETOOLONG on the temporary files).
 ODD_FOLDER = "Odd-" + "x" * 236
 ODD_STEM = cli.safe_id(ODD_FOLDER)
-ODD_SOURCE = f"""{TITLE}{CONTROLS} \ufffe керек
+ODD_SOURCE = f"""{TITLE}{CONTROLS} керек
 
 Аннотация: Макалада заманбап билим берүүнүн тенденциялары каралат 👩‍🎓 жана 🇰🇬 белгилери менен.
 
-Билим берүү системасы тез өзгөрүүдө{ZALGO}. Мугалимдер\uffff жаңы технологияларды\u2028колдонушат, \
-студенттер онлайн\u2029курстарда окушат: файл {SPOOF} ачылбайт.
+Билим берүү системасы \ufffe тез өзгөрүүдө{ZALGO}. Мугалимдер\uffff жаңы \
+технологияларды\u2028колдонушат, студенттер онлайн\u2029курстарда окушат: файл {SPOOF} ачылбайт.
 
 {LONG_TOKEN}
 
@@ -217,7 +217,7 @@ ODD_TRANSLATION = "# Введение\n\nОбразование меняется
 
 
 def odd_source(cwd: Path, fixtures: Path) -> bytes:
-    """The odd article in UTF-16 (with a BOM), the title holding a lone surrogate."""
+    """The odd article in UTF-16 (with a BOM), a paragraph holding a lone surrogate."""
     raw = ODD_SOURCE.encode("utf-16-le")
     # U+FFFE stands in for the lone surrogate: swap its code unit for 0xD800.
     return b"\xff\xfe" + raw.replace(b"\xfe\xff", b"\x00\xd8", 1)
@@ -316,7 +316,7 @@ def separators(run: Run) -> list[str]:
     problems = [f"U+{ord(c):04X} left in the text" for c in "\u2028\u2029" if c in all_text(doc)]
     if not changed_by(doc, "normalize_line_separators", "\u2028"):
         problems.append("the line separator's replacement is not recorded")
-    if "технологиялары колдонушат" not in all_text(doc):
+    if "технологияларды колдонушат" not in all_text(doc):
         problems.append("U+2028 did not become a space")
     return problems
 
