@@ -339,8 +339,9 @@ def test_ocr_reads_an_image_only_pdf(fixtures):
 
 
 def _squash(text: str) -> str:
-    """Whitespace as single spaces; a line broken after a hyphen joined again."""
-    return re.sub(r"(?<=-) ", "", " ".join(text.split()))
+    """Whitespace as single spaces; a line broken after a hyphen joined again; the
+    EPUB's soft hyphens (U+00AD, invisible break points in Kyrgyz words) left out."""
+    return re.sub(r"(?<=-) ", "", " ".join(text.replace("\u00ad", "").split()))
 
 
 def pdf_text(path: Path) -> str:
