@@ -113,7 +113,8 @@ def test_every_step_states_its_cause_and_shows_an_example(step):
 def test_every_recorded_rule_is_a_plan_step(seed_cleaned):
     names = {s.name for p in plan.PLAN for s in (p, *p.parts)}
     assert {c.rule for c in seed_cleaned.changes} <= names
-    assert set(plan.TITLES) == names | {r.name for r in plan.OTHER_RECORDERS}
+    typography = {s.name for s in plan.TYPOGRAPHY}
+    assert set(plan.TITLES) == names | typography | {r.name for r in plan.OTHER_RECORDERS}
 
 
 @pytest.mark.parametrize("rule", plan.OTHER_RECORDERS, ids=lambda r: r.name)
@@ -265,3 +266,25 @@ def test_no_letter_or_digit_lost_unrecorded(text):
 def test_never_crashes_on_arbitrary_unicode(text):
     result = clean(read_text_dump(text, "t"))
     segment(result)
+
+
+def test_typography_follows_the_block_language_and_leaves_segmentation_alone():
+    """Ties and dashes are set by the document stage, by each block's language:
+    the segmenter still sees the plain spaces of the source, a Kyrgyz block gets
+    the em dash even where it quotes Latin words, and a formula keeps its minus."""
+    from pipeline.document.typography import apply_typography
+    from pipeline.model import Block, Document, Span
+
+    cleaned = clean(_one_line("Асанов А.А. Мектептеги билим - 78 % в школе [3]"))
+    assert "\u00a0" not in cleaned.paragraphs[0].text
+    assert " - " in cleaned.paragraphs[0].text
+    doc = apply_typography(Document(meta={}, blocks=[
+        Block("b1", "paragraph", "ky", "Mektep - school"),
+        Block("b2", "paragraph", "en", "a - b where x - y holds",
+              spans=[Span(12, 17, style="math")]),
+        Block("b3", "paragraph", "ru", "Рост 78 % в школе"),
+    ]))
+    assert doc.blocks[0].text == "Mektep — school"
+    assert doc.blocks[1].text == "a – b where x - y holds"
+    assert doc.blocks[2].text == "Рост 78\u202f% в\u00a0школе"
+    assert {c.where for c in doc.changes} == {"block b1", "block b2", "block b3"}

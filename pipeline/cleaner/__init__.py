@@ -62,7 +62,7 @@ def _local_diff(a: list[str], b: list[str], reach: int = 12):
         yield i, len(a), j, len(b)
 
 
-def _record(rule: str, before: str, after: str, where: str, changes: list[Change]) -> None:
+def record_changes(rule: str, before: str, after: str, where: str, changes: list[Change]) -> None:
     """Add one Change per differing stretch of words between ``before`` and ``after``."""
     if before == after:
         return
@@ -105,7 +105,7 @@ def _run_steps(steps: list[Step], state: _State) -> None:
                     continue
                 new = step.fn(run.text)
                 if new != run.text:
-                    _record(step.name, run.text, new, where, state.changes)
+                    record_changes(step.name, run.text, new, where, state.changes)
                     run.text = new
 
 
@@ -134,7 +134,7 @@ def _font_steps(steps: list[Step], state: _State) -> None:
             for run, where in runs:
                 new = verdict.remap(run.text)
                 if new != run.text:
-                    _record(step.name, run.text, new, where, state.changes)
+                    record_changes(step.name, run.text, new, where, state.changes)
                     run.text = new
 
 
@@ -171,7 +171,7 @@ def _paragraph_steps(steps: list[Step], state: _State) -> None:
             new = _outside_math(step, text, para) if step.skips_math else step.fn(text)
             if new != text:
                 if not step.tally:  # tallied edits are reported as one count below
-                    _record(step.name, text, new, where, state.changes)
+                    record_changes(step.name, text, new, where, state.changes)
                 text = new
         _rerun(para, text)
     for step in steps:
@@ -226,7 +226,7 @@ def _cell_steps(steps: list[Step], para: Paragraph, where: str, state: _State) -
             for step in steps:
                 new = step.fn(text)
                 if new != text and not step.tally:
-                    _record(step.name, text, new, where, state.changes)
+                    record_changes(step.name, text, new, where, state.changes)
                 text = new
             row[k] = text.strip()
     para.runs = [Run(" ".join(c for row in para.cells for c in row if c))]

@@ -460,12 +460,19 @@ _TIES = [re.compile(p) for p in (
 _PERCENT_SPACE = re.compile(r"(?<=\d)[ \u00a0](?=%)")
 
 
-def _cyrillic(text: str) -> bool:
-    """Whether a paragraph is written mostly in Cyrillic (Russian, Kyrgyz …)."""
+#: Languages written in Cyrillic whose typography follows the Russian conventions.
+CYRILLIC_LANGS = frozenset({"ky", "ru", "kk", "uk", "be", "tg", "tt", "ba", "mn", "bg", "sr"})
+
+
+def _cyrillic(text: str, lang: str | None = None) -> bool:
+    """Whether a block follows Cyrillic typography: by its language where it is known,
+    else by the script most of its letters are in."""
+    if lang and lang != "und":
+        return lang.split("-")[0] in CYRILLIC_LANGS
     return len(_CYRILLIC_LETTER.findall(text)) > len(_LATIN_LETTER.findall(text))
 
 
-def tie_no_break_spaces(text: str) -> str:
+def tie_no_break_spaces(text: str, lang: str | None = None) -> str:
     """Turn the spaces a line must not break at into no-break spaces (ties).
 
     Cause: Russian and Kyrgyz typography keeps an initial with its surname, a
@@ -484,14 +491,14 @@ def tie_no_break_spaces(text: str) -> str:
     """
     for tie in _TIES:
         text = tie.sub(_NBSP, text)
-    return _PERCENT_SPACE.sub(_THIN_NBSP if _cyrillic(text) else _NBSP, text)
+    return _PERCENT_SPACE.sub(_THIN_NBSP if _cyrillic(text, lang) else _NBSP, text)
 
 
 #: A dash between spaces (or a hyphen standing for one): a punctuation dash.
 _SPACED_DASH = re.compile(r"(?<=\S)([ \u00a0])[–—-](?= )")
 
 
-def unify_dashes(text: str) -> str:
+def unify_dashes(text: str, lang: str | None = None) -> str:
     """One dash style per language: a spaced em dash in Cyrillic text, a spaced
     en dash in Latin text; ranges ("15–22") keep their en dash.
 
@@ -503,8 +510,10 @@ def unify_dashes(text: str) -> str:
     'адам — бул, а — это — то'
     >>> unify_dashes("it is — as ever - late, 15–22")
     'it is – as ever – late, 15–22'
+    >>> unify_dashes("Mektep – school", lang="ky")
+    'Mektep — school'
     """
-    dash = "—" if _cyrillic(text) else "–"
+    dash = "—" if _cyrillic(text, lang) else "–"
     return _SPACED_DASH.sub(lambda m: m.group(1) + dash, text)
 
 

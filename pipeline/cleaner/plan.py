@@ -32,7 +32,8 @@ from typing import Any
 
 from . import fixes, lines
 
-SCOPES = ("run", "font", "lines", "paragraph")
+#: Where a step applies. "block" steps are the document stage's (``TYPOGRAPHY``).
+SCOPES = ("run", "font", "lines", "paragraph", "block")
 
 
 @dataclass(frozen=True)
@@ -104,8 +105,8 @@ SPACES = Step(fixes.normalize_spaces, "paragraph", "Spaces",
 SPACE_BEFORE_PUNCTUATION = Step(fixes.remove_space_before_punctuation, "paragraph",
                                 "Spaces before punctuation")
 NBSP_BEFORE_DASH = Step(fixes.nbsp_before_dash, "paragraph", "No-break space before a dash")
-DASHES = Step(fixes.unify_dashes, "paragraph", "One dash style per language")
-TIES = Step(fixes.tie_no_break_spaces, "paragraph",
+DASHES = Step(fixes.unify_dashes, "block", "One dash style per language")
+TIES = Step(fixes.tie_no_break_spaces, "block",
             "No-break spaces: initials, citations, numbers and units, one-letter words")
 
 PLAN: tuple[Step, ...] = (
@@ -133,10 +134,14 @@ PLAN: tuple[Step, ...] = (
     # respelt to Latin ("аÑ«" → "aÑ«", all Latin-1); what it decodes may mix scripts.
     dataclasses.replace(MOJIBAKE, scope="paragraph"),
     dataclasses.replace(HOMOGLYPHS, scope="paragraph"),
-    DASHES,
-    TIES,
     NBSP_BEFORE_DASH,
 )
+
+#: Typography by language, applied by the document stage to each block once its
+#: language is known (and after the editor's corrections, which match the text as
+#: the source gave it): ``fn(text, lang)``. Not in the cleaner: segmentation reads
+#: plain spaces ("А.А. Мектептеги"), and the dash style is the block's language's.
+TYPOGRAPHY: tuple[Step, ...] = (DASHES, TIES)
 
 #: Rules that other stages record, each named once here for the report.
 OTHER_RECORDERS = (
@@ -147,7 +152,7 @@ OTHER_RECORDERS = (
 
 def _titles() -> dict[str, str]:
     titles: dict[str, str] = {}
-    steps = [part for step in PLAN for part in (step, *step.parts)]
+    steps = [part for step in (*PLAN, *TYPOGRAPHY) for part in (step, *step.parts)]
     for item in [*steps, *OTHER_RECORDERS]:
         if titles.setdefault(item.name, item.title) != item.title:
             raise ValueError(f"rule {item.name} has two titles")
@@ -157,4 +162,4 @@ def _titles() -> dict[str, str]:
 #: Every rule name a ``Change`` can carry, and its title in the report.
 TITLES = _titles()
 #: The cause of each cleaner rule, for the report.
-CAUSES = {step.name: step.cause for s in PLAN for step in (s, *s.parts)}
+CAUSES = {step.name: step.cause for s in (*PLAN, *TYPOGRAPHY) for step in (s, *s.parts)}

@@ -4,7 +4,8 @@ Entry point: ``make_document(tagged, editor) -> Document``. What extraction foun
 in the source (UDC, dates, authors) is validated into a ``Meta`` and kept unless
 ``meta.yaml`` says otherwise (a field the editor gives replaces it whole); without
 authors in either, the source's author blocks become the authors. Every entry of
-``corrections.yaml`` is applied and recorded as the editor's change.
+``corrections.yaml`` is applied and recorded as the editor's change; then the
+typography of each block's language (``typography.py``: dashes, ties).
 The result is ``output/<id>/document.json``, the one model every writer reads.
 """
 
@@ -71,6 +72,7 @@ def make_document(tagged: Document, editor: EditorFiles = EditorFiles()) -> Docu
     """The published document model: tagged blocks, the editor's metadata and fixes."""
     from ..meta import Meta, load_meta, merge
     from .corrections import apply_corrections
+    from .typography import apply_typography
 
     doc = tagged
     found = Meta.from_found(doc.meta, doc.problems)
@@ -86,6 +88,7 @@ def make_document(tagged: Document, editor: EditorFiles = EditorFiles()) -> Docu
     if editor.corrections and editor.corrections.exists():
         text = read_editor_file(editor.corrections, CorrectionError)
         apply_corrections(doc, text, editor.corrections)
+    apply_typography(doc)
     validate(doc)
     return doc
 

@@ -63,6 +63,7 @@ _FINISHED = (".", ")", "]", "»", '"', "”")
 def entry_number(para: Paragraph) -> tuple[str | None, str]:
     """The printed number of a reference entry and its text without it.
 
+    >>> from pipeline.model import Run
     >>> entry_number(Paragraph([Run("[12] Smith J. A title. 2001.")]))
     ('12', 'Smith J. A title. 2001.')
     >>> entry_number(Paragraph([Run("Smith J. 2001")]))
