@@ -110,12 +110,18 @@ def test_seed_roles(seed, layout):
 
 
 def test_build_from_the_command_line(seed, tmp_path):
+    """The text stages as make runs them, one command each, from a PDF to document.json
+    (the writers do not care what the source was: their full builds are tested on text
+    and DOCX sources, and typesetting this one again would cost the suite 30 s)."""
     path, expected, _ = seed["one"]
-    out = tmp_path / "out"
-    proc = subprocess.run([sys.executable, "-m", "pipeline", "build", str(path), "-o", str(out)],
-                          cwd=ROOT, capture_output=True, text=True)
-    assert proc.returncode == 0, proc.stderr
-    doc = json.loads((out / "document.json").read_text(encoding="utf-8"))
+    previous = path
+    for stage in ("extract", "clean", "segment", "tag", "document"):
+        out = tmp_path / f"{stage}.json"
+        proc = subprocess.run([sys.executable, "-m", "pipeline", stage, str(previous),
+                               "-o", str(out)], cwd=ROOT, capture_output=True, text=True)
+        assert proc.returncode == 0, (stage, proc.stderr)
+        previous = out
+    doc = json.loads(previous.read_text(encoding="utf-8"))
     blocks = doc["blocks"]
     assert word_accuracy(expected.text, "\n".join(b["text"] for b in blocks)) >= 0.995
     assert not [b for b in blocks if RUNNING_HEAD in b["text"] or b["text"].isdigit()]
