@@ -1,45 +1,30 @@
 """One epubcheck for the whole test run.
 
-A JVM start and warm-up cost more CPU than checking an EPUB (on this machine about
-15 s of CPU for one file, 18 s for four), so one JVM (``EpubCheckMany.java``, run as
-a single-file source program) checks every EPUB of the run, fed one path at a time
-on its stdin. Each verdict is kept for as long as the file is unchanged (same path,
+A JVM start and warm-up cost more CPU than checking an EPUB, so one JVM (the build's
+``pipeline/writers/EpubCheckMany.java``, run as a single-file source program, with
+the build's quick-JIT flags) checks every EPUB of the run, fed one path at a time on
+its stdin. Each verdict is kept for as long as the file is unchanged (same path,
 size and mtime): two tests asking about the same EPUB check it once.
 """
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import threading
-from dataclasses import dataclass
 from pathlib import Path
 
-JAR = Path("/usr/share/java/epubcheck.jar")
-LAUNCHER = Path(__file__).resolve().with_name("EpubCheckMany.java")
-#: The line the launcher writes to stderr after each file's messages.
-MARK = "@@basma "
+# The build's own launcher, JVM flags and verdicts (pipeline/writers/epubcheck.py): the
+# suite keeps one JVM open for the whole run instead of one per build.
+from pipeline.writers.epubcheck import JAR, JVM_FLAGS, LAUNCHER, MARK, missing
+from pipeline.writers.epubcheck import Verdict as BuildVerdict
 
 
 def available() -> bool:
-    return JAR.exists() and shutil.which("java") is not None
+    return missing() is None
 
 
-@dataclass(frozen=True)
-class Verdict:
-    """epubcheck's exit status for one EPUB and the messages it printed about it."""
-
-    path: Path
-    status: int
-    messages: tuple[str, ...]
-
-    @property
-    def errors(self) -> list[str]:
-        return [m for m in self.messages if m.startswith(("ERROR", "FATAL"))]
-
-    @property
-    def warnings(self) -> list[str]:
-        return [m for m in self.messages if m.startswith("WARNING")]
+class Verdict(BuildVerdict):
+    """A build verdict, and whether a test may call the EPUB clean."""
 
     @property
     def ok(self) -> bool:
@@ -71,7 +56,7 @@ class EpubChecker:
     def _jvm(self) -> subprocess.Popen[str]:
         if self._proc is None or self._proc.poll() is not None:
             self._proc = subprocess.Popen(
-                ["java", "-cp", str(JAR), str(LAUNCHER)], stdin=subprocess.PIPE,
+                ["java", *JVM_FLAGS, "-cp", str(JAR), str(LAUNCHER)], stdin=subprocess.PIPE,
                 stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
                 encoding="utf-8", errors="replace")
             self.jvm_starts += 1
