@@ -101,8 +101,32 @@ def pytest_terminal_summary(terminalreporter) -> None:
 def seed_project(tmp_path_factory) -> Path:
     """The seed article built once, cold, by a serial `make build` (the editor's command)
     in a scratch copy of the project. The only full build of the seed in the suite: tests
-    that change something work on a copy (``built_copy``)."""
-    project = copy_project(tmp_path_factory.mktemp("seedproject"), (SEED_ID,))
+    that change something work on a copy (``built_copy``).
+
+    With pytest-xdist the workers share it: it lives in the controller's folder, and
+    the first worker to need it builds it under a lock while the others wait (two
+    builds of the seed cost the suite 35–47 s of CPU)."""
+    if not TIMES_DIR:  # no controller folder: a private build
+        return _build_seed(tmp_path_factory.mktemp("seedproject"))
+    import fcntl
+
+    shared = TIMES_DIR[0] / "seedproject"
+    with open(TIMES_DIR[0] / "seed.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if (TIMES_DIR[0] / "seedproject.failed").exists():
+            pytest.fail("the seed's build failed in another worker (see its error)")
+        if not (TIMES_DIR[0] / "seedproject.built").exists():
+            try:
+                _build_seed(shared)
+            except BaseException:
+                (TIMES_DIR[0] / "seedproject.failed").touch()
+                raise
+            (TIMES_DIR[0] / "seedproject.built").touch()
+    return shared
+
+
+def _build_seed(folder: Path) -> Path:
+    project = copy_project(folder, (SEED_ID,))
     started = time.monotonic()
     proc = run_make(project, "build", jobs=1)
     seconds = time.monotonic() - started
