@@ -43,6 +43,7 @@ from ..errors import TypesetError
 from ..fileio import template
 from ..model import Block, Span
 from .editions import Edition, author_name, format_date, ui_strings
+from .inline import nest
 
 #: A name given as plain text, in no particular language (``pipeline.meta.UNDETERMINED``;
 #: not imported, so that the EPUB command does not load pydantic).
@@ -237,43 +238,31 @@ def soft_hyphens(text: str) -> str:
     return KY_WORD.sub(word, text)
 
 
-def _nest(segments: list[tuple[str, list[tuple[Any, ...]]]], cur_lang: str,
-          in_link: bool, soft: bool = False) -> list[Any]:
-    """Turn text segments with their wrapper stacks into nested inlines.
-
-    Consecutive segments that share their outermost wrapper share one element, so
-    properly nested spans give properly nested inlines and crossing spans are cut
-    where they cross.
-    """
+def _inlines(tree: list[Any], cur_lang: str, in_link: bool, soft: bool = False) -> list[Any]:
+    """pandoc inlines for a tree of ``inline.nest``: a language span only where the
+    language changes, no link inside a link, Kyrgyz words with soft hyphens."""
     out: list[Any] = []
-    i = 0
-    while i < len(segments):
-        text, stack = segments[i]
-        if not stack:
-            out.extend(text_inlines(soft_hyphens(text) if soft and cur_lang == "ky" else text))
-            i += 1
+    for node in tree:
+        if isinstance(node, str):
+            out.extend(text_inlines(soft_hyphens(node) if soft and cur_lang == "ky" else node))
             continue
-        head = stack[0]
-        group = []
-        while i < len(segments) and segments[i][1] and segments[i][1][0] == head:
-            group.append((segments[i][0], segments[i][1][1:]))
-            i += 1
+        head, children = node
         kind, value = head[4], head[5]
         if kind == "lang":
             if value == cur_lang:
-                out.extend(_nest(group, cur_lang, in_link, soft))
+                out.extend(_inlines(children, cur_lang, in_link, soft))
             else:
-                out.append(span(_nest(group, value, in_link, soft), lang=value))
+                out.append(span(_inlines(children, value, in_link, soft), lang=value))
         elif kind == "link":
-            inner = _nest(group, cur_lang, True, soft)
+            inner = _inlines(children, cur_lang, True, soft)
             out.extend(inner if in_link else [link(inner, "#" + value, ["citation"])])
         elif kind == "strong":
-            out.append({"t": "Strong", "c": _nest(group, cur_lang, in_link, soft)})
+            out.append({"t": "Strong", "c": _inlines(children, cur_lang, in_link, soft)})
         elif kind in ("sub", "sup"):
             out.append({"t": "Subscript" if kind == "sub" else "Superscript",
-                        "c": _nest(group, cur_lang, in_link, soft)})
+                        "c": _inlines(children, cur_lang, in_link, soft)})
         else:
-            out.append({"t": "Emph", "c": _nest(group, cur_lang, in_link, soft)})
+            out.append({"t": "Emph", "c": _inlines(children, cur_lang, in_link, soft)})
     return out
 
 
@@ -296,7 +285,7 @@ def block_inlines(b: Block, targets: frozenset[str] | set[str] = frozenset(),
         after_space = piece[-1] in " \t\r\n"
         stack = sorted(w for s, ws in wrappers if s.start <= a and z <= s.end for w in ws)
         segments.append((piece, stack))
-    return _nest(segments, b.lang, False, soft)
+    return _inlines(nest(segments), b.lang, False, soft)
 
 
 def anchor(ident: str) -> str:

@@ -26,7 +26,8 @@ from markupsafe import Markup
 from ..fileio import TEMPLATES, template
 from ..model import EDITION_LANGS, Block
 from .editions import Edition, format_date, output_name, ui_strings
-from .indexing.common import UNDETERMINED, Article, inline_segments, nest, xml_safe
+from .indexing.common import UNDETERMINED, Article, inline_segments, xml_safe
+from .inline import nest
 
 #: The pages, in the order they are made: the full edition, then one per language.
 PAGE_KEYS = ("full",) + EDITION_LANGS

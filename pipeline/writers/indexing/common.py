@@ -414,29 +414,6 @@ def inline_segments(b: Block, known_targets: set[str] | frozenset[str] = frozens
     return out
 
 
-def nest(segments: list[tuple[str, list[tuple[str, str, int]]]]) -> list[Any]:
-    """Segments as a tree: a text is a str, a wrapper is (wrapper, children).
-
-    >>> nest([("a", []), ("b", [("italic", "", 0)]), ("c", [("italic", "", 0)])])
-    ['a', (('italic', '', 0), ['b', 'c'])]
-    """
-    out: list[Any] = []
-    i = 0
-    while i < len(segments):
-        text, stack = segments[i]
-        if not stack:
-            out.append(text)
-            i += 1
-            continue
-        head = stack[0]
-        group = []
-        while i < len(segments) and segments[i][1] and segments[i][1][0] == head:
-            group.append((segments[i][0], segments[i][1][1:]))
-            i += 1
-        out.append((head, nest(group)))
-    return out
-
-
 def xml_safe(text: str) -> str:
     """``text`` without the characters XML 1.0 cannot hold (C0 controls but tab and
     newline, lone surrogates, U+FFFE/U+FFFF): lxml refuses them, and a reader's

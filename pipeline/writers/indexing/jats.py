@@ -17,7 +17,8 @@ from typing import Any
 from lxml import etree
 
 from ...model import Block
-from .common import UNDETERMINED, Article, inline_segments, nest
+from ..inline import nest
+from .common import UNDETERMINED, Article, inline_segments
 from .xml import XML_LANG, append_text, serialize, sub, xml_id
 
 DOCTYPE = ('<!DOCTYPE article PUBLIC "-//NLM//DTD JATS (Z39.96) Journal Publishing DTD v1.3 '
