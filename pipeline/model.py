@@ -40,12 +40,18 @@ ROLES = (
     "references_heading",
     "reference",
     "table",
+    "figure",
+    "equation",
 )
+
+#: Roles of the objects a caption can belong to and the text can refer to
+#: ("Сүрөт 1", "Таблица 2", "(3)").
+OBJECT_ROLES = ("figure", "table", "equation")
 
 #: Structural roles a reader may mark on a ``Line`` (``Line.role``); "paragraph" only
 #: says the line is a block of its own, its role still found by the segmenter.
 HINT_ROLES = ("paragraph", "heading", "list_item", "quote", "footnote", "table", "caption",
-              "abstract")
+              "abstract", "figure", "equation")
 
 #: Roles that belong to the front matter rather than to the article body.
 FRONT_ROLES = frozenset({"title", "author", "affiliation", "abstract", "keywords"})
@@ -108,10 +114,35 @@ class Line:
     label: str | None = None  # a list item's or footnote's number as the source gives it
     cells: list[list[str]] | None = None
     header_rows: int | None = None  # how many of a table's first rows are its head
+    #: A figure's, table's or equation's object, as the reader found it: see ``Visual``.
+    visual: Visual | None = None
 
     @property
     def text(self) -> str:
         return "".join(r.text for r in self.runs)
+
+
+@dataclass(slots=True)
+class Visual:
+    """What a figure, table or display equation is beyond its text: the picture of it.
+
+    ``image`` is a path relative to the article's build folder
+    (``assets/<name>.png``), written by the stage that renders it; ``pixels`` is its
+    size (width, height). ``region`` is where the object sits in a PDF source: its
+    page and box in PDF points (page, x0, top, x1, bottom), so the image can be
+    rendered again from the source. ``tex`` is an equation's LaTeX where the source
+    gives it (DOCX, or an editor); ``alt`` the alternative text the editor set
+    (otherwise the caption, or the formula's extracted text, serves). ``merges``
+    lists a table's spanned cells as (row, column, rows, columns); the slots a
+    spanned cell covers hold "" in ``cells``.
+    """
+
+    image: str | None = None
+    pixels: list[int] | None = None
+    region: list[float] | None = None
+    tex: str | None = None
+    alt: str | None = None
+    merges: list[list[int]] | None = None
 
 
 @dataclass
@@ -143,6 +174,7 @@ class Paragraph:
     level: int | None = None
     cells: list[list[str]] | None = None  # a table's rows of cell texts
     header_rows: int | None = None
+    visual: Visual | None = None
 
     @property
     def text(self) -> str:
@@ -182,7 +214,8 @@ class Span:
     below or above the line), "math" (a formula, kept as the source has it);
     ``cite`` holds the reference numbers an in-text citation names ("[2; 5]" →
     [2, 5]) and ``targets`` the ids of the reference blocks they resolved to
-    (empty when the list is missing).
+    (empty when the list is missing); ``xref`` the id of the figure, table or
+    equation a cross-reference names.
     """
 
     start: int
@@ -191,6 +224,9 @@ class Span:
     style: str | None = None
     cite: list[int] | None = None
     targets: list[str] | None = None
+    #: The id of the figure, table or equation block a reference in the text names
+    #: ("Сүрөт 1", "Table 2", "(3)"): the writers make it a link.
+    xref: str | None = None
 
 
 @dataclass
@@ -213,6 +249,11 @@ class Block:
     #: a Russian article prints its list twice, the second one transliterated.
     #: Left out when the article has a single list.
     ref_list: int | None = None
+    #: A figure, table or equation: its image, LaTeX, alt text, spanned cells.
+    visual: Visual | None = None
+    #: On a ``caption``: the id of the figure, table or equation it captions (a
+    #: caption the segmenter could not place has none, and a problem says so).
+    of: str | None = None
 
 
 @dataclass
@@ -277,6 +318,8 @@ def _build(cls: type, data: dict[str, Any]) -> Any:
             value = [_build(Block, v) for v in value]
         elif f.name == "changes":
             value = [_build(Change, v) for v in value]
+        elif f.name == "visual" and value is not None:
+            value = _build(Visual, value)
         kwargs[f.name] = value
     return cls(**kwargs)
 
@@ -340,8 +383,21 @@ def validate(doc: Document) -> None:
         if b.header_rows is not None and not 0 <= b.header_rows <= len(b.cells or []):
             raise ValueError(f"{where}: {b.header_rows} header rows in a table of "
                              f"{len(b.cells or [])}")
+        if b.role in ("figure", "equation") and b.visual is None:
+            raise ValueError(f"{where}: a {b.role} without its visual (image or LaTeX)")
+        if b.of is not None and b.role != "caption":
+            raise ValueError(f"{where}: only a caption captions an object")
         for s in b.spans:
             if not (0 <= s.start < s.end <= len(b.text)):
                 raise ValueError(f"{where}: span {s.start}-{s.end} outside the text")
             if s.style is not None and s.style not in SPAN_STYLES:
                 raise ValueError(f"{where}: unknown style {s.style!r}")
+    objects = {b.id for b in doc.blocks if b.role in OBJECT_ROLES}
+    for b in doc.blocks:
+        if b.of is not None and b.of not in objects:
+            raise ValueError(f"block {b.id!r}: captions {b.of!r}, which is no figure, "
+                             "table or equation")
+        for s in b.spans:
+            if s.xref is not None and s.xref not in objects:
+                raise ValueError(f"block {b.id!r}: a cross-reference to {s.xref!r}, which is "
+                                 "no figure, table or equation")
