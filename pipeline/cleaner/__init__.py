@@ -267,7 +267,7 @@ def clean(ex: Extraction) -> Cleaned:
     state = _State(ex, changes=[], decisions=list(ex.notes))
     for scope, steps in groupby(PLAN, key=lambda step: step.scope):
         _APPLY[scope](list(steps), state)
-    paras = [p for p in state.paragraphs if p.text.strip()]
+    paras = [p for p in state.paragraphs if p.text.strip() or p.visual is not None]
     undecided = state.undecided + [
         f"{c.where}: {c.before} → {c.after} ({c.note})"
         for c in state.changes

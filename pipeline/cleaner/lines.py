@@ -183,7 +183,7 @@ def join_lines(
     prev: Line | None = None
     hint = page_break = False
     for line in lines:
-        if not line.text.strip():
+        if not line.text.strip() and line.visual is None:
             # Emptied by the cleaning (a lone soft hyphen or control): nothing to join,
             # but what the layout said about it holds for the next line.
             hint, page_break = hint or line.para_hint, page_break or line.page_break
@@ -231,4 +231,4 @@ def hinted_paragraph(line: Line) -> Paragraph:
         runs[0].text = runs[0].text.lstrip()
     return Paragraph(runs=runs, page=line.page, line=line.number, bullet=line.label,
                      footnote=line.role == "footnote", role=line.role, level=line.level,
-                     cells=cells, header_rows=line.header_rows)
+                     cells=cells, header_rows=line.header_rows, visual=line.visual)

@@ -27,7 +27,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from ..model import Block, Cleaned, Document, Paragraph, Run, Span
+from ..model import OBJECT_ROLES, Block, Cleaned, Document, Paragraph, Run, Span
 from .citations import CITATION, find_citations, link_citations
 from .frontmatter import authors_meta, front_matter, split_authors
 from .headings import heading_line, heading_number, run_in_heading, smaller_than_body
@@ -131,7 +131,8 @@ def segment(cleaned: Cleaned) -> Document:
     problems: list[str] = []
     state = _State()
     sizes: dict[int, float | None] = {}
-    paras = [p for p in cleaned.paragraphs if p.text.strip()]
+    # A figure may hold no words at all: its picture is its content.
+    paras = [p for p in cleaned.paragraphs if p.text.strip() or p.visual is not None]
     body_size = body_size_of(paras)
     paras, noted = note_roles(paras, body_size)
     toc = toc_lines(paras)
@@ -159,9 +160,10 @@ def segment(cleaned: Cleaned) -> Document:
     for i, para in enumerate(paras):
         text = para.text.strip()
         hint = getattr(para, "role", None)
-        if hint == "table":
+        if hint in OBJECT_ROLES:
             finish_entry()
-            add("table", text, para, cells=para.cells, header_rows=para.header_rows)
+            add(hint, text, para, cells=para.cells, header_rows=para.header_rows,
+                visual=para.visual)
             continue
         if honoured(hint, text, state.in_references):
             if hint == "heading" and state.in_references:
