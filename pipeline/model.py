@@ -131,7 +131,8 @@ class Visual:
     size (width, height). ``region`` is where the object sits in a PDF source: its
     page and box in PDF points (page, x0, top, x1, bottom), so the image can be
     rendered again from the source. ``tex`` is an equation's LaTeX where the source
-    gives it (DOCX, or an editor); ``alt`` the alternative text the editor set
+    gives it (DOCX, or an editor); ``media`` the picture's path inside a DOCX;
+    ``alt`` the alternative text the editor set
     (otherwise the caption, or the formula's extracted text, serves). ``merges``
     lists a table's spanned cells as (row, column, rows, columns); the slots a
     spanned cell covers hold "" in ``cells``.
@@ -143,6 +144,9 @@ class Visual:
     tex: str | None = None
     alt: str | None = None
     merges: list[list[int]] | None = None
+    #: Where the picture is inside the source package (a DOCX's ``word/media/…``),
+    #: for a source that carries its images rather than drawing them on a page.
+    media: str | None = None
 
 
 @dataclass
@@ -254,6 +258,9 @@ class Block:
     #: On a ``caption``: the id of the figure, table or equation it captions (a
     #: caption the segmenter could not place has none, and a problem says so).
     of: str | None = None
+    #: On a ``caption``: its text in other edition languages, as the editor gave it
+    #: (``{"ru": "…", "en": "…"}``), for the single-language editions.
+    translations: dict[str, str] | None = None
 
 
 @dataclass
