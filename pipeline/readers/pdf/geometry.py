@@ -88,3 +88,19 @@ def baseline(c: dict) -> float:
 def has_ink(chars: list[dict]) -> bool:
     """Whether any glyph of ``chars`` prints something (is not a space)."""
     return any(not c["text"].isspace() for c in chars)
+
+
+def is_letter(text: str) -> bool:
+    """Whether a glyph's text is a letter, counting a code that ``encoding`` decodes later.
+
+    An 8-bit font without a map gives private markers (U+F0000 and up) until every
+    page is read and its code page decided, and an unread glyph U+FFFD: those are
+    text fonts' letters, which a formula's stretch or a letter-spaced word must see
+    as such before they are decoded.
+
+    >>> is_letter("x"), is_letter("\U000f00e0"), is_letter("="), is_letter("")
+    (True, True, False, False)
+    """
+    first = text[:1]
+    return first.isalpha() or first >= "\U000f0000" or first == "\ufffd"
+

@@ -15,7 +15,7 @@ from collections import Counter
 from functools import cache
 
 from ...model import Run
-from .geometry import PageLine, baseline, glyph_size
+from .geometry import PageLine, baseline, glyph_size, is_letter
 
 #: Word gaps are read in em of the line's font size. Inside a word glyphs touch
 #: or are kerned by hundredths of an em; the tightest justified word space is
@@ -252,7 +252,7 @@ def join_letter_spaced(words: list[list[dict]]) -> list[list[dict]]:
     ['СТАН', 'ДА']
     """
     def short(word: list[dict]) -> bool:
-        return len(word) <= 2 and all(c["text"].isalpha() for c in word)
+        return len(word) <= 2 and all(is_letter(c["text"]) for c in word)
 
     runs: list[tuple[int, int]] = []
     i = 0
@@ -311,7 +311,7 @@ def _formula(units: list[tuple[str, dict | None]], math: set[int]) -> list[bool]
     last = None
     for k, (text, c) in enumerate(units):
         if not flags[k]:
-            if c is not None and text[:1].isalpha():
+            if c is not None and is_letter(text):
                 last = None
             continue
         if last is not None:
@@ -528,3 +528,79 @@ def rtl_units(units: list[tuple[str, dict | None]]) -> list[tuple[str, dict | No
     while out and out[-1][1] is None:
         out.pop()
     return out
+
+
+#: A lone formula letter: one or two Latin or Greek letters standing as a word.
+_LONE_LETTER = re.compile(r"[A-Za-zΑ-Ωα-ωϑϕϖϵ]{1,2}")
+#: A font is a formula alphabet of the document when at least this share of its
+#: runs with letters are lone letters, and there are at least ``MATH_ALPHABET_MIN``.
+MATH_ALPHABET_SHARE = 0.8
+MATH_ALPHABET_MIN = 3
+
+
+def _lone(run: Run) -> bool:
+    return not run.math and not run.script and bool(_LONE_LETTER.fullmatch(run.text.strip()))
+
+
+def math_alphabets(lines: list) -> list[str]:
+    """Mark the lone letters of fonts that the document uses only for formula letters.
+
+    LaTeX sets a vector (``\\mathbf{x}``) or an upright symbol in a text font,
+    CMBX or CMR, which the font's name cannot tell from a heading's. What tells is
+    how the document uses it: where a text is set in other fonts (cm-super, a
+    Cyrillic Type 3 font), such a font's runs are lone Latin or Greek letters
+    ("x", "W") beside formulas, never words. A font whose runs with letters are
+    ``MATH_ALPHABET_SHARE`` lone letters or more, at least a third of them on a
+    line that has a formula, is a formula alphabet: its lone letters become
+    formula runs, with the scripts after them and what lies between two formula
+    runs of the line with no letter of its own (brackets, commas, operators).
+    Returns the notes (one per font).
+    """
+    lone: Counter[str] = Counter()
+    lettered: Counter[str] = Counter()
+    beside: Counter[str] = Counter()
+    for ln in lines:
+        has_math = any(r.math for r in ln.runs)
+        for run in ln.runs:
+            if run.math or run.script or not any(ch.isalpha() for ch in run.text):
+                continue
+            lettered[run.font] += 1
+            if _lone(run):
+                lone[run.font] += 1
+                beside[run.font] += has_math
+    fonts = {f for f, n in lone.items() if n >= MATH_ALPHABET_MIN
+             and n >= MATH_ALPHABET_SHARE * lettered[f] and 3 * beside[f] >= n}
+    if not fonts:
+        return []
+    marked: Counter[str] = Counter()
+    for ln in lines:
+        runs = ln.runs
+        changed = False
+        for k, run in enumerate(runs):
+            if run.font in fonts and _lone(run):
+                run.math = True
+                marked[run.font] += 1
+                changed = True
+                for after in runs[k + 1:]:  # its scripts: xᵢ, W_RBM
+                    if not after.script or run.text[-1:].isspace():
+                        break
+                    after.math = True
+                    if after.text[-1:].isspace():
+                        break
+        if changed:
+            _bridge_math(runs)
+    return [f"font {font}: {n} lone letters read as formula letters (the document sets no "
+            f"words in it)" for font, n in sorted(marked.items())]
+
+
+def _bridge_math(runs: list[Run]) -> None:
+    """Runs between two formula runs of a line that have no letter become the formula's."""
+    last = None
+    for k, run in enumerate(runs):
+        if run.math:
+            if last is not None:
+                for between in runs[last + 1:k]:
+                    between.math = True
+            last = k
+        elif any(is_letter(ch) for ch in run.text):
+            last = None
