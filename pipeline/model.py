@@ -194,6 +194,9 @@ class Cleaned:
     changes: list[Change] = field(default_factory=list)
     decisions: list[str] = field(default_factory=list)  # per-font and per-document choices
     undecided: list[str] = field(default_factory=list)  # what the editor should look at
+    #: The extraction's kind ("text", "pdf", "docx"): a text dump has no figures,
+    #: which the segmenter says when its text names some.
+    kind: str | None = None
 
 
 @dataclass(slots=True)

@@ -279,4 +279,4 @@ def clean(ex: Extraction) -> Cleaned:
         if re.search(r"\b(?=\w*[а-яё])(?=\w*[a-z])\w+\b", p.text, re.IGNORECASE)
     ]
     return Cleaned(source=ex.source, paragraphs=paras, changes=state.changes,
-                   decisions=state.decisions, undecided=undecided)
+                   decisions=state.decisions, undecided=undecided, kind=ex.kind)

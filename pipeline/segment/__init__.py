@@ -12,7 +12,9 @@ By concern:
 * ``headings``: run-in, numbered, Roman, lettered, bold and all-caps headings;
 * ``notes``: footnotes the reader left in the text flow, told by their size;
 * ``references``: where a reference list starts, where its entries start;
-* ``citations``: in-text citations and their links to the entries.
+* ``citations``: in-text citations and their links to the entries;
+* ``objects``: captions linked to their figure, table or equation, and the text's
+  cross-references to them ("Сүрөт 1", "Table 2", "(3)").
 
 Block ids are given once every role is known (``assign_ids``): ``b<n>`` for
 blocks, ``ref-<number>`` for the entries of the first reference list and
@@ -32,6 +34,7 @@ from .citations import CITATION, find_citations, link_citations
 from .frontmatter import authors_meta, front_matter, split_authors
 from .headings import heading_line, heading_number, run_in_heading, smaller_than_body
 from .notes import body_size_of, note_role, note_roles, split_notes, toc_lines
+from .objects import caption_label, link_objects
 from .references import (
     continues_entry,
     entry_number,
@@ -54,10 +57,6 @@ ABSTRACT_LABEL = re.compile(
 KEYWORDS_LABEL = re.compile(
     r"^\s*(Урунттуу\s+сөздөр|Негизги\s+сөздөр|Ачкыч\s+сөздөр|Ключевые\s+слова|"
     r"Key\s*words|Keywords|Index\s+terms)\s*[:.—–-]\s*",
-    re.IGNORECASE,
-)
-CAPTION = re.compile(
-    r"^\s*(Сүрөт|Рисунок|Рис\.|Figure|Fig\.|Таблица|Жадыбал|Table)\s*(\d+|[IVXL]+\b)[.:]?\s",
     re.IGNORECASE,
 )
 
@@ -162,8 +161,10 @@ def segment(cleaned: Cleaned) -> Document:
         hint = getattr(para, "role", None)
         if hint in OBJECT_ROLES:
             finish_entry()
+            # An equation's formula is a math span: typography leaves its "-" alone.
             add(hint, text, para, cells=para.cells, header_rows=para.header_rows,
-                visual=para.visual)
+                visual=para.visual,
+                spans=_spans_from_runs(para.runs) if hint == "equation" else [])
             continue
         if honoured(hint, text, state.in_references):
             if hint == "heading" and state.in_references:
@@ -234,6 +235,7 @@ def segment(cleaned: Cleaned) -> Document:
             b.ref_list = None
     assign_ids(blocks)
     link_citations(blocks, problems)
+    link_objects(blocks, problems, cleaned.kind)
     authors = authors_meta(blocks)
     if authors:
         meta["authors"] = authors
@@ -310,7 +312,7 @@ def _body_block(para: Paragraph, text: str, add, body_size: float | None) -> Non
     if number and not smaller_than_body(para, body_size):
         add("heading", text, para, level=number.count(".") + 1, number=number)
         return
-    if CAPTION.match(text):
+    if caption_label(text):
         add("caption", text, para)
         return
     standalone = heading_line(para, body_size)
