@@ -170,19 +170,15 @@ def _nearest_object(blocks: list[Block], i: int, step: int) -> Block | None:
     return None
 
 
-def _choose(caption: Block, kind: str | None, number: str | None, above: Block | None,
-            below: Block | None, claimed: dict[str, tuple[str | None, str | None]]
-            ) -> Block | None:
-    """The object a caption captions: one of its kind first (a figure's caption below
-    it, a table's above), else the other kind (a table printed as a picture), and
-    never one another caption with another number has taken."""
+def _choose(kind: str | None, number: str | None, above: Block | None, below: Block | None,
+            claimed: dict[str, tuple[str | None, str | None]], any_kind: bool) -> Block | None:
+    """The object a caption captions: one of its kind (a figure's caption is below
+    it, a table's above), or with ``any_kind`` the other kind too (a table printed as
+    a picture); never one another caption with another number has taken."""
     order = [below, above] if kind == "table" else [above, below]
     free = [b for b in order if b is not None and b.role != "equation"
             and claimed.get(b.id, (kind, number)) == (kind, number)]
-    for b in free:
-        if kind is None or b.role == kind:
-            return b
-    return free[0] if free else None
+    return next((b for b in free if any_kind or kind is None or b.role == kind), None)
 
 
 def link_captions(blocks: list[Block], problems: list[str], text_source: bool = False
@@ -193,20 +189,30 @@ def link_captions(blocks: list[Block], problems: list[str], text_source: bool = 
     (what "Table 1" means, even printed as a picture), an equation's own number.
     """
     claimed: dict[str, tuple[str | None, str | None]] = {}
+    found: dict[int, Block] = {}
+    captions = [i for i, b in enumerate(blocks) if b.role == "caption"]
+    # Objects of the caption's own kind first, over the whole article; only then does
+    # a caption left over take a neighbour of the other kind.
+    for any_kind in (False, True):
+        for i in captions:
+            if i in found:
+                continue
+            label = caption_label(blocks[i].text)
+            kind, number = (label[0], label[1]) if label else (None, None)
+            target = _choose(kind, number, _nearest_object(blocks, i, -1),
+                             _nearest_object(blocks, i, 1), claimed, any_kind)
+            if target is not None:
+                found[i] = target
+                claimed[target.id] = (kind, number)
     named: dict[tuple[str, str], list[str]] = {}
     unplaced = []
-    for i, block in enumerate(blocks):
-        if block.role != "caption":
-            continue
-        label = caption_label(block.text)
-        kind, number = (label[0], label[1]) if label else (None, None)
-        target = _choose(block, kind, number, _nearest_object(blocks, i, -1),
-                         _nearest_object(blocks, i, 1), claimed)
+    for i in captions:
+        block, target = blocks[i], found.get(i)
         if target is None:
             unplaced.append(block)
             continue
         block.of = target.id
-        claimed[target.id] = (kind, number)
+        kind, number = claimed[target.id]
         if number and target.number is None:
             target.number = number
         if kind and number and target.id not in named.setdefault((kind, number), []):
