@@ -54,6 +54,9 @@ class Edition:
     problems: list[str] = field(default_factory=list)
     #: The source's headings of its reference lists (kept for a second list's title).
     reference_headings: list[Block] = field(default_factory=list)
+    #: The article's build folder, which ``Visual.image`` paths are relative to
+    #: (``writers/visuals.py``); None: the figures print without their pictures.
+    root: Path | None = None
 
     def reference_lists(self) -> list[tuple[Block | None, list[Block]]]:
         """The reference lists in order, each with the heading it had in the source.
@@ -152,11 +155,13 @@ def _lang_order(lang: str) -> int:
 
 
 def make_edition(
-    doc: Document, key: str, translation: list[Block] | None = None
+    doc: Document, key: str, translation: list[Block] | None = None,
+    root: Path | None = None,
 ) -> Edition:
     """Select what edition ``key`` ("full", "ky", "ru", "en") shows.
 
-    ``translation`` is the editor's translated body for a single-language edition.
+    ``translation`` is the editor's translated body for a single-language edition;
+    ``root`` the article's build folder, where the figures' pictures are.
     """
     meta = document_meta(doc)
     body_lang = body_language(doc)
@@ -177,6 +182,7 @@ def make_edition(
         return Edition(
             key, body_lang, meta, ordered_titles, front, body, body_lang, None,
             references, footnotes, list(doc.problems), doc.by_role("references_heading"),
+            root,
         )
 
     lang = key
@@ -190,18 +196,56 @@ def make_edition(
         # A translation's own notes replace the article's, which are in another language.
         translated_notes = [b for b in translation if b.role == "footnote"]
         footnotes = translated_notes or footnotes
-        body, body_of = [b for b in translation if b.role != "footnote"], lang
+        translated = [b for b in translation if b.role != "footnote"]
+        body, body_of = translated + carried_objects(body, lang, translated), lang
     elif body_lang == lang:
         body_of = lang
     else:
-        body, body_of = [], body_lang
         names = ui.get("language_names", {})
         notice = ui["full_text_in"].format(language=names.get(body_lang, body_lang))
-    own_notes = footnotes if body else []
+        body, body_of = carried_objects(body, lang), body_lang
+    own_notes = footnotes if any(b.role not in _CARRIED for b in body) else []
     return Edition(
         key, lang, meta, own_titles, own_front, body, body_of, notice,
-        references, own_notes, list(doc.problems), doc.by_role("references_heading"),
+        references, own_notes, list(doc.problems), doc.by_role("references_heading"), root,
     )
+
+
+#: What an edition without the article's own body still shows: its figures and
+#: tables (data, like the reference list), each with its caption.
+_CARRIED = ("figure", "table", "caption")
+
+
+def carried_objects(body: list[Block], lang: str, translated: list[Block] | None = None
+                    ) -> list[Block]:
+    """The figures and tables of ``body`` with their captions, for an edition in
+    ``lang`` whose text is a notice or the editor's translation.
+
+    A caption comes in ``lang`` where the editor gave its translation
+    (``Block.translations``), else as the source has it. A translation with tables
+    of its own (Markdown pipe tables) gets no second copy of the source's tables.
+    Cross-references are dropped: the text they were in is not in this edition.
+
+    >>> fig = Block("f1", "figure", "ky", "")
+    >>> cap = Block("c1", "caption", "ky", "Мектептер", of="f1", translations={"en": "Schools"})
+    >>> [(b.id, b.lang, b.text) for b in carried_objects([fig, cap, Block("p", "paragraph",
+    ...  "ky", "Текст")], "en")]
+    [('f1', 'ky', ''), ('c1', 'en', 'Schools')]
+    """
+    import dataclasses
+
+    skip_tables = any(b.role == "table" for b in translated or [])
+    kept = {b.id for b in body if b.role == "figure" or (b.role == "table" and not skip_tables)}
+    out = []
+    for b in body:
+        if b.id in kept:
+            out.append(b)
+        elif b.role == "caption" and b.of in kept:
+            text = (b.translations or {}).get(lang)
+            if text and b.lang != lang:
+                b = dataclasses.replace(b, text=text.strip(), lang=lang, spans=[])
+            out.append(b)
+    return out
 
 
 #: The editions every article gets: the full trilingual one, then one per language.
@@ -213,8 +257,10 @@ def output_name(article_id: str, key: str, ext: str) -> str:
     return f"{article_id}.{ext}" if key == "full" else f"{article_id}.{key}.{ext}"
 
 
-def editions(doc: Document, translations: Path | None = None) -> list[Edition]:
-    """Every edition of ``doc``, with the editor's translations where there are any."""
+def editions(doc: Document, translations: Path | None = None,
+             root: Path | None = None) -> list[Edition]:
+    """Every edition of ``doc``, with the editor's translations where there are any;
+    ``root`` is the article's build folder (the figures' pictures)."""
     from ..readers.translations import load_translation
 
     out = []
@@ -222,7 +268,7 @@ def editions(doc: Document, translations: Path | None = None) -> list[Edition]:
         translation = None
         if key != "full" and translations is not None:
             translation = load_translation(translations / f"{key}.md", key)
-        out.append(make_edition(doc, key, translation))
+        out.append(make_edition(doc, key, translation, root))
     return out
 
 
@@ -239,13 +285,15 @@ def warn_unresolved_citations(doc: Document, where: str | Path) -> None:
             print(f"warning: {where}: {problem}", file=sys.stderr)
 
 
-def edition_sources(doc: Document, translations: Path | None = None
-                    ) -> dict[str, tuple[str, dict[str, Any]]]:
+def edition_sources(doc: Document, translations: Path | None = None,
+                    root: Path | None = None) -> dict[str, tuple[str, dict[str, Any]]]:
     """Per edition key: its LaTeX source and its EPUB source (pandoc's AST).
 
     One process makes all eight: start-up and imports cost more than rendering.
+    ``root`` is the article's build folder, which the figures' image paths name.
     """
     from .epub import epub_source
     from .latex import render_tex
 
-    return {ed.key: (render_tex(ed), epub_source(ed)) for ed in editions(doc, translations)}
+    return {ed.key: (render_tex(ed), epub_source(ed))
+            for ed in editions(doc, translations, root)}
