@@ -159,6 +159,8 @@ def segment(cleaned: Cleaned) -> Document:
     for i, para in enumerate(paras):
         text = para.text.strip()
         hint = getattr(para, "role", None)
+        if hint in OBJECT_ROLES and not _has_object(para):
+            hint = None  # a reader's (or a damaged file's) object without its content
         if hint in OBJECT_ROLES:
             finish_entry()
             # An equation's formula is a math span: typography leaves its "-" alone.
@@ -259,6 +261,14 @@ def _abstract_goes_on(paras: list[Paragraph], i: int, blocks: list[Block]) -> bo
         if KEYWORDS_LABEL.match(nxt.text.strip()):
             return nxt.page == para.page
     return False
+
+
+def _has_object(para: Paragraph) -> bool:
+    """Whether a paragraph a reader marked as a figure, table or equation carries the
+    object: a table its rows of cells, a figure or equation its picture or LaTeX."""
+    if para.role == "table":
+        return bool(para.cells) and all(isinstance(r, list) for r in para.cells)
+    return para.visual is not None
 
 
 def honoured(hint: str | None, text: str, in_references: bool) -> bool:
