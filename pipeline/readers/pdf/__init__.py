@@ -48,7 +48,7 @@ from .geometry import Page, PageLine
 from .layout import adopt_gutter, column_widths, page_lines, reading_order
 from .ocr import ocr, reread_junk_pages
 from .paragraphs import model_lines, pitches
-from .words import math_alphabets
+from .words import mark_formulas
 
 __all__ = ["MAX_PAGES", "read_pdf"]
 
@@ -238,7 +238,7 @@ def read_pdf(raw: bytes, name: str) -> Extraction:
               f"{len(dropped)} running-head, footer or page-number lines removed; "
               f"{count_notes(notes)} footnotes"]
     report.extend(codes.decode(out + notes))
-    report.extend(math_alphabets(out + notes))
+    report.extend(mark_formulas(out + notes))
     report.extend(reread_junk_pages(raw, name, out, notes))  # a junk text layer: OCR it
     if empty:
         report.append(f"pages without a text layer (scanned?), left out: "

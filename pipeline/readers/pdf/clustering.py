@@ -8,6 +8,7 @@ of one column or of the whole page (the gutter splits it later).
 from __future__ import annotations
 
 from .geometry import baseline, glyph_size
+from .words import accent_mark
 
 #: How far (em of its line) a short raised marker may stick out above its line's top.
 MARKER_RISE_EM = 0.4
@@ -74,7 +75,7 @@ def rows(chars: list[dict]) -> list[list[dict]]:
         else:
             found.append([c])
             anchors.append((line, size))
-    found = _attach_raised(found)
+    found = _attach_accents(_attach_raised(found))
     # Scripts stacked at one x (TeX's x_i^2) read subscript first.
     return [[c for _, _, _, c in sorted((c["x0"], -baseline(c), i, c) for i, c in enumerate(row))]
             for row in found]
@@ -113,3 +114,34 @@ def _attach_raised(rows: list[list[dict]]) -> list[list[dict]]:
             j = host[j]
         merged.setdefault(j, []).extend(row)
     return [merged[j] for j in sorted(merged)]
+
+
+def _attach_accents(rows: list[list[dict]]) -> list[list[dict]]:
+    """Put a row of accents alone back on the row whose letters they stand over.
+
+    A formula's accent (``\\hat W``) is a glyph of the text's size raised over its
+    letter, by more than a baseline's tolerance over a capital: it made a row of
+    its own ("ˆˆˆˆ"), and the letters lost their accents. A row of nothing but
+    accents joins the row next below it (within an em) when each of its accents
+    stands over a glyph of that row; ``words.compose_accents`` then composes them.
+    """
+    if not any(all(accent_mark(c["text"]) for c in row) for row in rows):
+        return rows
+    out: list[list[dict]] = []
+    pending: list[list[dict]] = []
+    for row in rows:  # top to bottom: an accents' row comes before its letters' row
+        if all(accent_mark(c["text"]) for c in row):
+            pending.append(row)
+            continue
+        for accents in pending:
+            size = max(glyph_size(c) for c in row)
+            low = max(baseline(c) for c in accents)
+            if 0 < baseline(row[0]) - low <= size and all(
+                    any(d["x0"] - 0.5 <= (c["x0"] + c["x1"]) / 2 <= d["x1"] + 0.5 for d in row)
+                    for c in accents):
+                row = row + accents
+            else:
+                out.append(accents)
+        pending = []
+        out.append(row)
+    return out + pending

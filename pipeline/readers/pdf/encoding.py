@@ -53,9 +53,13 @@ _GOOD = frozenset(KY_ALPHABET + KY_ALPHABET.upper() + string.ascii_letters + str
 _MARK_BASE = 0xF0000
 _MAX_FONTS = (0x10FFFD - _MARK_BASE) // 256
 _MARKS = re.compile("[\U000F0000-\U0010FFFD]+")
-#: T2A (LaTeX Cyrillic) below the space: ligatures, dashes, the compound-word mark.
-_T2A_LOW = {0x15: "–", 0x16: "—", 0x17: "", 0x1B: "ff", 0x1C: "fi", 0x1D: "fl",
-            0x1E: "ffi", 0x1F: "ffl"}
+#: T2A (LaTeX Cyrillic, as T1) below the space: the accents LaTeX puts over a
+#: letter (\\" in "Schl\\"uter" is code 4), quotes, the dotless ı, dashes,
+#: ligatures and the compound-word mark. Every code page reads them alike.
+_T2A_LOW = {0x00: "`", 0x01: "´", 0x02: "ˆ", 0x03: "˜", 0x04: "¨", 0x05: "˝", 0x06: "˚",
+            0x07: "ˇ", 0x08: "˘", 0x09: "¯", 0x0A: "˙", 0x0B: "¸", 0x0C: "˛", 0x0E: "⟨",
+            0x0F: "⟩", 0x10: "“", 0x11: "”", 0x15: "–", 0x16: "—", 0x17: "", 0x19: "ı",
+            0x1B: "ff", 0x1C: "fi", 0x1D: "fl", 0x1E: "ffi", 0x1F: "ffl"}
 _LONE_GLYPH = re.compile("\\s*(\ufffd+|\\S)\\s+(?=\\S)")
 _GLYPH_INDEX = re.compile(r"[gG](\d{1,3})")
 #: A decoding must make at least this share of a font's words likely text, or the
@@ -192,7 +196,12 @@ class FontCodes:
         font.cid2unicode = dict(font.cid2unicode)
         self.fonts.append(_Font(name, dict(font.cid2unicode), own_reading=own_reading))
         for c in codes:
-            if c >= 128 or c < 32:
+            if c < 32 and c in _T2A_LOW and not own_reading:
+                # Read now, not once the code page is decided: every candidate reads
+                # them alike, and an accent must be itself while its line is made
+                # (``words.compose_accents`` puts it on its letter).
+                font.cid2unicode[c] = _T2A_LOW[c]
+            elif c >= 128 or c < 32:
                 font.cid2unicode[c] = chr(_MARK_BASE + 256 * index + c)
             elif c not in font.cid2unicode:
                 font.cid2unicode[c] = chr(c)

@@ -132,7 +132,7 @@ _DOTLESS = {"ı": "i", "ȷ": "j"}
 _BELOW = {"\u0327", "\u0328"}
 
 
-def _mark(text: str) -> str | None:
+def accent_mark(text: str) -> str | None:
     """The combining mark an accent glyph stands for, or None if it is not one."""
     if len(text) != 1:
         return None
@@ -164,17 +164,17 @@ def compose_accents(glyphs: list[dict]) -> list[dict]:
     >>> "".join(c["text"] for c in compose_accents(g))
     'Fís'
     """
-    if not any(_mark(c["text"]) for c in glyphs):
+    if not any(accent_mark(c["text"]) for c in glyphs):
         return glyphs
     out = list(glyphs)
     drop: set[int] = set()
     for k, c in enumerate(glyphs):
-        mark = _mark(c["text"])
+        mark = accent_mark(c["text"])
         if mark is None:
             continue
         best, score = None, 0.4
         for j in (k - 1, k + 1, k - 2, k + 2):
-            if 0 <= j < len(glyphs) and j not in drop and glyphs[j]["text"][:1].isalpha():
+            if 0 <= j < len(glyphs) and j not in drop and is_letter(glyphs[j]["text"]):
                 o = _overlap(c, glyphs[j])
                 if o > score:
                     best, score = j, o
@@ -530,20 +530,72 @@ def rtl_units(units: list[tuple[str, dict | None]]) -> list[tuple[str, dict | No
     return out
 
 
-#: A lone formula letter: one or two Latin or Greek letters standing as a word.
+#: A lone formula letter: one or two Latin or Greek letters standing as a word
+#: (accents over them, ŵ, are a formula's too).
 _LONE_LETTER = re.compile(r"[A-Za-zΑ-Ωα-ωϑϕϖϵ]{1,2}")
 #: A font is a formula alphabet of the document when at least this share of its
 #: runs with letters are lone letters, and there are at least ``MATH_ALPHABET_MIN``.
 MATH_ALPHABET_SHARE = 0.8
 MATH_ALPHABET_MIN = 3
+#: The names of functions and operators a formula sets upright in the text font
+#: (TeX's ``\log``, ``\arg\min``, and the Russian tradition's tg, sh).
+OPERATOR_NAMES = frozenset(
+    "arccos arcsin arctan arctg arg argmax argmin ch cos cosh cot coth csc ctg cth deg det "
+    "diag dim exp gcd hom inf ker lg lim liminf limsup ln log max min mod rank sec sgn sh "
+    "sign sin sinh sup tan tanh tg th tr".split())
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+def _bare(text: str) -> str:
+    """Letters without the accents over them ("ŵ" → "w")."""
+    return "".join(ch for ch in unicodedata.normalize("NFD", text)
+                   if not unicodedata.combining(ch))
 
 
 def _lone(run: Run) -> bool:
-    return not run.math and not run.script and bool(_LONE_LETTER.fullmatch(run.text.strip()))
+    return not run.math and not run.script and bool(
+        _LONE_LETTER.fullmatch(_bare(run.text.strip())))
 
 
-def math_alphabets(lines: list) -> list[str]:
-    """Mark the lone letters of fonts that the document uses only for formula letters.
+def mark_formulas(lines: list) -> list[str]:
+    """Find the formula runs that glyph by glyph could not be told apart from text.
+
+    Three kinds, with the document or the line as evidence:
+
+    * a font the document uses only for formula letters (``formula_alphabets``):
+      its lone letters, with the scripts after them;
+    * operator names (``OPERATOR_NAMES``: "arg min", "exp", "log") next to a
+      formula run;
+    * a line whose ink is mostly a formula's and whose other runs hold no letter
+      (a display formula's numerator "1", its number "(5)").
+
+    Between two formula runs of a line, what holds no letter of its own becomes
+    the formula's (``_bridge_math``). Returns the notes (one per font of lone letters).
+    """
+    fonts = formula_alphabets(lines)
+    marked: Counter[str] = Counter()
+    for ln in lines:
+        runs = ln.runs
+        for k, run in enumerate(runs):
+            if run.font in fonts and _lone(run):
+                run.math = True
+                marked[run.font] += 1
+                for after in runs[k + 1:]:  # its scripts: xᵢ, W_RBM
+                    if not after.script or run.text[-1:].isspace():
+                        break
+                    after.math = True
+                    if after.text[-1:].isspace():
+                        break
+        if any(r.math for r in runs):
+            _operators(runs)
+            _bridge_math(runs)
+            _display_line(runs)
+    return [f"font {font}: {n} lone letters read as formula letters (the document sets no "
+            f"words in it)" for font, n in sorted(marked.items())]
+
+
+def formula_alphabets(lines: list) -> set[str | None]:
+    """The fonts the document sets only lone formula letters in.
 
     LaTeX sets a vector (``\\mathbf{x}``) or an upright symbol in a text font,
     CMBX or CMR, which the font's name cannot tell from a heading's. What tells is
@@ -551,14 +603,11 @@ def math_alphabets(lines: list) -> list[str]:
     Cyrillic Type 3 font), such a font's runs are lone Latin or Greek letters
     ("x", "W") beside formulas, never words. A font whose runs with letters are
     ``MATH_ALPHABET_SHARE`` lone letters or more, at least a third of them on a
-    line that has a formula, is a formula alphabet: its lone letters become
-    formula runs, with the scripts after them and what lies between two formula
-    runs of the line with no letter of its own (brackets, commas, operators).
-    Returns the notes (one per font).
+    line that has a formula, is one.
     """
-    lone: Counter[str] = Counter()
-    lettered: Counter[str] = Counter()
-    beside: Counter[str] = Counter()
+    lone: Counter[str | None] = Counter()
+    lettered: Counter[str | None] = Counter()
+    beside: Counter[str | None] = Counter()
     for ln in lines:
         has_math = any(r.math for r in ln.runs)
         for run in ln.runs:
@@ -568,29 +617,39 @@ def math_alphabets(lines: list) -> list[str]:
             if _lone(run):
                 lone[run.font] += 1
                 beside[run.font] += has_math
-    fonts = {f for f, n in lone.items() if n >= MATH_ALPHABET_MIN
-             and n >= MATH_ALPHABET_SHARE * lettered[f] and 3 * beside[f] >= n}
-    if not fonts:
-        return []
-    marked: Counter[str] = Counter()
-    for ln in lines:
-        runs = ln.runs
+    return {f for f, n in lone.items() if n >= MATH_ALPHABET_MIN
+            and n >= MATH_ALPHABET_SHARE * lettered[f] and 3 * beside[f] >= n}
+
+
+def _operators(runs: list[Run]) -> None:
+    """Runs of operator names ("arg min", "exp(") next to a formula run become the formula's.
+
+    Repeated until nothing changes, so "ŵ = arg min S" is one formula however its
+    runs fall.
+    """
+    def operator(run: Run) -> bool:
+        words = _WORD.findall(run.text)
+        return bool(words) and all(w in OPERATOR_NAMES for w in words)
+
+    inked = [r for r in runs if r.text.strip()]
+    changed = True
+    while changed:
         changed = False
-        for k, run in enumerate(runs):
-            if run.font in fonts and _lone(run):
-                run.math = True
-                marked[run.font] += 1
-                changed = True
-                for after in runs[k + 1:]:  # its scripts: xᵢ, W_RBM
-                    if not after.script or run.text[-1:].isspace():
-                        break
-                    after.math = True
-                    if after.text[-1:].isspace():
-                        break
-        if changed:
-            _bridge_math(runs)
-    return [f"font {font}: {n} lone letters read as formula letters (the document sets no "
-            f"words in it)" for font, n in sorted(marked.items())]
+        for k, run in enumerate(inked):
+            if not run.math and operator(run) and (
+                    (k and inked[k - 1].math) or (k + 1 < len(inked) and inked[k + 1].math)):
+                run.math = changed = True
+
+
+def _display_line(runs: list[Run]) -> None:
+    """A line that is mostly a formula, with no letter outside it, is the formula's whole."""
+    ink = [(r, sum(not ch.isspace() for ch in r.text)) for r in runs]
+    inside = sum(n for r, n in ink if r.math)
+    outside = [r for r, n in ink if n and not r.math]
+    if outside and inside >= sum(n for r, n in ink if not r.math) and not any(
+            is_letter(ch) for r in outside for ch in r.text):
+        for r in outside:
+            r.math = True
 
 
 def _bridge_math(runs: list[Run]) -> None:
