@@ -45,7 +45,8 @@ from .encoding import FontCodes
 from .footnotes import count_notes, footnote_start, note_lines
 from .furniture import furniture
 from .geometry import Page, PageLine
-from .layout import adopt_gutter, column_widths, page_lines, reading_order
+from .layout import adopt_gutter, column_widths, reading_order
+from .objects import PageObject, expand, mark_displays, object_counts, page_objects, place_objects
 from .ocr import ocr, reread_junk_pages
 from .paragraphs import model_lines, pitches
 from .words import mark_formulas
@@ -146,9 +147,11 @@ def quiet_pdfminer() -> None:
     logger.propagate = False
 
 
-def _read_pages(raw: bytes, name: str) -> tuple[list[Page], Counter[float], FontCodes]:
+def _read_pages(raw: bytes, name: str
+                ) -> tuple[list[Page], Counter[float], FontCodes, dict[int, list[PageObject]]]:
     """Every page's lines, read one page at a time, the font sizes by character count,
-    and the fonts whose codes are decoded here (``encoding``)."""
+    the fonts whose codes are decoded here (``encoding``), and each page's figures and
+    tables (``objects``), their glyphs kept out of its lines."""
     import pdfplumber
 
     quiet_pdfminer()
@@ -166,6 +169,7 @@ def _read_pages(raw: bytes, name: str) -> tuple[list[Page], Counter[float], Font
         raise _open_error(exc, name) from None
     pages: list[Page] = []
     sizes: Counter[float] = Counter()
+    objects: dict[int, list[PageObject]] = {}
     with pdf:
         if n_pages == 0:
             raise InputError(name, "the PDF has no pages", "send the complete PDF")
@@ -181,12 +185,14 @@ def _read_pages(raw: bytes, name: str) -> tuple[list[Page], Counter[float], Font
                 raise InputError(name, f"the PDF is damaged ({type(exc).__name__})",
                                  "send the file again or export it anew") from None
             codes.count_unknown(chars)
-            lines, gutters = page_lines(chars, width)
+            lines, gutters, found = page_objects(page, chars, width, page.page_number)
+            if found:
+                objects[page.page_number] = found
             page.close()  # pdfplumber caches every page's objects otherwise
             for ln in lines:
                 sizes[ln.size] += len(ln.text)
             pages.append(Page(page.page_number, width, height, lines, gutters))
-    return pages, sizes, codes
+    return pages, sizes, codes, objects
 
 
 def read_pdf(raw: bytes, name: str) -> Extraction:
@@ -195,11 +201,11 @@ def read_pdf(raw: bytes, name: str) -> Extraction:
     Footnotes come as visual lines, the first line of each note with ``para_hint``:
     the cleaner joins them as it joins body lines.
     """
-    pages, sizes, codes = _read_pages(raw, name)
+    pages, sizes, codes, objects = _read_pages(raw, name)
     if not sizes:
         return ocr(raw, name, len(pages))
     body_size = sizes.most_common(1)[0][0]
-    empty = [p.number for p in pages if not p.lines]
+    empty = [p.number for p in pages if not p.lines and p.number not in objects]
     dropped = furniture(pages, body_size)
     for page in pages:
         page.lines = [ln for ln in page.lines if id(ln) not in dropped]
@@ -214,7 +220,9 @@ def read_pdf(raw: bytes, name: str) -> Extraction:
         for ln in page.lines:
             lefts[ln.column] = min(lefts.get(ln.column, ln.x0), ln.x0)
         above: PageLine | None = None  # the body line read last on this page
-        flows = reading_order(page.lines)
+        flows = reading_order(place_objects(page.lines, objects.get(page.number, []),
+                                            page.gutters, body_size))
+        displays = [0]  # the page's display formulas so far (their image names)
         marks = {m for ln in page.lines for m in ln.marks}  # note references on this page
         for f, flow in enumerate(flows):
             carried = bool(notes) and notes[-1].page >= page.number - 1
@@ -227,8 +235,12 @@ def read_pdf(raw: bytes, name: str) -> Extraction:
             # Reading goes on to a new page, or back up to the top of a column.
             after_break = above.top > body[0].top if above else bool(out)
             kind = body[0].column
-            out.extend(model_lines(body, above, after_break, page.number, lefts[kind],
-                                   widths[kind], steps, last))
+            # A column holding only a figure has no text lines to measure.
+            left = lefts.get(kind, body[0].x0)
+            width = max(widths.get(kind, body[0].x1 - body[0].x0), 1.0)
+            body = mark_displays(body, left, width, page.number, displays)
+            out.extend(expand(body, model_lines(body, above, after_break, page.number, left,
+                                                width, steps, last)))
             above = last = body[-1]
         page.lines = []  # converted: the model's lines are all that is kept
     layouts = Counter(len(p.gutters) + 1 for p in pages if p.gutters)
@@ -236,7 +248,7 @@ def read_pdf(raw: bytes, name: str) -> Extraction:
               + "".join(f", {layouts[n]} in {n}" for n in sorted(layouts) if n > 2)
               + f"); body text {body_size} pt; "
               f"{len(dropped)} running-head, footer or page-number lines removed; "
-              f"{count_notes(notes)} footnotes"]
+              f"{count_notes(notes)} footnotes" + object_counts(out)]
     report.extend(codes.decode(out + notes))
     report.extend(mark_formulas(out + notes))
     report.extend(reread_junk_pages(raw, name, out, notes))  # a junk text layer: OCR it

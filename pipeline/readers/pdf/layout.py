@@ -223,10 +223,22 @@ def _split_row(row: list[dict], gutters: list[float]) -> list[list[dict]]:
     return [parts[k] for k in sorted(parts)]
 
 
-def page_lines(chars: list[dict], width: float) -> tuple[list[PageLine], list[float]]:
-    """A page's characters as lines, rows split at the gutters where there are some."""
+def page_rows(chars: list[dict]) -> list[list[dict]]:
+    """A page's upright characters clustered into rows that print something."""
     found = rows(dedupe([c for c in chars if c.get("upright", True) and c["text"]]))
-    found = [row for row in found if has_ink(row)]
+    return [row for row in found if has_ink(row)]
+
+
+def page_lines(chars: list[dict], width: float, found: list[list[dict]] | None = None
+               ) -> tuple[list[PageLine], list[float]]:
+    """A page's characters as lines, rows split at the gutters where there are some.
+
+    ``found`` are the page's rows when the caller clustered them already (``page_rows``):
+    clustering is most of this step's time, and the figure and table finders need
+    the rows too.
+    """
+    if found is None:
+        found = page_rows(chars)
     columns = find_columns(found, width)
     all_gutters = [x for x, _ in columns]
     lines = []

@@ -1,0 +1,122 @@
+"""Display formulas: lines set apart from the text, of math glyphs, often numbered "(1)".
+
+A display line is not a line of the paragraph: it is indented or centred in its
+column and made mostly of a formula's glyphs (``Run.math``: math fonts, Unicode
+math letters) or of operators and single letters. A number in brackets at the
+column's right edge, after a formula, names it: "(1)", "(2.3)", "(4a)". A few such
+lines in a row are one formula (a system, a derivation), closed by its number.
+
+A line of prose is never one: it has words of several letters, and its
+formula (an inline one) takes a small share of it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .geometry import PageLine
+
+#: An equation's number at the end of its line.
+NUMBER = re.compile(r"\s*\(\s*(\d{1,3}(?:\.\d{1,3})*[a-zа-я]?)\s*\)\s*$")
+#: Glyphs a formula is made of besides math-font letters.
+_MATH_GLYPHS = set("=+−-–×·∙/^_<>≤≥≠≈∑∫∏√∞∂∆∇±∓∈∉⊂⊆∪∩∀∃→←↔⇒⇔′″()[]{}|,.;:!0123456789")
+_GREEK = re.compile(r"[\u0370-\u03ff]")
+#: A word of this many letters is prose; a formula has few of them.
+_WORD = re.compile(r"[^\W\d_]{4,}")
+#: A display line takes this share of math glyphs; numbered, this much less.
+MATH_SHARE, NUMBERED_SHARE = 0.6, 0.35
+
+
+@dataclass
+class Display:
+    """One display formula: the lines it spans, its number as printed, its text."""
+
+    start: int
+    end: int  # one past the last line
+    label: str | None
+    text: str
+
+
+def math_share(text: str, ln: PageLine) -> float:
+    """The share of a line's glyphs (spaces aside) that belong to a formula."""
+    ink = [ch for ch in text if not ch.isspace()]
+    if not ink:
+        return 0.0
+    in_math = sum(len(r.text.replace(" ", "")) for r in ln.runs if r.math)
+    letters = re.findall(r"[^\W\d_]+", text)
+    single = sum(len(w) for w in letters if len(w) <= 2)  # x, dx, ab: variables
+    glyphs = sum(1 for ch in ink if ch in _MATH_GLYPHS or _GREEK.match(ch))
+    return min(1.0, max(in_math, glyphs + single) / len(ink))
+
+
+def _display(ln: PageLine, left: float, width: float) -> tuple[bool, str | None, str]:
+    """Whether a line is a display formula's, its number, and its text without it."""
+    text = ln.text.strip()
+    m = NUMBER.search(text)
+    label, body = None, text
+    if m and ln.x1 >= left + width - 1.5 * ln.size:
+        label, body = f"({m.group(1)})", text[:m.start()].strip()
+    if not body or len(_WORD.findall(body)) > 2:
+        return False, None, text
+    set_apart = ln.x0 - left >= 1.5 * ln.size
+    share = math_share(body, ln)
+    if label is not None:
+        return set_apart and share >= NUMBERED_SHARE and len(body) >= 2, label, body
+    margin_left, margin_right = ln.x0 - left, left + width - ln.x1
+    centred = set_apart and abs(margin_left - margin_right) < 0.25 * width
+    return centred and share >= MATH_SHARE and len(body) >= 3 and any(
+        ch in "=<>≤≥≈∑∫" for ch in body), None, body
+
+
+def find_displays(flow: list[PageLine], left: float, width: float) -> list[Display]:
+    """The display formulas among a flow's lines, in order.
+
+    Lines of one formula follow each other within two line heights; a number
+    closes the formula it ends.
+    """
+    out: list[Display] = []
+    start, texts = None, []
+    for i, ln in enumerate([*flow, None]):
+        if ln is not None:
+            is_display, label, body = _display(ln, left, width)
+            near = start is not None and ln.top - flow[i - 1].bottom < 2 * ln.size
+        else:
+            is_display, label, body, near = False, None, "", False
+        if start is not None and not (is_display and near):
+            out.append(Display(start, i, None, " ".join(texts)))
+            start, texts = None, []
+        if not is_display:
+            continue
+        if start is None:
+            start = i
+        texts.append(body)
+        if label is not None:
+            out.append(Display(start, i + 1, label, " ".join(texts)))
+            start, texts = None, []
+    return [_grow(d, flow, left, out) for d in out]
+
+
+def _piece(ln: PageLine, left: float) -> bool:
+    """A line that can be a piece of a formula set on several baselines (a fraction's
+    numerator or denominator, a limit): set apart, not prose, mostly math glyphs."""
+    text = ln.text.strip()
+    return (bool(text) and ln.x0 - left >= 1.5 * ln.size and len(_WORD.findall(text)) <= 1
+            and math_share(text, ln) >= 0.5)
+
+
+def _grow(d: Display, flow: list[PageLine], left: float, found: list[Display]) -> Display:
+    """A formula with the pieces just above and below its lines (within a line's height)."""
+    taken = {i for f in found if f is not d for i in range(f.start, f.end)}
+    start, end = d.start, d.end
+    while start > 0 and start - 1 not in taken and _piece(flow[start - 1], left) and (
+            flow[start].top - flow[start - 1].bottom < 0.8 * flow[start].size):
+        start -= 1
+    while end < len(flow) and end not in taken and _piece(flow[end], left) and (
+            flow[end].top - flow[end - 1].bottom < 0.8 * flow[end].size):
+        end += 1
+    if (start, end) == (d.start, d.end):
+        return d
+    texts = [flow[i].text.strip() for i in range(start, d.start)] + [d.text] + [
+        flow[i].text.strip() for i in range(d.end, end)]
+    return Display(start, end, d.label, " ".join(texts))
