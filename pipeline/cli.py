@@ -120,6 +120,19 @@ def cmd_editions(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_assets(args: argparse.Namespace) -> int:
+    """Every figure's and formula's picture under --outdir, and the stamp make tracks."""
+    from .writers.assets import stamp
+
+    doc = read_model(Path(args.input), "Document")
+    result = BY_NAME["assets"].resolve()(doc, Path(args.source), Path(args.outdir),
+                                          Path(args.article_dir) if args.article_dir else None)
+    for note in result.notes:
+        print(f"note: {args.source}: {note}", file=sys.stderr)
+    atomic_write(Path(args.output), stamp(result), only_if_changed=True)
+    return 0
+
+
 def cmd_pdf(args: argparse.Namespace) -> int:
     out = Path(args.output)
     workdir = Path(args.workdir) if args.workdir else Path("build") / "tex" / out.stem
@@ -307,6 +320,11 @@ def build(path: Path, outdir: Path | None, log: Callable[[str], None] = lambda s
     from .writers.editions import warn_unresolved_citations
 
     warn_unresolved_citations(doc, src)
+    # The pictures go where make puts them (build/<id>/assets/): the writers read them there.
+    assets = BY_NAME["assets"].resolve()(doc, src, Path("build") / article_id / "assets",
+                                         path if path.is_dir() else None)
+    for note in assets.notes:
+        log(f"note: {article_id}: {note}")
 
     # Everything is made in a scratch folder first and installed as one set only when
     # every file is there and every EPUB passed epubcheck (pipeline/install.py): a full
@@ -409,6 +427,10 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--outdir", required=True, help="where the .tex files go")
     s.add_argument("--builddir", required=True, help="where the EPUB sources go")
 
+    s = stage_command("assets", cmd_assets, "document.json")
+    s.add_argument("--source", required=True, help="the article's source (PDF or DOCX)")
+    s.add_argument("--article-dir", help="the article's folder (the editor's images)")
+    s.add_argument("--outdir", required=True, help="where the pictures go (build/<id>/assets)")
     stage_command("pdf", cmd_pdf, "an edition's .tex").add_argument("--workdir")
     stage_command("epub", cmd_epub, "an edition's .epub.json")
     s = stage_command("report", cmd_report, "document.json")

@@ -80,6 +80,9 @@ TEXT_STAGES: tuple[Stage, ...] = (
 WRITER_STAGES: tuple[Stage, ...] = (
     Stage("report", "pipeline.writers.report:render_report", "Document", "html",
           "cleaning-report.html", "the editor's cleaning report"),
+    Stage("assets", "pipeline.writers.assets:render_assets", "Document", "files",
+          "assets.stamp", "every figure's and formula's picture, rendered from the PDF at "
+          "300 dpi or copied (build/<id>/assets/)"),
     Stage("editions", "pipeline.writers.editions:edition_sources", "Document", "sources",
           "editions.stamp", "every edition's LaTeX source and EPUB source"),
     Stage("pdf", "pipeline.writers.typeset:typeset", "tex", "pdf", "<id>.<key>.pdf",
