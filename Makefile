@@ -81,6 +81,16 @@ $(SYSTEM_OK):
 # as it was (pipeline/install.py). The set's manifest, output/<id>/.basma-installed,
 # is that step's stamp: deleting output/<id> installs again.
 #
+# Which articles are in which issue, in order (ISSUES, ISSUE_<key>, ISSUE_OF_<id>,
+# PREV_OF_<id>), from input/journal.yaml; the issue rules are below the articles'.
+ifneq ($(wildcard input/journal.yaml),)
+ifeq ($(filter clean clean-proofs deps lint,$(MAKECMDGOALS)),)
+-include build/issues.mk
+endif
+endif
+build/issues.mk: input/journal.yaml | $(VENV_OK)
+	@$(PY) -m pipeline.issue rules input/journal.yaml -o '$@'
+
 # $(1) is the article id. The source is whichever of source.pdf/.txt/.docx exists.
 # $(1)_OUTPUTS lists the staged outputs: a new output is one more file there, with
 # the rule that makes it (see /tmp/makefile-ready.md or the rules below).
@@ -92,6 +102,11 @@ $(1)_EPUBS := $$(foreach k,$(KEYS),build/$(1)/epub/$$(call outname,$(1),$$k).epu
 # The indexing files and web pages come from one command whose stamp stands for them
 # all: the Crossref deposit exists only when the article has a DOI.
 $(1)_OUTPUTS += build/$(1)/indexing.stamp
+
+# An article of a journal issue (pipeline/issue) is typeset from build/<id>/document.json;
+# its published document.json, with the computed pages, is made after its PDF.
+$(1)_DOC := $$(if $$(ISSUE_OF_$(1)),build/$(1)/document.json,build/$(1)/out/document.json)
+$(1)_JOURNAL := $$(if $$(wildcard input/journal.yaml),build/$(1)/journal.json)
 
 ifeq ($$($(1)_SRC),)
 build-$(1):
@@ -105,9 +120,10 @@ build/$(1)/segment.json: build/$(1)/clean.json
 	$$(call STAGE,segment '$$<' -o '$$@',$(1),$$@)
 build/$(1)/tag.json: build/$(1)/segment.json
 	$$(call STAGE,tag '$$<' -o '$$@',$(1),$$@)
-build/$(1)/out/document.json: build/$(1)/tag.json $$(wildcard input/$(1)/meta.yaml input/$(1)/corrections.yaml)
+$$($(1)_DOC): build/$(1)/tag.json $$(wildcard input/$(1)/meta.yaml input/$(1)/corrections.yaml) $$($(1)_JOURNAL)
 	$$(call STAGE,document '$$<' -o '$$@' \
 	  $$(if $$(wildcard input/$(1)/meta.yaml),--meta 'input/$(1)/meta.yaml') \
+	  $$(if $$($(1)_JOURNAL),--journal '$$($(1)_JOURNAL)') \
 	  $$(if $$(wildcard input/$(1)/corrections.yaml),--corrections 'input/$(1)/corrections.yaml'),$(1),$$@)
 # The report comes after the PDFs: it lists their typesetting warnings (<name>.problems).
 build/$(1)/out/cleaning-report.html: build/$(1)/out/document.json build/$(1)/clean.json \
@@ -116,7 +132,7 @@ build/$(1)/out/cleaning-report.html: build/$(1)/out/document.json build/$(1)/cle
 	  $$(foreach k,$(KEYS),'build/$(1)/tex-$$k/$$(call outname,$(1),$$k).problems') -o '$$@',$(1),$$@)
 
 # All editions' sources in one process; each file is rewritten only when it changes.
-build/$(1)/editions.stamp: build/$(1)/out/document.json $$(wildcard input/$(1)/translations/*.md)
+build/$(1)/editions.stamp: $$($(1)_DOC) $$(wildcard input/$(1)/translations/*.md)
 	$$(call STAGE,editions '$$<' --article '$(1)' --outdir 'build/$(1)/out' --builddir 'build/$(1)' \
 	  $$(if $$(wildcard input/$(1)/translations),--translations 'input/$(1)/translations') \
 	  --dep-target '$$@',$(1),$$@)
@@ -163,6 +179,52 @@ endef
 
 $(foreach a,$(ARTICLES),$(eval $(call ARTICLE,$(a))))
 
+# --- journal issues (pipeline/issue) ----------------------------------------------------
+# input/journal.yaml gives every article the journal's fields (build/<id>/journal.json)
+# and lists the issues, whose pages are computed: article k's first page follows
+# article k-1's last (build/<prev>/pages.json, read from its typeset PDF). Each of these
+# files is rewritten only when it changes, and make does not rebuild what depends on a
+# file whose recipe left it as it was: an edit that keeps an article's page count
+# rebuilds that article and the issue, one that changes it also the later articles.
+define JOURNAL_ARTICLE
+build/$(1)/journal.stamp: input/journal.yaml $(if $(PREV_OF_$(1)),build/$(PREV_OF_$(1))/pages.json) | $(VENV_OK)
+	@$(PY) -m pipeline.issue journal input/journal.yaml --article '$(1)' --build build \
+	  -o 'build/$(1)/journal.json' --deps 'build/$(1)/deps/journal.json.d' --dep-target '$$@'
+	@touch '$$@'
+build/$(1)/journal.json: build/$(1)/journal.stamp ;
+endef
+
+define ISSUE_ARTICLE
+build/$(1)/pages.stamp: build/$(1)/out/$(1).pdf build/$(1)/journal.json
+	@$(PY) -m pipeline.issue pages 'build/$(1)/out/$(1).pdf' --journal 'build/$(1)/journal.json' \
+	  -o 'build/$(1)/pages.json' --deps 'build/$(1)/deps/pages.json.d' --dep-target '$$@'
+	@touch '$$@'
+build/$(1)/pages.json: build/$(1)/pages.stamp ;
+build/$(1)/out/document.json: build/$(1)/document.json build/$(1)/pages.json
+	@$(PY) -m pipeline.issue document 'build/$(1)/document.json' --pages 'build/$(1)/pages.json' \
+	  -o '$$@' --deps 'build/$(1)/deps/document.json.d' --dep-target '$$@'
+endef
+
+# $(1) is the issue's key, <volume>-<number>: output/issue-<key>/ holds issue.pdf, the
+# contents (contents.html, contents.epub) and the issue's Crossref, DOAJ, eLibrary files.
+define ISSUE
+build/issue-$(1)/issue.stamp: input/journal.yaml $(foreach a,$(ISSUE_$(1)),build/$(a)/pages.json \
+  build/$(a)/out/document.json build/$(a)/indexing.stamp build/$(a)/out/$(a).pdf) | $(SYSTEM_OK)
+	@$(PY) -m pipeline.issue build input/journal.yaml --issue '$(1)' --build build \
+	  -o 'build/issue-$(1)/out' --deps 'build/issue-$(1)/deps/issue.d' --dep-target '$$@'
+	@touch '$$@'
+output/issue-$(1)/.basma-installed: build/issue-$(1)/issue.stamp
+	@$(PY) -m pipeline install 'build/issue-$(1)/out' 'output/issue-$(1)'
+build-issue-$(1): output/issue-$(1)/.basma-installed
+.PHONY: build-issue-$(1)
+endef
+
+ifneq ($(wildcard input/journal.yaml),)
+$(foreach a,$(ARTICLES),$(eval $(call JOURNAL_ARTICLE,$(a))))
+$(foreach a,$(ARTICLES),$(if $(ISSUE_OF_$(a)),$(eval $(call ISSUE_ARTICLE,$(a)))))
+$(foreach i,$(ISSUES),$(eval $(call ISSUE,$(i))))
+endif
+
 -include $(wildcard build/*/deps/*.d)
 
 # One build at a time in a checkout: a second `make build` waits for the first
@@ -172,7 +234,7 @@ build: deps
 	@mkdir -p build && flock build/.lock sh -c '$(MAKE) --no-print-directory remove-stale-temporaries \
 	  && $(MAKE) --no-print-directory locked-build'
 
-locked-build: $(foreach a,$(ARTICLES),build-$(a))
+locked-build: $(foreach a,$(ARTICLES),build-$(a)) $(foreach i,$(ISSUES),build-issue-$(i))
 ifneq ($(SKIPPED),0)
 	@find input -mindepth 1 -maxdepth 1 -type d -printf '%f\n' | LC_ALL=C grep -vE '$(SAFE_ID)' \
 	  | while IFS= read -r name; do \

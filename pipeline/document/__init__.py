@@ -28,10 +28,16 @@ class EditorFiles:
 
     meta: Path | None = None
     corrections: Path | None = None
+    #: What journal.yaml gives this article (pipeline/issue): make's per-article
+    #: ``build/<id>/journal.json``, or ``input/journal.yaml`` itself.
+    journal: Path | None = None
+    article: str | None = None
 
     @classmethod
     def of_folder(cls, folder: Path) -> EditorFiles:
-        return cls(folder / "meta.yaml", folder / "corrections.yaml")
+        journal = folder.parent / "journal.yaml"
+        return cls(folder / "meta.yaml", folder / "corrections.yaml",
+                   journal if journal.exists() else None, folder.resolve().name)
 
     def check(self) -> None:
         """Read and validate both files now, as the document stage will: a mistake in
@@ -47,6 +53,11 @@ class EditorFiles:
             # Its warnings (unknown fields) are the document stage's to print, once.
             with contextlib.redirect_stderr(io.StringIO()):
                 load_meta(read_editor_file(self.meta, MetaError), self.meta)
+        if self.journal is not None and self.journal.suffix != ".json":
+            from ..issue.settings import load_journal
+
+            with contextlib.redirect_stderr(io.StringIO()):
+                load_journal(self.journal, check_inputs=False)
         if self.corrections and (self.corrections.exists() or self.corrections.is_symlink()):
             _entries(read_editor_file(self.corrections, CorrectionError), self.corrections)
 
@@ -79,6 +90,10 @@ def make_document(tagged: Document, editor: EditorFiles = EditorFiles()) -> Docu
     given = Meta()
     if editor.meta and editor.meta.exists():
         given = load_meta(read_editor_file(editor.meta, MetaError), editor.meta)
+    if editor.journal is not None:
+        from ..issue.pages import with_journal
+
+        given = with_journal(given, editor.journal, editor.article)
     meta = merge(found, given)
     if not meta.authors and "authors" not in given.model_fields_set:
         authors = authors_from_blocks(doc)

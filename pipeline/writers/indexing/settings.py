@@ -15,10 +15,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError
+from pydantic import BaseModel, BeforeValidator, ConfigDict
 
-from ...errors import MetaError
-from ...meta import Email, HttpUrl, ShortText, Text, _bad, clean_text, meta_error, parse_yaml
+from ...meta import Email, HttpUrl, ShortText, Text, _bad, clean_text
 
 #: Where an article's landing page is when ``article_url`` does not say: under the
 #: journal's address, by article id.
@@ -59,16 +58,8 @@ def load_settings(path: Path | None) -> JournalSettings:
     """The journal settings at ``path``, or the empty settings when there is no file."""
     if path is None or not path.exists():
         return JournalSettings()
-    from ...document import read_editor_file
+    # The file also holds the journal's fields and issues (pipeline/issue/settings.py),
+    # which validates all of it.
+    from ...issue.settings import load_journal
 
-    text = read_editor_file(path, MetaError)
-    data, node = parse_yaml(text, path)
-    if data is None:
-        return JournalSettings()
-    if not isinstance(data, dict):
-        raise MetaError(path, "line 1: expected fields like `url:` and `depositor:`",
-                        "see the README's journal.yaml table")
-    try:
-        return JournalSettings.model_validate(data)
-    except ValidationError as exc:
-        raise meta_error(exc, node, path) from None
+    return load_journal(path, check_inputs=False).indexing()
