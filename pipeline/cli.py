@@ -93,7 +93,9 @@ def cmd_text_stage(args: argparse.Namespace) -> int:
         from .document import EditorFiles
 
         editor = EditorFiles(Path(args.meta) if args.meta else None,
-                             Path(args.corrections) if args.corrections else None)
+                             Path(args.corrections) if args.corrections else None,
+                             Path(args.journal) if args.journal else None,
+                             Path(args.meta).parent.name if args.meta else None)
     result = stage.apply(value, str(src), editor)
     write_json(Path(args.output), result)
     return 0
@@ -420,6 +422,8 @@ def parser() -> argparse.ArgumentParser:
         if stage.name == "document":
             s.add_argument("--meta")
             s.add_argument("--corrections")
+            s.add_argument("--journal", help="what journal.yaml gives the article "
+                           "(build/<id>/journal.json, or input/journal.yaml)")
 
     s = stage_command("editions", cmd_editions, "document.json", output=False)
     s.add_argument("--article", required=True, help="the article id (output file names)")
