@@ -131,6 +131,15 @@ build/$(1)/out/cleaning-report.html: build/$(1)/out/document.json build/$(1)/cle
 	$$(call STAGE,report '$$<' --cleaned 'build/$(1)/clean.json' --problems \
 	  $$(foreach k,$(KEYS),'build/$(1)/tex-$$k/$$(call outname,$(1),$$k).problems') -o '$$@',$(1),$$@)
 
+# Every figure's and formula's picture (pipeline/writers/assets.py), before the editions
+# that show them; an editor's replacement pictures are files of input/<id>/.
+build/$(1)/assets.stamp: $$(or $$($(1)_DOC),build/$(1)/out/document.json) $$($(1)_SRC) \
+  $$(wildcard input/$(1)/*.png input/$(1)/*.jpg input/$(1)/*.jpeg)
+	$$(call STAGE,assets '$$<' --source '$$($(1)_SRC)' --article-dir 'input/$(1)' \
+	  --outdir 'build/$(1)/assets' -o '$$@',$(1),$$@)
+	@touch '$$@'
+build/$(1)/editions.stamp: build/$(1)/assets.stamp
+
 # All editions' sources in one process; each file is rewritten only when it changes.
 build/$(1)/editions.stamp: $$($(1)_DOC) $$(wildcard input/$(1)/translations/*.md)
 	$$(call STAGE,editions '$$<' --article '$(1)' --outdir 'build/$(1)/out' --builddir 'build/$(1)' \
