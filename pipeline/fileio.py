@@ -103,6 +103,48 @@ def sniff(raw: bytes) -> str:
     return "text"
 
 
+def image_size(head: bytes) -> tuple[str, int, int] | None:
+    """(format, width, height) of a PNG, JPEG or GIF from its first bytes, or None.
+
+    Only the header is read (a JPEG's frame header may follow a megabyte of
+    metadata: give that much); nothing is decoded.
+
+    >>> image_size(b"\\x89PNG\\r\\n\\x1a\\n\\0\\0\\0\\rIHDR\\0\\0\\1\\0\\0\\0\\0\\x80")
+    ('png', 256, 128)
+    >>> image_size(b"GIF89a\\x10\\0\\x08\\0"), image_size(b"BM...")
+    (('gif', 16, 8), None)
+    """
+    if head.startswith(b"\x89PNG\r\n\x1a\n") and head[12:16] == b"IHDR" and len(head) >= 24:
+        return "png", int.from_bytes(head[16:20], "big"), int.from_bytes(head[20:24], "big")
+    if head[:6] in (b"GIF87a", b"GIF89a") and len(head) >= 10:
+        return "gif", int.from_bytes(head[6:8], "little"), int.from_bytes(head[8:10], "little")
+    if not head.startswith(b"\xff\xd8"):
+        return None
+    i = 2
+    while i + 4 <= len(head):
+        if head[i] != 0xFF:
+            return None  # not a marker where one must be: a damaged file
+        marker = head[i + 1]
+        if marker == 0xFF:  # fill byte
+            i += 1
+            continue
+        if marker in (0x01, *range(0xD0, 0xDA)):  # markers without a length
+            i += 2
+            continue
+        length = int.from_bytes(head[i + 2:i + 4], "big")
+        # SOF0–SOF15 carry the frame's size; C4 (tables), C8 and CC are not frames.
+        if 0xC0 <= marker <= 0xCF and marker not in (0xC4, 0xC8, 0xCC):
+            if i + 9 > len(head):
+                return None
+            height = int.from_bytes(head[i + 5:i + 7], "big")
+            width = int.from_bytes(head[i + 7:i + 9], "big")
+            return ("jpeg", width, height) if width and height else None
+        if length < 2:
+            return None
+        i += 2 + length
+    return None
+
+
 def decode_text(raw: bytes, path: Path | str) -> str:
     """Decode a text source: UTF-8 (with or without BOM), UTF-16, cp1251, KOI8-R…"""
     if raw.startswith(b"\xef\xbb\xbf"):

@@ -147,6 +147,10 @@ class Visual:
     #: Where the picture is inside the source package (a DOCX's ``word/media/…``),
     #: for a source that carries its images rather than drawing them on a page.
     media: str | None = None
+    #: The editor's picture instead of the source's: a PNG or JPEG file's name in the
+    #: article's input folder (``input/<id>/…``, a correction's ``image:``), which the
+    #: assets stage copies to ``image``.
+    file: str | None = None
 
 
 @dataclass

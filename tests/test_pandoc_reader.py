@@ -156,7 +156,7 @@ def test_docx_keeps_what_it_can_and_says_what_it_left_out(tmp_path):
                         "(https://example.org) and an image .")
     assert texts[1:] == [("quote", None, "A quoted line."), ("list_item", "1.", "first"),
                          ("list_item", "2.", "second")]
-    assert any("1 image" in note for note in ex.notes), ex.notes
+    assert any("1 picture inside a line of text" in note for note in ex.notes), ex.notes
 
 
 def test_table_spans_fill_the_grid():
@@ -200,7 +200,7 @@ def test_docx_without_text_is_refused(tmp_path):
 
     Image.new("RGB", (8, 8), "red").save(tmp_path / "only.png")
     raw = docx_from_markdown("![](only.png)\n", tmp_path / "empty.docx").read_bytes()
-    with pytest.raises(InputError, match=r"has no text \(only 1 image\)"):
+    with pytest.raises(InputError, match=r"has no text \(only 1 figure\)"):
         extract(raw, "empty.docx")
 
 

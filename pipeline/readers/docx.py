@@ -1,11 +1,13 @@
 """Word files: the DOCX's own structure through pandoc's AST (``pandoc.py``).
 
-Headings, list items, quotes, footnotes and tables come marked as such
-(``Line.role``), emphasis as italic and bold runs; nothing is flattened to text
-and guessed back.
+Headings, list items, quotes, footnotes, tables, pictures and display formulas come
+marked as such (``Line.role``), emphasis as italic and bold runs; nothing is
+flattened to text and guessed back.
 """
 
 from __future__ import annotations
+
+from collections import Counter
 
 from ..errors import InputError
 from ..model import Extraction
@@ -22,10 +24,13 @@ def read_docx(raw: bytes, name: str) -> Extraction:
     """
     check_unpacked_size(raw, name)
     # +styles: Word's paragraph styles come as custom-style Divs (WORD_STYLES).
-    reader = read_ast(pandoc_ast(raw, "docx+styles", name), name)
-    if not reader.lines and not reader.notes:
+    reader = read_ast(pandoc_ast(raw, "docx+styles", name), name, package=raw)
+    if not any(ch.isalnum() for line in reader.lines + reader.notes for ch in line.text):
         # As for an empty text file: building would replace the last good outputs.
-        left = ", ".join(f"{n} {kind}" for kind, n in sorted(reader.left_out.items()))
+        # Pictures and formulas alone are no article either.
+        only = reader.left_out + Counter({k: n for k, n in reader.counts.items()
+                                          if k in ("figure", "equation")})
+        left = ", ".join(f"{n} {kind}" for kind, n in sorted(only.items()))
         raise InputError(name, "the Word file has no text" + (f" (only {left})" if left else ""),
                          "send the article's text as .docx, PDF or UTF-8 text")
     return Extraction(source=name, kind="docx", lines=reader.lines, footnotes=reader.notes,

@@ -6,8 +6,14 @@ source gives it (``Line.role``): a Word heading stays a heading, a list item a
 list item, a footnote a footnote and a table a table, so nothing is guessed
 back from flattened text. Emphasis becomes runs with ``italic``/``bold``.
 
-What the model cannot carry yet is left out and said so in the notes: images,
-raw TeX or HTML. Maths keeps its TeX source as text.
+A DOCX's pictures (an Image alone in its paragraph, or in a pandoc Figure) become
+``figure`` lines whose ``Visual`` names the picture's member in the zip
+(``media``, read for its pixel size, never unpacked to disk) and the file the assets
+stage copies it to (``image``, ``assets/docx-<name>``); a display formula alone in
+its paragraph becomes an ``equation`` line with its TeX (``Visual.tex``) and its
+printed number as text. What the model cannot carry yet is left out and said so in
+the notes: pictures inside a line of text, raw TeX or HTML. Inline maths keeps its
+TeX source as text.
 
 Pandoc runs sandboxed (``--sandbox``: it reads nothing but its input and writes
 nothing), with the input on stdin, a heap limit and a timeout. A DOCX is a zip:
@@ -26,7 +32,8 @@ from typing import Any
 
 from .. import limits
 from ..errors import InputError
-from ..model import Line, Run
+from ..fileio import image_size
+from ..model import Line, Run, Visual
 from . import MAX_TEXT_BYTES  # the text sources' limit applies to the extracted text too
 
 #: A DOCX that unpacks to more than this is refused (a zip bomb, or not an article).
@@ -53,6 +60,23 @@ WORD_STYLES = {
     "caption": "caption", "table caption": "caption", "image caption": "caption",
 }
 TOO_DEEP = "lists, quotes or tables are nested inside each other too deeply"
+#: How much of a picture is read for its pixel size: a JPEG's frame header follows
+#: its metadata (EXIF, colour profiles), rarely more than a few hundred KB.
+IMAGE_HEAD_BYTES = 1 << 20
+#: Picture formats every edition shows as they are (the rest, EMF, WMF, TIFF, are a
+#: problem the editor solves with a correction's ``image:``).
+SHOWN_FORMATS = ("png", "jpeg", "gif")
+#: The number a formula prints at its right, inside its TeX: "\quad(1)", "\#(2)",
+#: "\left( 3 \right)", "\tag{4}".
+_TEX_NUMBER = re.compile(
+    r"(?:\\q?quad|\\[,;:!]|\\#|#|~|\s)+(?:\((?P<a>\d{1,3}(?:\.\d{1,3})?[a-z]?)\)"
+    r"|\\left\(\s*(?P<b>\d{1,3}(?:\.\d{1,3})?[a-z]?)\s*\\right\))\s*$"
+    r"|\\tag\*?\{(?P<c>[^{}]{1,12})\}")
+#: A number printed beside a formula as text: "(3)", "3".
+_PRINTED_NUMBER = re.compile(r"^[#\s]*\(?(\d{1,3}(?:\.\d{1,3})?[a-z]?)\)?$")
+#: An image description Word made itself, not the author: no alternative text.
+_MADE_ALT = re.compile(r"description automatically generated|^[\w.-]+\.(?:png|jpe?g|gif|emf|wmf)$",
+                       re.IGNORECASE)
 _WS = re.compile(r"[^\S\u00a0]+")  # whitespace but NBSP
 #: Typographic quotes per language, for pandoc's ``Quoted`` (Markdown's smart quotes).
 QUOTES = {"ky": ("«", "»", "„", "“"), "ru": ("«", "»", "„", "“"), "kk": ("«", "»", "„", "“"),
@@ -235,9 +259,15 @@ class AstReader:
     """Walks pandoc's AST into lines of runs: ``lines`` (the body) and ``notes``.
 
     ``left_out`` counts what the model cannot carry yet, by kind, for the notes.
+    ``package`` is the DOCX itself: with it, pictures and display formulas become
+    figure and equation lines (a translation's Markdown has no package to hold
+    pictures, so there they stay left out and text).
     """
 
-    def __init__(self, lang: str | None = None):
+    def __init__(self, lang: str | None = None, package: bytes | None = None):
+        self.package = package
+        self._members: set[str] | None = None  # the package's member names, read once
+        self.assets: dict[str, str] = {}  # a picture's zip member → its assets file
         self.lines: list[Line] = []
         self.notes: list[Line] = []
         self.left_out: Counter[str] = Counter()
@@ -301,7 +331,7 @@ class AstReader:
             self.note(c)
             return []
         if t == "Image":
-            self.left_out["image"] += 1
+            self.left_out["picture inside a line of text" if self.package else "image"] += 1
             return []
         if t == "RawInline":
             self.left_out[f"raw {c[0]}"] += 1
@@ -339,7 +369,8 @@ class AstReader:
     def block(self, item: dict[str, Any], role: str = "paragraph") -> None:
         t, c = item.get("t"), item.get("c")
         if t in ("Para", "Plain"):
-            self.add(self.inlines(c), role)
+            if self.package is None or not self.object_paragraph(c):
+                self.add(self.inlines(c), role)
         elif t == "LineBlock":
             runs: list[Run] = []
             for line in c:
@@ -366,7 +397,14 @@ class AstReader:
         elif t == "Table":
             self.table(c)
         elif t == "Figure":
+            start = len(self.lines)
             self.blocks(c[2], role)
+            caption = stringify(c[1][1])
+            for line in self.lines[start:]:
+                # Pandoc's own DOCX writer repeats the caption as the description.
+                if line.visual and line.visual.alt and " ".join(
+                        line.visual.alt.split()) == caption:
+                    line.visual.alt = None
             self.caption(c[1])
         elif t == "Div":
             style = dict(map(tuple, c[0][2])).get("custom-style", "")
@@ -379,6 +417,100 @@ class AstReader:
             self.left_out[f"raw {c[0]}"] += 1
         elif t not in ("HorizontalRule", "Null"):
             self.left_out[str(t)] += 1
+
+    def object_paragraph(self, inlines: list[Any]) -> bool:
+        """A paragraph that is a picture or a display formula: its figure or equation
+        line, and True; False for a paragraph of text (a picture inside a line of
+        text stays left out, a formula inside one stays text)."""
+        items = [x for x in inlines if x.get("t") not in ("Space", "SoftBreak", "LineBreak")]
+        if items and all(x.get("t") == "Image" for x in items):
+            for image in items:
+                self.figure(image["c"])
+            return True
+        if not items or items[0].get("t") != "Math" or items[0]["c"][0].get("t") != "DisplayMath":
+            return False
+        printed = _PRINTED_NUMBER.match(stringify(items[1:])) if items[1:] else None
+        if items[1:] and printed is None:
+            return False
+        self.equation(items[0]["c"][1], printed.group(1) if printed else None)
+        return True
+
+    def equation(self, tex: str, number: str | None) -> None:
+        """An equation line: the formula's TeX as a math run (and ``Visual.tex``), its
+        printed number as text after it, taken out of the TeX when it is inside."""
+        tex = tex.strip()
+        m = _TEX_NUMBER.search(tex)
+        if m:
+            number = number or m.group("a") or m.group("b") or m.group("c").strip()
+            tex = (tex[:m.start()] + tex[m.end():]).strip()
+        if not tex:
+            return
+        runs = [Run(" ".join(tex.split()), "math", math=True)]
+        if number:
+            runs.append(Run(f" ({number})", "regular"))
+        self.lines.append(Line(runs=runs, para_hint=True, number=len(self.lines) + 1,
+                               role="equation", visual=Visual(tex=tex)))
+        self.counts["equation"] += 1
+
+    def figure(self, image: list[Any]) -> None:
+        """A figure line for a picture of the DOCX: its member, its assets file and
+        pixel size when it is a PNG, JPEG or GIF, and the author's description."""
+        _attr, description, (url, _title) = image
+        member = self.member(url)
+        visual = Visual(media=member)
+        alt = stringify(description)
+        if alt and not _MADE_ALT.search(alt):
+            visual.alt = alt
+        size = image_size(self.head(member)) if member else None
+        if size and size[0] in SHOWN_FORMATS and size[1] > 0 and size[2] > 0:
+            visual.image = "assets/" + self.asset_name(member)
+            visual.pixels = [size[1], size[2]]
+        else:
+            # Kept as a figure (its caption, its place); the editor replaces the picture.
+            self.left_out["picture in a format the editions cannot show"
+                          if member else "picture linked from outside the file"] += 1
+        self.lines.append(Line(runs=[], para_hint=True, number=len(self.lines) + 1,
+                               role="figure", visual=visual))
+        self.counts["figure"] += 1
+
+    def member(self, url: str) -> str | None:
+        """The zip member a picture's address names ("media/image1.png" is
+        "word/media/image1.png"), or None: only the package's own members are read,
+        never a file or address outside it."""
+        if self._members is None:
+            try:
+                with zipfile.ZipFile(io.BytesIO(self.package or b"")) as z:
+                    self._members = set(z.namelist())
+            except (zipfile.BadZipFile, OSError, ValueError):
+                self._members = set()
+        for name in (url, f"word/{url}"):
+            if name in self._members and not name.endswith("/"):
+                return name
+        return None
+
+    def head(self, member: str) -> bytes:
+        """The first ``IMAGE_HEAD_BYTES`` of a member (the unpacked size was checked)."""
+        try:
+            with zipfile.ZipFile(io.BytesIO(self.package or b"")) as z, z.open(member) as fh:
+                return fh.read(IMAGE_HEAD_BYTES)
+        except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError,
+                RuntimeError, KeyError):
+            return b""
+
+    def asset_name(self, member: str) -> str:
+        """The file a member becomes under ``assets/``: ``docx-`` and its name in
+        plain letters, unique in the article (the same picture twice is one file)."""
+        if member in self.assets:
+            return self.assets[member]
+        stem, _, ext = member.rsplit("/", 1)[-1].rpartition(".")
+        base = "docx-" + re.sub(r"[^A-Za-z0-9_-]", "_", stem or "picture")[:60]
+        ext = {"jpeg": "jpg"}.get(ext.lower(), ext.lower())
+        name, n = f"{base}.{ext}", 1
+        while name in self.assets.values():
+            n += 1
+            name = f"{base}-{n}.{ext}"
+        self.assets[member] = name
+        return name
 
     def list_item(self, blocks: list[Any], label: str | None) -> None:
         """One item: its text blocks as one line, then any nested list's items."""
@@ -530,9 +662,11 @@ def _inline_lists(blocks: list[Any]) -> list[list[Any]]:
     return out
 
 
-def read_ast(ast: dict[str, Any], name: str, lang: str | None = None) -> AstReader:
-    """Walk a pandoc AST; refuse text over the size limit (``MAX_TEXT_BYTES``)."""
-    reader = AstReader(lang)
+def read_ast(ast: dict[str, Any], name: str, lang: str | None = None,
+             package: bytes | None = None) -> AstReader:
+    """Walk a pandoc AST; refuse text over the size limit (``MAX_TEXT_BYTES``).
+    ``package`` is the DOCX the AST was read from, for its pictures."""
+    reader = AstReader(lang, package)
     try:
         reader.document(ast)
     except RecursionError:

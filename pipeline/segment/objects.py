@@ -5,8 +5,10 @@ A caption names its object's kind and number in its label: "Сүрөт 3.", "Р�
 "Figure 3:", "Таблица 2 –", Kyrgyz also number first, "2-таблица.". It belongs to
 the figure or table printed beside it: a figure's caption is usually below it, a
 table's above, and a caption printed in two languages is two caption blocks side by
-side (both link to the one object). The object takes its number from the caption;
-an equation from its own printed "(3)" (or a LaTeX ``\\tag{3}``).
+side (both link to the one object). The object takes its number from the caption
+(over any it had: to renumber a figure, correct its caption); an equation from its
+own printed "(3)" (or a LaTeX ``\\tag{3}``). A figure with no picture the editions
+can show (a DOCX's EMF drawing) is a problem too.
 
 The text then names them: "Сүрөт 1", "1-сүрөттө", "сүрөттө 2", "рис. 1",
 "на рисунке 2", "табл. 3", "Figure 4", "Fig. 4", "Tables 2 and 3", and "(1)" for an
@@ -213,14 +215,13 @@ def link_captions(blocks: list[Block], problems: list[str], text_source: bool = 
             continue
         block.of = target.id
         kind, number = claimed[target.id]
-        if number and target.number is None:
+        if number:  # the caption's number is the object's: an edit to it renumbers
             target.number = number
         if kind and number and target.id not in named.setdefault((kind, number), []):
             named[(kind, number)].append(target.id)
     for block in blocks:
         if block.role == "equation":
-            if block.number is None:
-                block.number = equation_number(block)
+            block.number = equation_number(block) or block.number
             if block.number:
                 named.setdefault(("equation", block.number), []).append(block.id)
     if unplaced and not text_source:
@@ -269,7 +270,7 @@ def link_xrefs(blocks: list[Block], named: dict[tuple[str, str], list[str]]
 
 def forget_links(blocks: list[Block], problems: list[str]) -> None:
     """Undo what ``link_objects`` did (captions' ``of``, xref spans, its problems), so
-    it can run again; numbers stay (the editor may have set them)."""
+    it can run again; numbers are given again from the captions."""
     for block in blocks:
         block.of = None
         block.spans = [s for s in block.spans if s.xref is None]
@@ -295,6 +296,12 @@ def link_objects(blocks: list[Block], problems: list[str], kind: str | None = No
             if names:
                 problems.append(f"{TEXT_SOURCE}{_listed(names)}, but {_TEXT_SOURCE_END}")
         return
+    unshown = [b for b in blocks if b.role == "figure" and b.visual is not None
+               and not (b.visual.image or b.visual.region)]
+    if unshown:
+        shown = _listed(f"{b.id} ({b.visual.media or 'no picture'})" for b in unshown)
+        problems.append(f"{PROBLEM}figures without a picture the editions can show: {shown} "
+                        "— give each a PNG or JPEG with `image:` in corrections.yaml")
     figures_or_tables = [m for m in missing if m[1] in ("figure", "table")]
     if figures_or_tables:
         shown = _listed(f"{words} ({b.id})" for b, _k, _n, words in figures_or_tables)
