@@ -4,7 +4,8 @@ Entry point: ``make_document(tagged, editor) -> Document``. What extraction foun
 in the source (UDC, dates, authors) is validated into a ``Meta`` and kept unless
 ``meta.yaml`` says otherwise (a field the editor gives replaces it whole); without
 authors in either, the source's author blocks become the authors. Every entry of
-``corrections.yaml`` is applied and recorded as the editor's change; then the
+``corrections.yaml`` is applied and recorded as the editor's change (and the
+captions and cross-references linked again, ``segment/objects.py``); then the
 typography of each block's language (``typography.py``: dashes, ties).
 The result is ``output/<id>/document.json``, the one model every writer reads.
 """
@@ -103,6 +104,11 @@ def make_document(tagged: Document, editor: EditorFiles = EditorFiles()) -> Docu
     if editor.corrections and editor.corrections.exists():
         text = read_editor_file(editor.corrections, CorrectionError)
         apply_corrections(doc, text, editor.corrections)
+        # Roles, blocks and captions may have changed: captions and cross-references
+        # are linked again (a table made text captions nothing any more).
+        from ..segment.objects import link_objects
+
+        link_objects(doc.blocks, doc.problems)
     apply_typography(doc)
     validate(doc)
     return doc

@@ -20,6 +20,17 @@ or ``role``), one action, and an optional ``note``::
     - find: "Journal of Things, 2021"   # a running head the reader kept
       drop: true
 
+A figure, table or equation is found by its caption's words (or its own):
+
+    - find: "Сүрөт 2. Окуучулардын"     # the picture, instead of the source's
+      image: figure-2.png               # a PNG or JPEG in the article's folder
+    - find: "Сүрөт 2. Окуучулардын"
+      alt: "Бар chart of pupils by year" # the alternative text of the EPUB's image
+    - find: "Сүрөт 2. Окуучулардын"     # the caption in the other editions
+      translations: {ru: "Рис. 2. Учащиеся по годам", en: "Figure 2. Pupils by year"}
+    - find: "Жыйынтык 45"               # a table the reader found wrongly
+      table_as: figure                  # or text: a paragraph of its words
+
 Every entry must match exactly once, so a fix can never be silently dropped when
 the pipeline improves or the source is re-extracted: zero or several matches stop
 the build and show the candidates. Where the text occurs more than once, the
@@ -45,16 +56,21 @@ recorded as a change by the editor, and the cleaning report lists it.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from pathlib import Path
 from typing import Any
 
 from ..errors import CorrectionError
 from ..meta import parse_yaml
-from ..model import ROLES, Block, Change, Document, Span
+from ..model import EDITION_LANGS, OBJECT_ROLES, ROLES, Block, Change, Document, Visual
 
 #: The actions an entry can take; exactly one per entry.
-ACTIONS = ("replace", "set", "merge", "split_at", "drop")
+ACTIONS = ("replace", "set", "merge", "split_at", "drop", "image", "alt", "translations",
+           "table_as")
+#: An editor's picture (``image:``) is at most this large: a page-wide figure at
+#: 600 dpi is a few MB.
+MAX_IMAGE_BYTES = 50 * 2**20
 #: The block fields ``set:`` may change, and how each value is checked.
 SETTABLE = ("role", "lang", "level", "number")
 _LANG = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
@@ -122,6 +138,9 @@ def _check(item: dict[str, Any], action: str, line: int, path: Path | str) -> No
             if key == "role" and v == "table":  # a table is its cells, which text lacks
                 raise bad("`set:` cannot make a block a table: it has no cells",
                           "leave the role, or mark the table in the source")
+            if key == "role" and v in ("figure", "equation"):  # they are their picture
+                raise bad(f"`set:` cannot make a block a {v}: it has no picture",
+                          "a table found wrongly becomes a figure with `table_as: figure`")
             if key == "role" and v not in ROLES:
                 raise bad(f"role {v!r} is unknown", "use one of " + ", ".join(ROLES))
             if key == "lang" and not (isinstance(v, str) and _LANG.match(v)):
@@ -130,6 +149,49 @@ def _check(item: dict[str, Any], action: str, line: int, path: Path | str) -> No
                 raise bad(f"level {v!r} is not 1 to 6", "give a heading level from 1 to 6")
             if key == "number" and not isinstance(v, str | int):
                 raise bad(f"number {v!r} is not text", "give the number as printed")
+    if action == "image":
+        editor_image(value, path, bad)
+    if action == "alt" and not (isinstance(value, str) and value.strip()):
+        raise bad("`alt:` is not text", "give the words that describe the picture, quoted")
+    if action == "translations":
+        if not isinstance(value, dict) or not value:
+            raise bad("`translations:` needs languages",
+                      'write e.g. `translations: {ru: "Рис. 1. …", en: "Figure 1. …"}`')
+        for lang, text in value.items():
+            if lang not in EDITION_LANGS:
+                raise bad(f"`translations:` language {lang!r} is no edition's",
+                          "give the caption for " + ", ".join(EDITION_LANGS))
+            if not (isinstance(text, str) and text.strip()):
+                raise bad(f"`translations:` {lang} is not text", "give the caption, quoted")
+    if action == "table_as" and value not in ("figure", "text"):
+        raise bad(f"`table_as: {value}` is not understood",
+                  "write `table_as: figure` or `table_as: text`")
+
+
+def editor_image(name: Any, path: Path | str, bad) -> tuple[str, int, int]:
+    """(format, width, height) of the picture an ``image:`` entry names: a PNG or JPEG
+    file in the article's folder (beside corrections.yaml), no link out of it."""
+    from ..fileio import image_size
+    from ..limits import read_inside
+
+    if not (isinstance(name, str) and name.strip()):
+        raise bad("`image:` is not a file name", "give the picture's file name, e.g. figure-2.png")
+    folder = Path(path).parent
+    target = folder / name
+    if Path(name).is_absolute() or ".." in Path(name).parts:
+        raise bad(f"`image: {name}` is not in the article's folder",
+                  f"copy the picture into {folder} and give its name")
+    if not (target.exists() or target.is_symlink()):
+        raise bad(f"`image: {name}` does not exist", f"copy the picture into {folder}")
+    try:
+        raw = read_inside(target, folder, MAX_IMAGE_BYTES, CorrectionError, "picture")
+    except CorrectionError as exc:
+        raise bad(f"`image: {name}` {exc.problem}", exc.hint) from None
+    size = image_size(raw[:1 << 20])
+    if size is None or size[0] not in ("png", "jpeg") or not (size[1] and size[2]):
+        raise bad(f"`image: {name}` is not a PNG or JPEG picture",
+                  "save the picture as PNG (a chart, a drawing) or JPEG (a photograph)")
+    return size
 
 
 def _check_chooser(item: dict[str, Any], action: str, line: int, path: Path | str) -> None:
@@ -288,6 +350,10 @@ def _apply_entry(doc: Document, entry: dict[str, Any], index: int, start: int, l
     note = str(entry.get("note", ""))
     if doc.blocks[index].cells is not None:
         _check_table_entry(doc.blocks[index], start, entry, line, path)
+        if "set" in entry and entry["set"].get("role", "table") != "table":
+            raise CorrectionError(path, f"line {line}: entry {find!r} is in table "
+                                  f"{doc.blocks[index].id}, whose role `set:` cannot change",
+                                  "write `table_as: figure` or `table_as: text`")
     if "replace" in entry:
         replace_text(doc, index, start, find, entry["replace"], note)
     elif "set" in entry:
@@ -307,8 +373,112 @@ def _apply_entry(doc: Document, entry: dict[str, Any], index: int, start: int, l
                 path, f"line {line}: `split_at: {entry['split_at']!r}` {what} block "
                 f"{doc.blocks[index].id}", "give a text that occurs once, after its start")
         split_block(doc, index, at, note)
-    else:
+    elif "drop" in entry:
         drop_block(doc, index, note)
+    else:
+        _object_entry(doc, entry, index, line, path, note)
+
+
+def _object_entry(doc: Document, entry: dict[str, Any], index: int, line: int,
+                  path: Path | str, note: str) -> None:
+    """An ``image``, ``alt``, ``translations`` or ``table_as`` entry: on the object or
+    caption the text found belongs to."""
+    block = doc.blocks[index]
+
+    def bad(what: str, hint: str) -> CorrectionError:
+        return CorrectionError(path, f"line {line}: entry {entry['find']!r} is in {block.role} "
+                               f"{block.id}, {what}", hint)
+
+    if "translations" in entry:
+        caption = block if block.role == "caption" else next(
+            (b for b in doc.blocks if b.role == "caption" and b.of == block.id), None)
+        if caption is None:
+            raise bad("which is no caption and has none", "find the caption's own words")
+        set_translations(doc, caption, entry["translations"], note)
+        return
+    target = object_of(doc, block)
+    if target is None:
+        raise bad("which is no figure, table or equation, nor the caption of one",
+                  "find the caption's or the object's own words")
+    if "table_as" in entry:
+        if target.role != "table":
+            raise bad(f"whose object {target.id} is a {target.role}, not a table",
+                      "`table_as:` is for a table the reader found wrongly")
+        table_as(doc, target, entry["table_as"], note)
+    elif "image" in entry:
+        if target.role == "table":
+            raise bad(f"whose object {target.id} is a table",
+                      "make it a figure first with `table_as: figure`")
+        size = editor_image(entry["image"], path, lambda w, h: CorrectionError(
+            path, f"line {line}: {w}", h))
+        replace_image(doc, target, entry["image"], size, note)
+    else:
+        set_alt(doc, target, entry["alt"], note)
+
+
+def object_of(doc: Document, block: Block) -> Block | None:
+    """The figure, table or equation a block is, or captions (None for other text)."""
+    if block.role in OBJECT_ROLES:
+        return block
+    if block.role == "caption" and block.of:
+        return next((b for b in doc.blocks if b.id == block.of), None)
+    return None
+
+
+def replace_image(doc: Document, block: Block, name: str, size: tuple[str, int, int],
+                  note: str) -> None:
+    """The editor's picture instead of the source's: ``Visual.file`` names it in the
+    article's folder, ``image`` where the assets stage puts it; what pointed at the
+    source's picture (its zip member, its PDF region) is forgotten."""
+    visual = block.visual or Visual()
+    before = visual.image or visual.media or "no picture"
+    stem = re.sub(r"[^A-Za-z0-9_-]", "_", Path(name).stem)[:60] or "picture"
+    visual.image = f"assets/editor-{block.id}-{stem}.{'jpg' if size[0] == 'jpeg' else 'png'}"
+    visual.file, visual.pixels = name, [size[1], size[2]]
+    visual.media = visual.region = None
+    block.visual = visual
+    doc.changes.append(Change("editor_image", before, name, f"block {block.id}",
+                              context=f"{block.role} {block.number or ''}".strip(),
+                              by="editor", note=note))
+
+
+def set_alt(doc: Document, block: Block, alt: str, note: str) -> None:
+    """The alternative text of an object's picture (the EPUB's ``alt``)."""
+    visual = block.visual or Visual()
+    before = visual.alt or ""
+    visual.alt = " ".join(alt.split())
+    block.visual = visual
+    doc.changes.append(Change("editor_alt", before, visual.alt, f"block {block.id}",
+                              context=f"{block.role} {block.number or ''}".strip(),
+                              by="editor", note=note))
+
+
+def set_translations(doc: Document, caption: Block, given: dict[str, str], note: str) -> None:
+    """A caption's text in other edition languages, for the single-language editions."""
+    texts = dict(caption.translations or {})
+    texts.update({lang: " ".join(text.split()) for lang, text in given.items()})
+    caption.translations = texts
+    doc.changes.append(Change("editor_translations", "", "; ".join(
+        f"{lang}: {text}" for lang, text in given.items()), f"block {caption.id}",
+        context=caption.text[:80], by="editor", note=note))
+
+
+def table_as(doc: Document, block: Block, what: str, note: str) -> None:
+    """A table the reader found wrongly, as a figure (its picture: the PDF region it
+    was found in, rendered by the assets stage) or as text (a paragraph of its words)."""
+    before = f"table of {len(block.cells or [])} rows"
+    block.cells = block.header_rows = None
+    if what == "figure":
+        block.role = "figure"
+        visual = block.visual or Visual()
+        visual.merges = None
+        if visual.region and not visual.image:
+            visual.image = f"assets/{block.id}-figure.png"
+        block.visual = visual
+    else:
+        block.role, block.visual, block.number = "paragraph", None, None
+    doc.changes.append(Change("editor_table_as", before, block.role, f"block {block.id}",
+                              context=block.text[:80], by="editor", note=note))
 
 
 def _cell_at(block: Block, start: int, length: int) -> tuple[int, int, int] | None:
@@ -380,8 +550,9 @@ def merge_next(doc: Document, index: int, note: str) -> None:
     offset = len(first.text) + 1
     context = first.text[-40:] + " ⟦+⟧ " + second.text[:40]
     first.text = first.text + " " + second.text
-    first.spans.extend(Span(s.start + offset, s.end + offset, s.lang, s.style, s.cite,
-                            s.targets) for s in second.spans)
+    # Every field of a span moves with it (a cross-reference's xref too).
+    first.spans.extend(dataclasses.replace(s, start=s.start + offset, end=s.end + offset)
+                       for s in second.spans)
     del doc.blocks[index + 1]
     _retarget(doc, second.id, first.id)
     doc.changes.append(Change("editor_merge", f"{first.id} | {second.id}", first.id,
@@ -400,8 +571,8 @@ def split_block(doc: Document, index: int, at: int, note: str) -> None:
         new_id = f"{block.id}-{n}"
     second = Block(new_id, block.role, block.lang, tail, level=block.level, page=block.page,
                    ref_list=block.ref_list)
-    second.spans = [Span(s.start - tail_start, s.end - tail_start, s.lang, s.style, s.cite,
-                         s.targets) for s in block.spans if s.start >= tail_start]
+    second.spans = [dataclasses.replace(s, start=s.start - tail_start, end=s.end - tail_start)
+                    for s in block.spans if s.start >= tail_start]
     block.spans = [s for s in block.spans if s.end <= len(head)]
     context = _context(Block(block.id, block.role, block.lang, head + " " + tail),
                        len(head), len(head) + 1)
