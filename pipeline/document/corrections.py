@@ -400,14 +400,15 @@ def _object_entry(doc: Document, entry: dict[str, Any], index: int, line: int,
     if target is None:
         raise bad("which is no figure, table or equation, nor the caption of one",
                   "find the caption's or the object's own words")
+    which = "which" if target is block else f"whose object {target.id}"
     if "table_as" in entry:
         if target.role != "table":
-            raise bad(f"whose object {target.id} is a {target.role}, not a table",
+            raise bad(f"{which} is a {target.role}, not a table",
                       "`table_as:` is for a table the reader found wrongly")
         table_as(doc, target, entry["table_as"], note)
     elif "image" in entry:
         if target.role == "table":
-            raise bad(f"whose object {target.id} is a table",
+            raise bad(f"{which} is a table, with no picture to replace",
                       "make it a figure first with `table_as: figure`")
         size = editor_image(entry["image"], path, lambda w, h: CorrectionError(
             path, f"line {line}: {w}", h))
