@@ -132,7 +132,7 @@ class Visual:
     page and box in PDF points (page, x0, top, x1, bottom), so the image can be
     rendered again from the source. ``tex`` is an equation's LaTeX where the source
     gives it (DOCX, or an editor); ``media`` the picture's path inside a DOCX;
-    ``alt`` the alternative text the editor set
+    ``alt`` the alternative text the editor set, or the DOCX's author
     (otherwise the caption, or the formula's extracted text, serves). ``merges``
     lists a table's spanned cells as (row, column, rows, columns); the slots a
     spanned cell covers hold "" in ``cells``.
