@@ -237,37 +237,50 @@ def _free(line: Line) -> bool:
     return line.role is None
 
 
-def captions(lines: list[Line]) -> list[Line]:
-    """Each object's caption, just below it or else just above it, as one caption line.
+#: The names a table's caption opens with; every other caption name is a figure's.
+TABLE_NAMES = ("Таблица", "ТАБЛИЦА", "Табл.", "Жадыбал", "Table", "TABLE")
 
-    A caption below starts on the line after the object and goes on until a line
-    opens a new paragraph; one above is the paragraph right before the object
-    (no longer than ``CAPTION_LINES``), when it opens with a caption's words.
+
+def _captions_kind(line: Line, kind: str) -> bool:
+    """Whether a free line opens a caption of this kind of object ("Таблица 2" a table's,
+    "Сүрөт 1" a figure's): a table's caption right below a figure is the next table's."""
+    m = CAPTION.match(line.text) if _free(line) else None
+    return m is not None and (m.group(1) in TABLE_NAMES) == (kind == "table")
+
+
+def captions(lines: list[Line]) -> list[Line]:
+    """Each object's caption, beside it, as one caption line.
+
+    A table's caption is looked for above it first, a figure's below it first. One
+    below starts on the line after the object and goes on until a line opens a new
+    paragraph; one above is the paragraph right before the object (no longer than
+    ``CAPTION_LINES``). Either opens with its kind's name and number.
     """
     out = list(lines)
     i = 0
     while i < len(out):
-        if out[i].role not in ("figure", "table", "equation") or out[i].role == "equation":
+        kind = out[i].role
+        if kind not in ("figure", "table"):
             i += 1
-            continue
-        below = i + 1
-        if below < len(out) and _free(out[below]) and CAPTION.match(out[below].text):
-            end = below + 1
-            while (end < len(out) and _free(out[end]) and not out[end].para_hint
-                   and end - below < CAPTION_LINES):
-                end += 1
-            out[below:end] = [_caption_line(out[below:end])]
-            i += 2
             continue
         start = i - 1
         while start >= 0 and _free(out[start]) and not out[start].para_hint and i - start < (
                 CAPTION_LINES):
             start -= 1
-        if start >= 0 and _free(out[start]) and CAPTION.match(out[start].text):
+        above = start >= 0 and _captions_kind(out[start], kind)
+        below = i + 1 < len(out) and _captions_kind(out[i + 1], kind)
+        if below and not (above and kind == "table"):
+            end = i + 2
+            while (end < len(out) and _free(out[end]) and not out[end].para_hint
+                   and end - i - 1 < CAPTION_LINES):
+                end += 1
+            out[i + 1:end] = [_caption_line(out[i + 1:end])]
+            i += 2
+        elif above:
             out[start:i] = [_caption_line(out[start:i])]
             i = start + 2
-            continue
-        i += 1
+        else:
+            i += 1
     return out
 
 

@@ -308,12 +308,24 @@ def _columns(rows: list[list[list[dict]]]) -> list[tuple[float, float]]:
     return [(a, b) for a, b in out]
 
 
+def column_of(stretch: list[dict], columns: list[tuple[float, float]]) -> int | None:
+    """The one column a stretch overlaps (a head wider than its column of stars or
+    numbers still overlaps only it), or None when it overlaps none or several.
+
+    >>> g = [dict(text="ab", x0=8.0, x1=30.0)]
+    >>> column_of(g, [(0, 5), (10, 20), (40, 50)]), column_of(g, [(0, 10), (20, 25)])
+    (1, None)
+    """
+    a, b = stretch[0]["x0"], max(c["x1"] for c in stretch)
+    hits = [i for i, (lo, hi) in enumerate(columns) if a <= hi + 2 and lo - 2 <= b]
+    return hits[0] if len(hits) == 1 else None
+
+
 def _fits(row: list[list[dict]], columns: list[tuple[float, float]]) -> bool:
-    """Whether each stretch of a row lies inside one column, and no two in the same."""
+    """Whether each stretch of a row lies in one column, and no two in the same."""
     taken = set()
     for s in row:
-        a, b = s[0]["x0"], max(c["x1"] for c in s)
-        k = next((i for i, (lo, hi) in enumerate(columns) if lo - 2 <= a and b <= hi + 2), None)
+        k = column_of(s, columns)
         if k is None or k in taken:
             return False
         taken.add(k)
@@ -338,8 +350,16 @@ def unruled_tables(rows: list[list[dict]], gutters: list[float], width: float,
     """
     out: list[FoundTable] = []
     edges = [0.0, *gutters, width + 1]
-    for lo, hi in zip(edges, edges[1:], strict=False):
-        band = _band_rows(rows, lo, hi)
+    bands = list(zip(edges, edges[1:], strict=False))
+    if gutters:
+        # A table's own column gaps can look like a gutter: the page is searched whole
+        # too, for tables of narrow columns only (a column of the page's text is wide).
+        bands.append((0.0, width + 1))
+    taken: set[int] = set()
+    for lo, hi in bands:
+        whole = bool(gutters) and hi - lo > width
+        band = _band_rows([[c for c in r if id(c) not in taken] for r in rows] if taken
+                          else rows, lo, hi)
         cut = [_stretches(r) for r in band]
         i = 0
         while i < len(band):
@@ -362,7 +382,11 @@ def unruled_tables(rows: list[list[dict]], gutters: list[float], width: float,
                 first -= 1
             while last < len(band) and _joins(band, cut, columns, caption, last, last - 1):
                 last += 1
+            if whole and any(b - a > width / 3 for a, b in columns):
+                i = last
+                continue
             out.append(_unruled(band[first:last], cut[first:last], columns))
+            taken |= out[-1].used
             i = last
     return out
 
@@ -390,9 +414,7 @@ def _unruled(rows: list[list[dict]], cut: list[list[list[dict]]],
     for k, stretches in enumerate(cut):
         slots: list[list[list[dict]]] = [[] for _ in columns]
         for s in stretches:
-            a = s[0]["x0"]
-            c = next(i for i, (lo, hi) in enumerate(columns) if lo - 2 <= a <= hi + 2)
-            slots[c].append(s)
+            slots[column_of(s, columns) or 0].append(s)
         close = k and tops[k] - tops[k - 1] < 0.8 * usual
         if close and grid:
             for c, parts in enumerate(slots):
