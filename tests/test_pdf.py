@@ -355,8 +355,8 @@ def test_each_page_is_closed_before_the_next_is_read(seed, monkeypatch):
     import pdfplumber.page
 
     events = []
-    read, close = pdf.page_lines, pdfplumber.page.Page.close
-    monkeypatch.setattr(pdf, "page_lines", lambda *a: events.append("read") or read(*a))
+    read, close = pdf.page_objects, pdfplumber.page.Page.close
+    monkeypatch.setattr(pdf, "page_objects", lambda *a: events.append("read") or read(*a))
     monkeypatch.setattr(pdfplumber.page.Page, "close",
                         lambda self: events.append(self.page_number) or close(self))
     path, expected, _ = seed["two"]
