@@ -44,7 +44,7 @@ from ...model import Extraction, Line
 from .encoding import FontCodes
 from .footnotes import count_notes, footnote_start, note_lines
 from .furniture import furniture
-from .geometry import Page, PageLine
+from .geometry import Page, PageLine, slim_chars
 from .layout import adopt_gutter, column_widths, reading_order
 from .objects import PageObject, expand, mark_displays, object_counts, page_objects, place_objects
 from .ocr import ocr, reread_junk_pages
@@ -178,6 +178,7 @@ def _read_pages(raw: bytes, name: str
                              "split it into articles")
         for index in range(n_pages):
             page = pdf.pages[index]
+            slim_chars(page)
             pdf.pages[index] = None  # type: ignore[call-overload]
             try:
                 chars, width, height = page.chars, float(page.width), float(page.height)
