@@ -45,7 +45,8 @@ ARTICLE = """# Киришүү
 
 $$E = mc^2 \\qquad (1)$$
 
-Жыйынтыгында окуучулар көбөйдү.
+Жыйынтыгында окуучулар көбөйдү ![](chart.png){width=3in height=2in} жана белги
+![](photo.jpg){height=0.15in} менен.
 """
 
 
@@ -82,20 +83,25 @@ def xrefs(block):
     return [(block.text[s.start:s.end], s.xref) for s in block.spans if s.xref]
 
 
-def test_pictures_are_figures_with_their_member_and_pixels(doc):
+def test_pictures_are_figures_with_their_member_and_pixels(doc, stages):
     figures = of_role(doc, "figure")
     assert [(f.visual.media.rsplit(".", 1)[1], f.visual.pixels) for f in figures] == [
-        ("png", [40, 20]), ("jpg", [30, 15])]
+        ("png", [40, 20]), ("jpg", [30, 15]), ("png", [40, 20])]
+    # A tall picture Word anchored in a paragraph follows it; a symbol in the line is
+    # left out, and said so.
+    assert [b.role for b in doc.blocks[-2:]] == ["paragraph", "figure"]
+    assert doc.blocks[-2].text == "Жыйынтыгында окуучулар көбөйдү жана белги менен."
+    assert any("1 picture inside a line of text" in n for n in stages["extract"].notes)
     assert all(f.visual.media.startswith("word/media/") for f in figures)
     images = [f.visual.image for f in figures]
     assert images[0].startswith("assets/docx-") and images[0].endswith(".png")
-    assert images[1].endswith(".jpg") and len(set(images)) == 2
+    assert images[1].endswith(".jpg") and len(set(images[:2])) == 2
     # Pandoc's DOCX writer repeats the caption as the description: no alt of its own.
-    assert [f.visual.alt for f in figures] == [None, None]
+    assert [f.visual.alt for f in figures] == [None, None, None]
 
 
 def test_captions_numbers_and_references(doc):
-    fig1, fig2 = of_role(doc, "figure")
+    fig1, fig2, _anchored = of_role(doc, "figure")
     table, = of_role(doc, "table")
     eq, = of_role(doc, "equation")
     assert [(c.text[:9], c.of) for c in of_role(doc, "caption")] == [
@@ -149,11 +155,12 @@ def test_a_picture_the_editions_cannot_show_is_a_problem(folder):
             out.writestr(info, b"\x01\x00\x00\x00 an EMF drawing" if info.filename.endswith(
                 ".png") and "media" in info.filename else data)
     doc = segment(clean(extract(buf.getvalue(), "source.docx")))
-    first = of_role(doc, "figure")[0]
-    assert first.visual.image is None and first.visual.media.endswith(".png")
+    first, second, again = of_role(doc, "figure")  # the PNG is shown twice
+    assert first.visual.image is again.visual.image is None and second.visual.image
     assert doc.problems == [f"{PROBLEM}figures without a picture the editions can show: "
-                            f"{first.id} ({first.visual.media}) — give each a PNG or JPEG "
-                            "with `image:` in corrections.yaml"]
+                            f"{first.id} ({first.visual.media}), {again.id} "
+                            f"({again.visual.media}) — give each a PNG or JPEG with `image:` "
+                            "in corrections.yaml"]
 
 
 # --- the editor's controls -------------------------------------------------------------
@@ -172,7 +179,7 @@ def test_image_alt_and_caption_translations(stages, folder):
         '- find: "Мектептин имараты"\n  alt: "Эки кабаттуу мектептин  имараты"\n'
         '- find: "Сүрөт 1. Окуучулардын"\n'
         '  translations: {ru: "Рис. 1. Число учащихся", en: "Figure 1. Pupils"}\n'))
-    fig1, fig2 = of_role(doc, "figure")
+    fig1, fig2, _anchored = of_role(doc, "figure")
     assert fig2.visual.file == "figure-2.png" and fig2.visual.pixels == [64, 48]
     assert fig2.visual.image == f"assets/editor-{fig2.id}-figure-2.png"
     assert fig2.visual.media is None and fig2.visual.alt == "Эки кабаттуу мектептин имараты"

@@ -12,7 +12,8 @@ A DOCX's pictures (an Image alone in its paragraph, or in a pandoc Figure) becom
 stage copies it to (``image``, ``assets/docx-<name>``); a display formula alone in
 its paragraph becomes an ``equation`` line with its TeX (``Visual.tex``) and its
 printed number as text. What the model cannot carry yet is left out and said so in
-the notes: pictures inside a line of text, raw TeX or HTML. Inline maths keeps its
+the notes: a picture set in a line of text as a symbol (a tall one is a figure Word
+anchored to the paragraph, and follows it), raw TeX or HTML. Inline maths keeps its
 TeX source as text.
 
 Pandoc runs sandboxed (``--sandbox``: it reads nothing but its input and writes
@@ -267,6 +268,9 @@ class AstReader:
     def __init__(self, lang: str | None = None, package: bytes | None = None):
         self.package = package
         self._members: set[str] | None = None  # the package's member names, read once
+        #: Pictures met inside the text paragraph being read (Word anchors a floating
+        #: figure to a paragraph): they follow it as figures. None outside a paragraph.
+        self._pictures: list[Any] | None = None
         self.assets: dict[str, str] = {}  # a picture's zip member → its assets file
         self.lines: list[Line] = []
         self.notes: list[Line] = []
@@ -331,7 +335,10 @@ class AstReader:
             self.note(c)
             return []
         if t == "Image":
-            self.left_out["picture inside a line of text" if self.package else "image"] += 1
+            if self._pictures is not None and _figure_sized(c[0]):
+                self._pictures.append(c)
+            else:
+                self.left_out["picture inside a line of text" if self.package else "image"] += 1
             return []
         if t == "RawInline":
             self.left_out[f"raw {c[0]}"] += 1
@@ -369,8 +376,15 @@ class AstReader:
     def block(self, item: dict[str, Any], role: str = "paragraph") -> None:
         t, c = item.get("t"), item.get("c")
         if t in ("Para", "Plain"):
-            if self.package is None or not self.object_paragraph(c):
+            if self.package is None:
                 self.add(self.inlines(c), role)
+            elif not self.object_paragraph(c):
+                self._pictures = []
+                runs = self.inlines(c)
+                pictures, self._pictures = self._pictures, None
+                self.add(runs, role)
+                for picture in pictures:
+                    self.figure(picture)
         elif t == "LineBlock":
             runs: list[Run] = []
             for line in c:
@@ -621,6 +635,32 @@ class AstReader:
     def text_bytes(self) -> int:
         return sum(len(r.text.encode("utf-8")) for ln in self.lines + self.notes
                    for r in ln.runs)
+
+
+#: Inches per unit of a pandoc image's width and height attributes.
+_INCHES = {"in": 1.0, "cm": 1 / 2.54, "mm": 1 / 25.4, "px": 1 / 96, "pt": 1 / 72}
+#: A picture inside a line of text at least this tall (inches) is a figure Word
+#: anchored there; a smaller one is a symbol or an icon in the line.
+FIGURE_HEIGHT = 0.6
+
+
+def _figure_sized(attr: list[Any]) -> bool:
+    """Whether a picture met inside a paragraph's text is a figure (tall, or of unknown
+    size) rather than a symbol in the line.
+
+    >>> _figure_sized(["", [], [["width", "3in"], ["height", "2in"]]])
+    True
+    >>> _figure_sized(["", [], [["height", "0.2in"]]]), _figure_sized(["", [], []])
+    (False, True)
+    """
+    size = dict(map(tuple, attr[2])).get("height", "")
+    m = re.fullmatch(r"\s*([\d.]+)\s*(in|cm|mm|px|pt)\s*", size)
+    if not m:
+        return True
+    try:
+        return float(m.group(1)) * _INCHES[m.group(2)] >= FIGURE_HEIGHT
+    except ValueError:
+        return True
 
 
 def _meta_inlines(value: dict[str, Any]) -> list[Any]:
