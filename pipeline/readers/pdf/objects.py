@@ -37,7 +37,7 @@ from .words import make_line
 CAPTION = re.compile(
     r"^\s*(Сүрөт|СҮРӨТ|Сурет|Рисунок|РИСУНОК|Рис\.|Figure|FIGURE|Fig\.|Таблица|ТАБЛИЦА|"
     r"Табл\.|Жадыбал|Table|TABLE)\s*(\d+(?:[.-]\d+)*[a-z]?|[IVXL]+\b)"
-    r"\s*(?:[.:–—-]|$|(?=[A-ZА-ЯЁӨҮҢ\d\"«(]))")
+    r"\s*(?:[.:–—-](?!\d)|$|(?=[A-ZА-ЯЁӨҮҢ\d\"«(]))")
 #: A caption spans at most this many lines.
 CAPTION_LINES = 6
 

@@ -1,0 +1,256 @@
+"""Issue 16, the PDF side: figures, tables and display formulas found in a PDF.
+
+One fixture PDF (``pdfgen_objects``: a Kyrgyz article with a ruled table, an unruled
+table, a raster figure, a vector chart and a numbered formula, each captioned) is
+read once through the text stages in memory; the tests look at the reader's lines,
+the cleaned paragraphs and the blocks. The assets stage renders its pictures once.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from pdfgen_objects import (
+    CHART_LABELS,
+    FORMULA_NUMBER,
+    RULED,
+    UNRULED,
+    objects_pdf,
+)
+
+from pipeline.model import Line, Run
+from pipeline.readers.pdf.equations import find_displays
+from pipeline.readers.pdf.figures import cluster, pixels
+from pipeline.readers.pdf.geometry import PageLine
+from pipeline.readers.pdf.objects import CAPTION, captions
+from pipeline.readers.pdf.tables import unruled_tables
+from pipeline.stages import run_text_stages
+
+
+@pytest.fixture(scope="module")
+def article(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("objects")
+    path = folder / "objects.pdf"
+    expected = objects_pdf(path)
+    kept: dict = {}
+    doc = run_text_stages(path, upto="segment", keep=kept.__setitem__)
+    return path, expected, kept["extract"], kept["clean"], doc
+
+
+def _objects(extraction, role):
+    return [ln for ln in extraction.lines if ln.role == role]
+
+
+def _caption(lines: list[Line], obj: Line, side: int) -> str | None:
+    """The caption right before (side -1) or after (side 1) an object line."""
+    i = lines.index(obj) + side
+    return lines[i].text if 0 <= i < len(lines) and lines[i].role == "caption" else None
+
+
+def test_ruled_table_comes_back_with_its_cells_head_and_caption(article):
+    _, expected, ex, _, _ = article
+    tables = _objects(ex, "table")
+    ruled = next(t for t in tables if t.cells[0][0] == RULED[0][0])
+    assert ruled.cells == expected.ruled  # 4 rows × 3 columns, word for word
+    assert ruled.header_rows == 1  # the head row is bold
+    assert [r.text for r in ruled.runs] == [c for row in RULED for c in row]
+    assert _caption(ex.lines, ruled, -1) == expected.captions["ruled"]
+    assert ruled.visual.region[0] == 1 and ruled.visual.image is None
+
+
+def test_unruled_table_is_found_from_its_columns(article):
+    _, expected, ex, _, _ = article
+    unruled = next(t for t in _objects(ex, "table") if t.cells[0][0] == UNRULED[0][0])
+    assert unruled.cells == expected.unruled  # 5 rows × 3 columns
+    assert _caption(ex.lines, unruled, -1) == expected.captions["unruled"]
+    assert len(_objects(ex, "table")) == 2
+
+
+def test_raster_figure_has_its_region_pixels_and_caption(article):
+    _, expected, ex, _, _ = article
+    raster = next(f for f in _objects(ex, "figure") if f.page == 1)
+    page, *box = raster.visual.region
+    assert page == 1
+    assert box == pytest.approx(list(expected.raster_box), abs=0.5)
+    assert raster.visual.pixels == pixels(tuple(box))
+    assert raster.visual.pixels == [round(260 * 300 / 72), round(130 * 300 / 72)]
+    assert raster.visual.image == "assets/p1-figure1.png"
+    assert raster.text == ""  # a picture without words
+    assert _caption(ex.lines, raster, 1) == expected.captions["raster"]
+
+
+def test_vector_chart_keeps_its_labels_out_of_the_body(article):
+    _, expected, ex, _, doc = article
+    chart = next(f for f in _objects(ex, "figure") if f.page == 2)
+    assert chart.text.split() == expected.chart_labels
+    _, x0, top, x1, bottom = chart.visual.region
+    cx0, ctop, cx1, cbottom = expected.chart_box
+    # the drawing's box, grown down to hold the tick labels under its axis
+    assert (x0, top, x1) == pytest.approx((cx0, ctop, cx1), abs=1.0) and bottom > cbottom
+    assert _caption(ex.lines, chart, 1) == expected.captions["chart"]
+    body = " ".join(b.text for b in doc.blocks if b.role == "paragraph")
+    assert not any(label in body.split() for label in CHART_LABELS)
+
+
+def test_numbered_formula_is_one_equation_line_with_its_number(article):
+    _, expected, ex, cleaned, doc = article
+    (eq,) = _objects(ex, "equation")
+    assert eq.label == expected.formula_number
+    assert all(r.math for r in eq.runs)
+    assert "=" in eq.text and FORMULA_NUMBER not in eq.text
+    assert eq.visual.image == "assets/p1-equation1.png" and eq.visual.pixels
+    # the image leaves the number out: it ends left of the right margin's "(1)"
+    assert eq.visual.region[3] < 440
+    (para,) = [p for p in cleaned.paragraphs if p.role == "equation"]
+    assert para.bullet == FORMULA_NUMBER
+    (block,) = doc.by_role("equation")
+    assert block.visual.region == eq.visual.region
+
+
+def test_blocks_keep_objects_and_captions_side_by_side(article):
+    _, _, _, _, doc = article
+    roles = [b.role for b in doc.blocks if b.role not in ("title",)]
+    assert roles == ["paragraph", "paragraph", "caption", "table", "caption", "table",
+                     "paragraph", "equation", "figure", "caption", "paragraph", "figure",
+                     "caption"]
+    tables = doc.by_role("table")
+    assert [len(t.cells) for t in tables] == [4, 5]
+    assert [len(t.cells[0]) for t in tables] == [3, 3]
+
+
+def test_paragraphs_stay_prose(article):
+    """Justified lines are never a table or a formula: every paragraph comes back whole."""
+    _, expected, _, _, doc = article
+    got = [" ".join(b.text.split()) for b in doc.by_role("paragraph")]
+    assert got == [" ".join(p.split()) for p in expected.paragraphs]
+
+
+def test_assets_are_rendered_at_their_recorded_size_and_deterministic(article, tmp_path):
+    from PIL import Image
+
+    from pipeline.writers.assets import render_assets, stamp
+
+    path, _, _, _, doc = article
+    first = render_assets(doc, path, tmp_path / "a" / "assets")
+    assert first.notes == []
+    assert sorted(first.written) == ["assets/p1-equation1.png", "assets/p1-figure1.png",
+                                     "assets/p2-figure1.png"]
+    for b in doc.blocks:
+        if b.visual and b.visual.image:
+            with Image.open(tmp_path / "a" / b.visual.image) as im:
+                assert list(im.size) == b.visual.pixels
+    (tmp_path / "a" / "assets" / "p9-figure9.png").write_bytes(b"stale")
+    again = render_assets(doc, path, tmp_path / "b" / "assets")
+    for name in first.written:
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
+    render_assets(doc, path, tmp_path / "a" / "assets")
+    assert not (tmp_path / "a" / "assets" / "p9-figure9.png").exists()
+    assert stamp(first) == stamp(again) == "".join(f"{n}\n" for n in sorted(first.written))
+    # the raster figure is the picture that was drawn: blue bars on white
+    with Image.open(tmp_path / "a" / "assets" / "p1-figure1.png") as im:
+        colours = {c for _, c in im.convert("RGB").getcolors(1 << 20)}
+    assert (255, 255, 255) in colours and any(b > r + 60 for r, _, b in colours)
+
+
+def test_an_editors_image_must_be_a_picture_inside_the_folder(article, tmp_path):
+    import dataclasses
+
+    from pipeline.writers.assets import render_assets
+
+    path, _, _, _, doc = article
+    folder = tmp_path / "input"
+    folder.mkdir()
+    (folder / "new.png").write_bytes(_tiny_png())
+    (folder / "notes.txt").write_text("not a picture")
+    figure = doc.by_role("figure")[0]
+    for media, ok in (("editor:new.png", True), ("editor:notes.txt", False),
+                      ("editor:../objects.pdf", False), ("editor:missing.png", False)):
+        block = dataclasses.replace(figure, visual=dataclasses.replace(figure.visual,
+                                                                       media=media))
+        d = dataclasses.replace(doc, blocks=[block])
+        result = render_assets(d, path, tmp_path / "out" / "assets", folder)
+        assert bool(result.written) == ok, (media, result.notes)
+        if ok:
+            assert (tmp_path / "out" / block.visual.image).read_bytes() == _tiny_png()
+        else:
+            assert result.notes and block.id in result.notes[0]
+
+
+def _tiny_png() -> bytes:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (3, 2), "red").save(out, format="PNG")
+    return out.getvalue()
+
+
+# --- the detectors alone --------------------------------------------------------------
+
+
+def _glyphs(text: str, x: float, top: float, size: float = 10.0) -> list[dict]:
+    out = []
+    for ch in text:
+        w = 0.5 * size
+        out.append({"text": ch, "x0": x, "x1": x + w, "top": top, "bottom": top + size,
+                    "size": size, "fontname": "Serif", "upright": True})
+        x += w
+    return out
+
+
+def _row(*cells: tuple[float, str], top: float) -> list[dict]:
+    return [g for x, text in cells for g in _glyphs(text, x, top)]
+
+
+def test_prose_with_wide_word_gaps_is_no_table():
+    """Rows of two stretches (a list's marker and its text) and justified prose: no table."""
+    rows = [_row((50, "1."), (80, "биринчи пункт жана анын түшүндүрмөсү"), top=100 + 14 * k)
+            for k in range(6)]
+    assert unruled_tables(rows, [], 600, CAPTION) == []
+
+
+def test_three_aligned_columns_make_an_unruled_table():
+    rows = [_row((50, "Жыл"), (150, "Саны"), (250, "Үлүшү"), top=100)] + [
+        _row((50, str(2020 + k)), (150, str(100 * k + 5)), (250, f"{k}.5"), top=114 + 14 * k)
+        for k in range(3)]
+    (table,) = unruled_tables(rows, [], 600, CAPTION)
+    assert table.cells == [["Жыл", "Саны", "Үлүшү"], ["2020", "5", "0.5"],
+                           ["2021", "105", "1.5"], ["2022", "205", "2.5"]]
+
+
+def test_a_sentence_naming_a_figure_is_no_caption():
+    assert CAPTION.match("Сүрөт 1. Окуучулар") and CAPTION.match("Figure 3-10 Column masks")
+    assert CAPTION.match("Рис. 2 Мощность") and CAPTION.match("Table 2: Results")
+    assert not CAPTION.match("Figure 3-5 shows the difference")
+    assert not CAPTION.match("Рис. 3 показывает рост")
+
+
+def test_captions_pair_with_their_own_kind():
+    fig, table = Line([], role="figure"), Line([], role="table")
+    lines = [fig, Line([Run("Таблица 1. Маалымат")], para_hint=True), table,
+             Line([Run("Кийинки абзац.")], para_hint=True)]
+    out = captions(lines)
+    assert [ln.role for ln in out] == ["figure", "caption", "table", None]
+
+
+def _line(text: str, x0: float, x1: float, top: float, math: bool = False) -> PageLine:
+    return PageLine([Run(text, math=math or None)], x0, x1, top, top + 10, 10.0, "full", x0)
+
+
+def test_display_formula_needs_math_and_a_place_apart():
+    flow = [_line("Бул сүйлөм формуланы (2) айтып өтөт жана андан ары уланат", 70, 525, 100),
+            _line("E = mc2 (2)", 260, 525, 130, math=True)]
+    (d,) = find_displays(flow, 70, 455)
+    assert (d.start, d.end, d.label, d.text) == (1, 2, "(2)", "E = mc2")
+    prose = [_line("Мектептер саны (3)", 70, 525, 100)]
+    assert find_displays(prose, 70, 455) == []
+
+
+def test_shapes_cluster_into_drawings():
+    shapes = [((0, 0, 10, 10), "rect"), ((14, 0, 30, 10), "curve"), ((200, 0, 210, 5), "rule")]
+    assert [b for b, _ in cluster(shapes)] == [(0, 0, 30, 10), (200, 0, 210, 5)]
+    assert pixels((0, 0, 720, 72)) == [3000, 300]
+    assert re.fullmatch(r"\d+", str(pixels((0, 0, 100000, 10))[0]))
+    assert pixels((0, 0, 100000, 10))[0] <= 6000
