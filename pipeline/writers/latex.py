@@ -22,7 +22,7 @@ from markupsafe import Markup
 
 from ..alphabet import KY_WORD
 from ..fileio import TEMPLATES, template
-from ..model import Block, Span
+from ..model import OBJECT_ROLES, Block, Span
 from .editions import Edition, author_name, format_date, ui_strings
 
 if TYPE_CHECKING:
@@ -406,6 +406,8 @@ def _wrap(piece: str, spans: list[Span], block_lang: str) -> str:
     for s in spans:
         if s.cite and s.targets:
             piece = r"\hyperlink{" + s.targets[0] + "}{" + piece + "}"
+        elif s.xref and s.xref in LINKED_OBJECTS.get():
+            piece = r"\hyperlink{" + object_anchor(s.xref) + "}{" + piece + "}"
     for s in spans:
         if s.lang and s.lang != block_lang:
             piece = r"\foreignlanguage{" + babel_name(s.lang) + "}{" + piece + "}"
@@ -432,12 +434,31 @@ def block_mark(block: Block) -> str:
     return BLOCK_MARK + re.sub(r"[^\w.:-]", "", block.id)
 
 
-def body_latex(blocks: list[Block], main_lang: str) -> Markup:
-    """The body: headings, paragraphs, lists, quotes and captions, in order."""
+def body_latex(blocks: list[Block], main_lang: str, objects: ObjectWriter | None = None
+               ) -> Markup:
+    """The body: headings, paragraphs, lists, quotes, captions and the figures, tables
+    and equations (``objects``), in order; a figure or a short table floats from just
+    after the paragraph that first names it."""
+    objects = objects or ObjectWriter(blocks, main_lang)
     out: list[str] = []
     in_list = False
     pending_run_in: Block | None = None
     for block in blocks:
+        if block.role == "caption" and objects.prints_with_object(block):
+            continue  # printed inside its float
+        if block.role in OBJECT_ROLES:
+            if objects.moves(block):
+                continue  # printed after its first mention
+            if block.role != "equation" and in_list:
+                out.append(r"\end{itemize}" + "\n")
+                in_list = False
+            if block.role == "equation" and out and out[-1].endswith("\n") and not in_list:
+                # A display continues the paragraph before it: started on a line of its
+                # own it would open an empty one above.
+                out[-1] = out[-1][:-1]
+            out.append(block_mark(block))
+            out.append(objects.latex(block))
+            continue
         if block.role == "list_item" and not in_list:
             out.append(r"\begin{itemize}")
             in_list = True
@@ -456,15 +477,13 @@ def body_latex(blocks: list[Block], main_lang: str) -> Markup:
             title = (str(escape(block.number)) + r"\enspace " if block.number else "") + content
             out.append(r"\basmaheading{" + str(level) + "}{" + _in_lang(block, title, main_lang)
                        + "}{" + str(escape(block.text)) + "}")
-            continue
-        if pending_run_in is not None:
+        elif pending_run_in is not None:
             head = pending_run_in
             head_tex = _in_lang(head, str(inline(head, main_lang)), main_lang)
             out.append(r"\runin{" + head_tex + "}{" + str(escape(head.text)) + "}"
                        + _in_lang(block, content, main_lang) + "\n")
             pending_run_in = None
-            continue
-        if block.role == "list_item":
+        elif block.role == "list_item":
             label = "[" + str(escape(block.number)) + "]" if block.number else ""
             out.append(r"\item" + label + "{}" + " " + _in_lang(block, content, main_lang))
         elif block.role == "quote":
@@ -473,50 +492,306 @@ def body_latex(blocks: list[Block], main_lang: str) -> Markup:
         elif block.role == "caption":
             out.append(r"\begin{center}\small " + _in_lang(block, content, main_lang)
                        + r"\end{center}")
-        elif block.role == "table":
-            out.append(table_latex(block, main_lang))
         else:
             out.append(_in_lang(block, content, main_lang) + "\n")
+        for moved in objects.after(block):
+            out.append(block_mark(moved))
+            out.append(objects.latex(moved))
     if in_list:
         out.append(r"\end{itemize}")
     if pending_run_in is not None:
         out.append(r"\runin{" + str(inline(pending_run_in, main_lang)) + "}{"
                    + str(escape(pending_run_in.text)) + "}\n")
+    for moved in objects.left_over():  # named only where no float can follow
+        out.append(block_mark(moved))
+        out.append(objects.latex(moved))
     return Markup("\n".join(out))
 
 
-def table_latex(block: Block, main_lang: str) -> str:
-    r"""A table block as a ``longtable`` (it may cross pages), ruled with booktabs.
+# --- figures, tables and equations ----------------------------------------------------
 
-    The columns share the text width and wrap ragged right; the header rows are
-    ruled off and repeated on every page the table runs to. Each cell opens with
-    ``{}`` so that a cell starting with ``*`` or ``[`` is not read as an argument
-    of the ``\\`` before it.
+#: The ids of the objects this source prints: a cross-reference to one of them is a link
+#: (``render_tex`` sets it; a reference to an object the edition lacks stays text).
+LINKED_OBJECTS: ContextVar[frozenset[str]] = ContextVar("basma_objects", default=frozenset())
+
+
+def object_anchor(ident: str) -> str:
+    """The PDF destination of an object: its id in letters, digits, ``.`` and ``-`` only,
+    with a hash when that changed it (two odd ids never share one).
+
+    >>> object_anchor("fig-1"), object_anchor("f}1")
+    ('basma.fig-1', 'basma.f1.1ce6bc78')
+    """
+    safe = re.sub(r"[^A-Za-z0-9.-]", "", ident)
+    if safe != ident or not safe:
+        safe += "." + hashlib.sha1(ident.encode("utf-8", "surrogatepass")).hexdigest()[:8]
+    return "basma." + safe
+
+
+#: A table longer than this (rows, or characters in all) is a ``longtable`` that may
+#: cross pages, printed where it is; a shorter one floats like a figure.
+LONG_TABLE_ROWS = 30
+LONG_TABLE_CHARS = 3000
+#: Columns this wide in all (characters) print at their natural width; wider tables
+#: share the text width in wrapped columns.
+NATURAL_TABLE_CHARS = 80
+
+
+class ObjectWriter:
+    """The figures, tables and equations of one edition's body, as LaTeX.
+
+    Knows which caption prints with which object, where each float goes (after the
+    block that first names it, when that comes before the object), and collects the
+    problems of pictures and formulas that cannot be printed as the model says.
+    """
+
+    def __init__(self, blocks: list[Block], main_lang: str, lang: str | None = None,
+                 root: Any = None, problems: list[str] | None = None, every: bool = True):
+        from .visuals import captions, objects
+
+        self.main_lang = main_lang  # the body's language (babel's around it)
+        self.lang = lang or main_lang  # the edition's: its labels, its captions
+        self.ui = ui_strings(self.lang)
+        self.root = root
+        self.problems = problems if problems is not None else []
+        self.every = every
+        self.objects = objects(blocks)
+        self.captions = {k: v for k, v in captions(blocks).items() if k in self.objects}
+        self.packages: set[str] = set()
+        self._after: dict[str, list[Block]] = {}
+        self._moved: set[str] = set()
+        self._printed: set[str] = set()
+        first: dict[str, int] = {}
+        for i, b in enumerate(blocks):
+            for sp in b.spans:
+                if sp.xref in self.objects and sp.xref not in first and b.role != "caption":
+                    first[sp.xref] = i
+        for i, b in enumerate(blocks):
+            if b.id in first and first[b.id] < i and self.floats(b):
+                self._after.setdefault(blocks[first[b.id]].id, []).append(b)
+                self._moved.add(b.id)
+        for b in self.objects.values():
+            self.latex(b, dry=True)  # packages and problems, before the preamble is written
+
+    def prints_with_object(self, caption: Block) -> bool:
+        return caption.of in self.objects
+
+    def moves(self, block: Block) -> bool:
+        return block.id in self._moved
+
+    def after(self, block: Block) -> list[Block]:
+        """The floats to print right after ``block`` (their first mention)."""
+        out = [b for b in self._after.get(block.id, []) if b.id not in self._printed]
+        self._printed.update(b.id for b in out)
+        return out
+
+    def left_over(self) -> list[Block]:
+        """Moved floats whose mention printed nowhere a float can follow."""
+        return [b for ids in self._after.values() for b in ids if b.id not in self._printed]
+
+    @staticmethod
+    def floats(block: Block) -> bool:
+        return block.role == "figure" or (block.role == "table" and not long_table(block))
+
+    # -- pieces
+
+    def _captions(self, obj: Block) -> list[Any]:
+        from .visuals import caption_for
+
+        return caption_for(obj, self.captions.get(obj.id, []), self.lang, self.ui,
+                           every=self.every)
+
+    def caption_latex(self, obj: Block) -> str:
+        r"""``\basmacaption{label}{text}`` for each caption the edition prints."""
+        out = []
+        for cap in self._captions(obj):
+            text = _in_lang(cap.block, str(inline(cap.block, self.main_lang)), self.main_lang) \
+                if cap.text else ""
+            out.append(r"\basmacaption{" + str(escape(cap.label)) + "}{" + text + "}")
+        return "\n".join(out)
+
+    def picture_latex(self, obj: Block, dry: bool = False) -> str | None:
+        from .visuals import picture
+
+        pic = picture(self.root, obj, self.problems)
+        if pic is None:
+            return None
+        if not dry:
+            self.packages.add("graphicx")
+        w, h = pic.size_bp()
+        # The file name is the assets stage's own (visuals.ASSET_NAME), never the text's.
+        return (r"\basmaimage{" + pic.file_name + "}{" + f"{w:.2f}" + "}{" + f"{h:.2f}" + "}")
+
+    def latex(self, obj: Block, dry: bool = False) -> str:
+        """The object's LaTeX (``dry``: only its packages and problems are noted)."""
+        if obj.role == "figure":
+            return self.figure(obj, dry)
+        if obj.role == "table":
+            return self.table(obj, dry)
+        return self.equation(obj, dry)
+
+    def figure(self, obj: Block, dry: bool) -> str:
+        from .visuals import alt_text
+
+        self.packages.add("graphicx")
+        image = self.picture_latex(obj, dry)
+        if dry:
+            return ""
+        if image is None:  # the problem is recorded: the alt text holds its place
+            image = r"\basmanoimage{" + str(escape(alt_text(obj, self._captions(obj)))) + "}"
+        return "\n".join([r"\begin{figure}[tbp]", r"\centering\basmaanchor{"
+                          + object_anchor(obj.id) + "}%", image + r"\par",
+                          self.caption_latex(obj), r"\end{figure}", ""])
+
+    def table(self, obj: Block, dry: bool) -> str:
+        from .visuals import covered
+
+        rows = obj.cells or []
+        n = max((len(r) for r in rows), default=0)
+        spans = covered(obj.visual.merges if obj.visual else None, len(rows), n)
+        self.packages.add("longtable" if long_table(obj) else "booktabs")
+        if any(nr > 1 for nr, _ in spans.values()):
+            self.packages.add("multirow")
+        if dry or not n:
+            return ""
+        head = [r"\basmaanchor{" + object_anchor(obj.id) + "}%", self.caption_latex(obj)]
+        if long_table(obj):
+            body = table_latex(obj, self.main_lang, long=True)
+            return "\n".join([r"\par\addvspace{6pt}", *head, r"\par\nopagebreak\smallskip",
+                              r"{\small " + body + "}", r"\par\addvspace{6pt}", ""])
+        body = table_latex(obj, self.main_lang, long=False)
+        return "\n".join([r"\begin{table}[tbp]", r"\centering", *head, r"\par\smallskip",
+                          r"{\small " + body + "}", r"\end{table}", ""])
+
+    def equation(self, obj: Block, dry: bool) -> str:
+        from .visuals import safe_tex
+
+        self.packages.add("amsmath")
+        given = obj.visual.tex if obj.visual else None
+        tex = safe_tex(given)
+        if given and tex is None and dry:
+            problem = (f"the LaTeX of equation {obj.id} is not used (a command or a structure "
+                       "TeX could stop at): it prints from its image or its text")
+            if problem not in self.problems:
+                self.problems.append(problem)
+        image = None if tex else self.picture_latex(obj, dry)
+        if dry:
+            return ""
+        tag = (r"\tag{" + str(escape(obj.number)) + "}") if obj.number else ""
+        if tex:
+            math = tex
+        elif image:
+            math = r"\vcenter{\hbox{" + image + "}}"
+        else:
+            math = r"\text{" + str(escape(" ".join(obj.text.split()) or "—")) + "}"
+        return (r"\basmaanchor{" + object_anchor(obj.id) + "}%\n" + r"\[" + math + tag + r"\]"
+                + "\n")
+
+
+def long_table(block: Block) -> bool:
+    """Whether a table is long enough to print as a ``longtable`` across pages."""
+    rows = block.cells or []
+    return len(rows) > LONG_TABLE_ROWS or sum(len(c) for r in rows for c in r) > LONG_TABLE_CHARS
+
+
+def table_latex(block: Block, main_lang: str, long: bool = True) -> str:
+    r"""A table block as a ``tabular`` (``long``: a ``longtable``, which may cross pages),
+    ruled with booktabs, its spanned cells (``Visual.merges``) as ``\multicolumn`` and
+    ``\multirow``.
+
+    Narrow tables keep their natural column widths (numbers flush right); wider ones
+    share the text width in ragged-right columns, each as wide as its longest cell
+    asks (within bounds). The header rows are ruled off and, in a long table,
+    repeated on every page. Each cell opens with ``{}`` so that a cell starting with
+    ``*`` or ``[`` is not read as an argument of the ``\\`` before it.
 
     >>> tex = table_latex(Block("t", "table", "en", "", cells=[["a&b", "*1"]]), "en")
-    >>> print(tex.split("\n", 1)[1])
+    >>> print(tex)
+    \begin{longtable}{ll}
     \toprule
     {}a\&b & {}*1 \\
     \bottomrule
     \end{longtable}
-    >>> tex.split("\n")[0].endswith(r"(\linewidth-4\tabcolsep)/2\relax}}}")
-    True
     """
+    from .visuals import covered, hidden_slots
+
     rows = block.cells or []
     n = max((len(r) for r in rows), default=0)
     if not n:
         return ""
-    column = r">{\raggedright\arraybackslash}p{\dimexpr(\linewidth-" + str(2 * n) + \
-        r"\tabcolsep)/" + str(n) + r"\relax}"
-    out = [r"\begin{longtable}{*{" + str(n) + "}{" + column + "}}", r"\toprule"]
-    for k, row in enumerate(rows, 1):
-        cells = [_in_lang(block, "{}" + str(escape(c)), main_lang) if c else ""
-                 for c in [*row, *[""] * (n - len(row))]]
+    grid = [[*r, *[""] * (n - len(r))] for r in rows]
+    spans = covered(block.visual.merges if block.visual else None, len(grid), n)
+    hidden = hidden_slots(spans)
+    columns = _column_specs(grid, block.header_rows or 0, spans)
+    env = "longtable" if long else "tabular"
+    out = [r"\begin{" + env + "}{" + "".join(columns) + "}", r"\toprule"]
+    # The first column of each spanned cell, on every row it covers.
+    below = {(r + i, c): nc for (r, c), (nr, nc) in spans.items() for i in range(1, nr)}
+    for k, row in enumerate(grid):
+        cells: list[str] = []
+        c = 0
+        while c < n:
+            if (k, c) in spans:
+                nr, nc = spans[(k, c)]
+                cell = _in_lang(block, "{}" + str(escape(row[c])), main_lang) if row[c] else ""
+                if nr > 1:
+                    width = "=" if columns[c].startswith(">") else "*"
+                    cell = r"\multirow{" + str(nr) + "}{" + width + "}{" + cell + "}"
+            elif (k, c) in below:  # under a cell spanning rows: empty, as wide as it
+                nc, cell = below[(k, c)], ""
+            elif (k, c) in hidden:  # cannot happen: a span's columns are skipped whole
+                c += 1
+                continue
+            else:
+                nc = 1
+                cell = _in_lang(block, "{}" + str(escape(row[c])), main_lang) if row[c] else ""
+            if nc > 1:
+                cell = r"\multicolumn{" + str(nc) + "}{" + _span_spec(columns, c, nc) + "}{" \
+                    + cell + "}"
+            cells.append(cell)
+            c += nc
         out.append(" & ".join(cells) + r" \\")
-        if k == block.header_rows and k < len(rows):  # the head, repeated on every page
-            out += [r"\midrule", r"\endhead"]
-    out += [r"\bottomrule", r"\end{longtable}"]
+        if k + 1 == block.header_rows and k + 1 < len(grid):  # the head, repeated on every page
+            out += [r"\midrule"] + ([r"\endhead"] if long else [])
+    out += [r"\bottomrule", r"\end{" + env + "}"]
     return "\n".join(out)
+
+
+def _column_specs(grid: list[list[str]], head: int,
+                  spans: dict[tuple[int, int], tuple[int, int]]) -> list[str]:
+    """One column type per column: ``l``/``r`` at natural width, or wrapped ``p`` columns
+    sharing the text width by their longest cells."""
+    from .visuals import numeric_column
+
+    n = len(grid[0])
+    wide = {(r, c) for (r, c), (_, nc) in spans.items() if nc > 1}
+    longest = [max((len(row[c]) for r, row in enumerate(grid) if (r, c) not in wide),
+                   default=0) for c in range(n)]
+    numeric = [numeric_column([row[c] for row in grid[head:]]) for c in range(n)]
+    # A cell spanning columns must fit in them too, or the last one takes what it lacks.
+    spanned = max((len(grid[r][c]) - sum(longest[c:c + nc]) - 3 * (nc - 1)
+                   for (r, c), (_, nc) in spans.items() if nc > 1), default=0)
+    if sum(longest) + 3 * n + max(spanned, 0) <= NATURAL_TABLE_CHARS and spanned <= 0:
+        return ["r" if num else "l" for num in numeric]
+    weights = [max(6, min(w, 60)) for w in longest]
+    total = sum(weights)
+    specs = []
+    for w, num in zip(weights, numeric, strict=True):
+        align = r"\raggedleft" if num else r"\raggedright"
+        specs.append(r">{" + align + r"\arraybackslash}p{\dimexpr(\linewidth-" + str(2 * n)
+                     + r"\tabcolsep)*" + str(round(1000 * w / total)) + r"/1000\relax}")
+    return specs
+
+
+def _span_spec(columns: list[str], c: int, nc: int) -> str:
+    """The column type of a cell spanning ``nc`` columns from ``c``: centred at natural
+    width, else a wrapped column as wide as the columns it covers."""
+    if not columns[c].startswith(">"):
+        return "c"
+    shares = [int(re.search(r"\*(\d+)/1000", s).group(1)) for s in columns[c:c + nc]]  # type: ignore[union-attr]
+    n = len(columns)
+    return (r">{\centering\arraybackslash}p{\dimexpr(\linewidth-" + str(2 * n) + r"\tabcolsep)*"
+            + str(sum(shares)) + r"/1000+" + str(2 * (nc - 1)) + r"\tabcolsep\relax}")
 
 
 # --- the document ------------------------------------------------------------------
@@ -843,6 +1118,7 @@ def context(ed: Edition) -> dict[str, Any]:
         notice = escape(ed.notice)
         if meta.doi:
             notice += Markup(" ") + _doi_link(meta.doi, "https://doi.org/" + meta.doi)
+    objects = ObjectWriter(ed.body, ed.body_lang, lang, ed.root, [], ed.key == "full")
     own_keywords = [b.text for b in ed.front if b.role == "keywords" and b.lang == lang]
     pdf_keywords = "; ".join(own_keywords) or meta.keywords_joined(lang, "; ")
     author_names = "; ".join(author_name(a, lang) for a in meta.authors)
@@ -882,8 +1158,11 @@ def context(ed: Edition) -> dict[str, Any]:
         "dates": Markup(" · ").join(dates) if dates else None,
         "front": front,
         "notice": notice,
-        "body": body_latex(ed.body, ed.body_lang),
-        "tables": any(b.role == "table" for b in ed.body),  # only then load longtable
+        "body": body_latex(ed.body, ed.body_lang, objects),
+        # Packages only where the body needs them: each costs every pass.
+        "packages": sorted(objects.packages),
+        "floats": any(ObjectWriter.floats(b) for b in objects.objects.values()),
+        "object_problems": objects.problems,
         "notes": [inline(b, ed.body_lang) for b in ed.footnotes],
         "references": bool(ed.references),
         "reference_lists": [
@@ -910,6 +1189,13 @@ def render_tex(ed: Edition, proof: Any = None) -> str:
             return render_tex(ed, proof)
         finally:
             PROOF.reset(token)
+    linked = frozenset(b.id for b in ed.body if b.role in OBJECT_ROLES)
+    if LINKED_OBJECTS.get() != linked:
+        token = LINKED_OBJECTS.set(linked)
+        try:
+            return render_tex(ed, proof)
+        finally:
+            LINKED_OBJECTS.reset(token)
     ctx = context(ed)
     ctx["proof"] = proof
     ctx.update(fonts_context(""))
@@ -922,7 +1208,7 @@ def render_tex(ed: Edition, proof: Any = None) -> str:
     # A fixed /ID derived from the content keeps PDFs byte-identical across
     # directories (LuaTeX otherwise hashes the file's path into it).
     ctx["trailer_id"] = Markup(hashlib.md5(first.encode("utf-8")).hexdigest())
-    problems = glyph_problems(ed)
+    problems = glyph_problems(ed) + ctx["object_problems"]
     ed.problems.extend(p for p in problems if p not in ed.problems)
     head = "".join(PROBLEM_MARK + _comment_safe(p) + "\n" for p in problems)
     return head + wrap_long_lines(tex_template.render(**ctx))

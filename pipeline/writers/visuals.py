@@ -143,12 +143,13 @@ def _image_header(data: bytes) -> tuple[str | None, int, int, float]:
 # --- captions, labels, alternative text ---------------------------------------------------
 
 
-def captions(blocks: list[Block]) -> dict[str, Block]:
-    """Each object's caption block, by the object's id (the first caption naming it)."""
-    out: dict[str, Block] = {}
+def captions(blocks: list[Block]) -> dict[str, list[Block]]:
+    """Each object's caption blocks, by the object's id, in reading order (a caption
+    printed in two languages is two blocks)."""
+    out: dict[str, list[Block]] = {}
     for b in blocks:
-        if b.role == "caption" and b.of and b.of not in out:
-            out[b.of] = b
+        if b.role == "caption" and b.of:
+            out.setdefault(b.of, []).append(b)
     return out
 
 
@@ -157,36 +158,42 @@ def objects(blocks: list[Block]) -> dict[str, Block]:
     return {b.id: b for b in blocks if b.role in OBJECT_ROLES}
 
 
-def object_number(obj: Block, caption: Block | None = None) -> str | None:
-    """The object's printed number: its own, else its caption's, else the one in the
-    caption's label ("Сүрөт 2." → "2")."""
+def object_number(obj: Block, caps: list[Block] | None = None) -> str | None:
+    """The object's printed number: its own (``segment/objects.py`` gives it from the
+    caption), else the one in its caption's label."""
     if obj.number:
         return obj.number
-    if caption is not None:
-        if caption.number:
-            return caption.number
-        m = re.search(r"(\d+(?:[.\-]\d+)*)", caption.label or "")
-        if m:
-            return m.group(1)
+    for cap in caps or []:
+        found = _label(cap.text)
+        if cap.number or found:
+            return cap.number or found[1]  # type: ignore[index]
     return None
 
 
-#: A caption's own label at its start: a word ("Сүрөт", "Рис.", "Table"), its number
-#: and the punctuation after it ("Сүрөт 1. ", "Table 2 – ", "Рис. 3: ").
-_LEADING_LABEL = re.compile(r"^\s*[^\W\d_]{2,12}\.?\s*(?P<n>\d+(?:[.\-]\d+)*)\s*[.:–—-]?\s*")
+def _label(text: str) -> tuple[str, str, int] | None:
+    from ..segment.objects import caption_label  # the segmenter's one label grammar
+
+    return caption_label(text)
 
 
-def strip_label(text: str, number: str | None) -> str:
-    """``text`` without a leading label that gives ``number`` ("Figure 1. Schools" →
-    "Schools"): the writers print their own label in the edition's language.
+def strip_label(text: str, number: str | None = None) -> str:
+    """``text`` without its leading label ("Сүрөт 1. Schools" → "Schools"): the
+    writers print their own label in the edition's language. A label giving another
+    number than ``number`` stays (it is the source's, and says something).
 
-    >>> strip_label("Сүрөт 1. Мектептердин саны", "1"), strip_label("Сүрөт 2 – x", "1")
-    ('Мектептердин саны', 'Сүрөт 2 – x')
+    >>> strip_label("Сүрөт 1. Мектептердин саны", "1"), strip_label("2-таблица. Жыйынтык", "2")
+    ('Мектептердин саны', 'Жыйынтык')
+    >>> strip_label("Сүрөт 2 – x", "1")
+    'Сүрөт 2 – x'
     """
-    m = _LEADING_LABEL.match(text)
-    if m and number and m.group("n") == number and m.end() < len(text):
-        return text[m.end():]
-    return text
+    return text[_label_end(text, number):]
+
+
+def _label_end(text: str, number: str | None) -> int:
+    found = _label(text)
+    if not found or (number and found[1] != number) or found[2] >= len(text.rstrip()):
+        return 0
+    return found[2]
 
 
 @dataclass
@@ -196,35 +203,62 @@ class Caption:
     label: str  # "Сүрөт 1" in the edition's language ("" for an object without number)
     text: str  # the caption proper, without the source's label
     lang: str  # the text's language
-    block: Block | None  # the caption block when its own text is shown (its spans apply)
+    #: The caption as a block of its own text (``text``), its spans shifted to it:
+    #: the writers render it with its emphasis and links.
+    block: Block
 
 
-def caption_for(obj: Block, caption: Block | None, lang: str, ui: dict[str, Any]) -> Caption:
-    """The caption of ``obj`` in an edition in ``lang``: the editor's translation into
-    ``lang`` where there is one, else the caption as the source gives it."""
-    number = object_number(obj, caption)
+def caption_for(obj: Block, caps: list[Block], lang: str, ui: dict[str, Any],
+                every: bool = False) -> list[Caption]:
+    """The captions of ``obj`` an edition in ``lang`` prints: with ``every`` (the full
+    edition) each caption the source gives, else the one in ``lang`` — the source's
+    own, or the editor's translation (``Block.translations``), or the first one.
+    Without a caption, one with the label alone (or nothing, without a number)."""
+    import dataclasses
+
+    number = object_number(obj, caps)
     word = ui.get(LABEL_KEY.get(obj.role, "figure"), "")
     label = f"{word}\u00a0{number}" if number and word else ""
-    if caption is None:
-        return Caption(label, "", lang, None)
-    translated = (caption.translations or {}).get(lang)
-    if translated and caption.lang != lang:
-        return Caption(label, strip_label(translated.strip(), number), lang, None)
-    text = strip_label(caption.text, number)
-    shown = caption if text == caption.text else None
-    return Caption(label, text, caption.lang, shown)
+    chosen: list[Block] = []
+    if every:
+        chosen = list(caps)
+    elif caps:
+        own = [c for c in caps if c.lang == lang]
+        translated = next((c for c in caps if (c.translations or {}).get(lang)), None)
+        if own:
+            chosen = own[:1]
+        elif translated is not None:
+            text = translated.translations[lang].strip()  # type: ignore[index]
+            chosen = [dataclasses.replace(translated, text=text, lang=lang, spans=[])]
+        else:
+            chosen = caps[:1]
+    out = []
+    for cap in chosen:
+        rest = cap.text[_label_end(cap.text, number):]
+        offset = len(cap.text) - len(rest) + len(rest) - len(rest.lstrip())
+        text = rest.strip()
+        spans = []
+        for sp in cap.spans:  # the spans move with the text's new start
+            start, end = max(sp.start - offset, 0), min(sp.end - offset, len(text))
+            if end > start:
+                spans.append(dataclasses.replace(sp, start=start, end=end))
+        block = dataclasses.replace(cap, text=text, spans=spans)
+        out.append(Caption(label if not out else "", block.text, cap.lang, block))
+    if not out and label:
+        out.append(Caption(label, "", lang, Block(obj.id + "-caption", "caption", lang, "")))
+    return out
 
 
-def alt_text(obj: Block, cap: Caption) -> str:
-    """The picture's alternative text: the editor's, the caption, an equation's own
-    text, or at least its label; never empty."""
+def alt_text(obj: Block, caps: list[Caption]) -> str:
+    """The picture's alternative text: the editor's, the (first) caption, an
+    equation's own text, or at least its label; never empty."""
     if obj.visual and obj.visual.alt and obj.visual.alt.strip():
         return " ".join(obj.visual.alt.split())
-    if cap.text.strip():
-        return " ".join(cap.text.split())
+    if caps and caps[0].text.strip():
+        return " ".join(caps[0].text.split())
     if obj.text.strip():
         return " ".join(obj.text.split())
-    return cap.label.replace("\u00a0", " ") or obj.role
+    return (caps[0].label.replace("\u00a0", " ") if caps else "") or obj.role
 
 
 def numeric_column(cells: list[str]) -> bool:
@@ -304,6 +338,7 @@ MATH_ENVIRONMENTS = frozenset(
     "matrix pmatrix bmatrix Bmatrix vmatrix Vmatrix smallmatrix cases aligned gathered "
     "split array".split())
 _MATH_SYMBOLS = set(",;:! {}|\\_&#%$^")  # the control symbols: \, \; … \{ \} \\ \_ \& \# \% \$
+_TAG_OR_LABEL = re.compile(r"\\(?:tag\*?|label)\s*\{[^{}\\]*\}")
 #: Commands whose argument is text, not mathematics.
 _TEXT_COMMANDS = frozenset({"text", "textrm", "textit", "textbf", "mbox"})
 _MATH_TOKEN = re.compile(r"\\(?:[A-Za-z]+\*?|.)|.", re.S)
@@ -329,7 +364,8 @@ def safe_tex(tex: str | None) -> str | None:
     """
     if not tex or len(tex) > MAX_TEX or "^^" in tex:
         return None
-    tex = " ".join(tex.split())
+    # The number is the block's (printed by the writer), a label is LaTeX's own business.
+    tex = " ".join(_TAG_OR_LABEL.sub(" ", tex).split())
     tokens = _MATH_TOKEN.findall(tex)
     if not tokens or not _math_ok(tokens):
         return None

@@ -1,0 +1,200 @@
+"""Issue 16, the writers: figures, tables and equations from the document model into the
+LaTeX source and PDF, the EPUB, the single-language editions, the web pages and JATS.
+
+One small Kyrgyz article built in code (a figure with a picture this module draws, a
+table with spanned cells, a numbered equation, captions with translations, and
+cross-references to all three) is written once per module: one PDF, one EPUB.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import struct
+import subprocess
+import zlib
+from pathlib import Path
+
+import pytest
+
+from pipeline.model import Block, Document, Span, Visual
+from pipeline.writers.editions import editions, make_edition
+from pipeline.writers.latex import render_tex, table_latex
+
+HOSTILE = r"\input{/etc/passwd} 50% & $x$ #1 ~ <b>&amp;</b>"
+P1 = "Мектептердин саны 1-сүрөттө көрсөтүлгөн, ал эми жыйынтыктар Таблица 1 жана (1) боюнча."
+CAPTION_FIG = "Сүрөт 1. Мектептердин саны " + HOSTILE
+CAPTION_TAB = "Таблица 1. Жыйынтыктар"
+
+
+def png(width: int, height: int) -> bytes:
+    """A small RGB PNG (a diagonal gradient) made without any imaging library."""
+    raw = b"".join(b"\x00" + b"".join(bytes((x * 255 // width, y * 255 // height, 128))
+                                       for x in range(width)) for y in range(height))
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (struct.pack(">I", len(data)) + kind + data
+                + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF))
+
+    # 300 dpi in pHYs: 11811 pixels a metre.
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2,
+                                                               0, 0, 0))
+            + chunk(b"pHYs", struct.pack(">IIB", 11811, 11811, 1))
+            + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+
+
+def make_doc() -> Document:
+    xrefs = [("1-сүрөттө", "fig1"), ("Таблица 1", "tab1"), ("(1)", "eq1")]
+    spans = [Span(P1.index(t), P1.index(t) + len(t), xref=x) for t, x in xrefs]
+    meta = {"language": "ky", "title": {"ky": "Сүрөттөр жана таблицалар",
+                                        "en": "Figures and tables"}}
+    cells = [["Аймак", "2020", "2021"], ["Бишкек", "120", "130"], ["Ош", "80", "95"],
+             ["Жалпы " + HOSTILE, "", ""]]
+    return Document(meta, [
+        Block("h1", "heading", "ky", "Киришүү", level=1),
+        Block("p1", "paragraph", "ky", P1, spans=spans),
+        Block("p2", "paragraph", "ky", "Экинчи абзац. " * 30),
+        Block("fig1", "figure", "ky", "", number="1",
+              visual=Visual(image="assets/fig-1.png", pixels=[300, 150])),
+        Block("c1", "caption", "ky", CAPTION_FIG, of="fig1",
+              translations={"en": "Figure 1. The number of schools", "ru": "Число школ"}),
+        Block("c2", "caption", "ky", CAPTION_TAB, of="tab1"),
+        Block("tab1", "table", "ky", " ".join(c for r in cells for c in r), number="1",
+              cells=cells, header_rows=1, visual=Visual(merges=[[3, 0, 1, 3]])),
+        Block("eq1", "equation", "und", "S = πr2 (1)", number="1",
+              visual=Visual(tex=r"S = \pi r^{2} \tag{1}")),
+        Block("eq2", "equation", "und", "E = mc2", number="2",
+              visual=Visual(tex=r"\input{/etc/passwd}", image="assets/../../secret.png")),
+        Block("p3", "paragraph", "ky", "Акыркы абзац."),
+    ])
+
+
+@pytest.fixture(scope="module")
+def root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The article's build folder: assets/fig-1.png, and a file outside it."""
+    folder = tmp_path_factory.mktemp("objects") / "build-id"
+    (folder / "assets").mkdir(parents=True)
+    (folder / "assets" / "fig-1.png").write_bytes(png(300, 150))
+    (folder.parent / "secret.png").write_bytes(png(4, 4))
+    return folder
+
+
+@pytest.fixture(scope="module")
+def tex(root: Path) -> str:
+    return render_tex(make_edition(make_doc(), "full", root=root))
+
+
+# --- the LaTeX source -------------------------------------------------------------------
+
+
+def test_latex_has_the_figure_float_with_its_picture_and_caption(tex):
+    figure = re.search(r"\\begin\{figure\}\[tbp\].*?\\end\{figure\}", tex, re.S)
+    assert figure, "no figure float"
+    assert r"\basmaimage{fig-1.png}{72.00}{36.00}" in figure.group()
+    assert r"\basmacaption{Сүрөт~1}{Мектептердин саны" in figure.group()
+    assert r"\basmaanchor{basma.fig1}" in figure.group()
+    assert r"\graphicspath{{assets/}{../assets/}}" in tex
+
+
+def test_latex_float_follows_its_first_mention(tex):
+    body = tex[tex.index("%basma-block p1"):]
+    assert body.index(r"\begin{figure}") < body.index("%basma-block p2")
+
+
+def test_latex_escapes_every_caption_and_cell(tex):
+    assert r"\input" not in tex.replace(r"\textbackslash{}input", "")
+    assert "/etc/passwd" in tex and r"\textbackslash{}input\{/etc/passwd\}" in tex
+    assert r"50\% \& \$x\$ \#1" in tex
+
+
+def test_latex_table_is_booktabs_with_spanned_cells(tex):
+    table = re.search(r"\\begin\{table\}\[tbp\].*?\\end\{table\}", tex, re.S).group()
+    assert r"\basmacaption{Таблица~1}{Жыйынтыктар}" in table
+    assert table.index(r"\basmacaption") < table.index(r"\begin{tabular}")
+    assert r"\toprule" in table and r"\midrule" in table and r"\bottomrule" in table
+    # The spanned cell is wider than its columns: they share the text width.
+    assert r"\multicolumn{3}{>{\centering\arraybackslash}p{" in table
+    assert table.count(r">{\raggedleft\arraybackslash}p{") == 2  # numbers flush right
+    narrow = table_latex(Block("t", "table", "ky", "", cells=[["Аймак", "2020"], ["Ош", "80"]],
+                               header_rows=1), "ky", long=False)
+    assert narrow.startswith(r"\begin{tabular}{lr}")
+
+
+def test_latex_equation_is_numbered_and_unsafe_tex_is_not_used(tex, root):
+    assert r"\[S = \pi r^{2}\tag{1}\]" in tex
+    assert r"\text{E = mc2}\tag{2}" in tex  # neither its TeX nor a picture outside assets/
+    ed = make_edition(make_doc(), "full", root=root)
+    render_tex(ed)
+    assert any("equation eq2" in p and "not used" in p for p in ed.problems)
+    assert any("eq2" in p and "not an image name" in p for p in ed.problems)
+
+
+def test_latex_links_cross_references(tex):
+    assert r"\hyperlink{basma.fig1}{1-сүрөттө}" in tex
+    assert r"\hyperlink{basma.tab1}{Таблица 1}" in tex
+    assert r"\hyperlink{basma.eq1}{(1)}" in tex
+
+
+def test_long_table_is_a_longtable_repeating_its_head():
+    rows = [["№", "Аты"]] + [[str(i), f"Мектеп {i}"] for i in range(40)]
+    doc = Document({"language": "ky"}, [
+        Block("t", "table", "ky", "", cells=rows, header_rows=1, number="2")])
+    tex = render_tex(make_edition(doc, "full"))
+    assert r"\begin{longtable}{rl}" in tex and r"\endhead" in tex
+    assert r"\begin{table}" not in tex
+
+
+def test_rows_spanned_cells_are_multirow():
+    cells = [["A", "B", "C"], ["x", "1", "2"], ["", "3", "4"]]
+    tex = table_latex(Block("t", "table", "en", "", cells=cells, header_rows=1,
+                            visual=Visual(merges=[[1, 0, 2, 1]])), "en", long=False)
+    assert r"\multirow{2}{*}{{}x} & {}1 & {}2 \\" in tex
+    assert "\n & {}3 & {}4 \\\\" in tex
+
+
+# --- the single-language editions ----------------------------------------------------------
+
+
+def test_single_language_editions_carry_figures_and_tables(root):
+    eds = {ed.key: ed for ed in editions(make_doc(), root=root)}
+    en = eds["en"]
+    assert en.notice and [b.id for b in en.body] == ["fig1", "c1", "c2", "tab1"]
+    tex = render_tex(en)
+    # The notice's edition is set in the body's language around the English captions.
+    assert r"\basmacaption{Figure~1}{\foreignlanguage{english}{The number of schools}}" in tex
+    assert r"\basmacaption{Table~1}{Жыйынтыктар}" in tex
+    ru = render_tex(eds["ru"])
+    assert r"\basmacaption{Рис.~1}{\foreignlanguage{russian}{Число школ}}" in ru
+
+
+# --- the PDF ------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def pdf(root: Path, tex: str) -> Path:
+    from pipeline.writers.typeset import typeset
+
+    work = root / "tex-full"
+    out = root / "article.pdf"
+    typeset(tex, work, "article", out)
+    return out
+
+
+def test_pdf_holds_the_picture_and_links(pdf):
+    listing = subprocess.run(["pdfimages", "-list", str(pdf)], capture_output=True,
+                             text=True, check=True).stdout.splitlines()[2:]
+    assert [ln.split()[3:5] for ln in listing] == [["300", "150"]]
+    raw = pdf.read_bytes()
+    for dest in (b"basma.fig1", b"basma.tab1", b"basma.eq1"):
+        assert raw.count(dest) >= 2, dest  # the destination and a link to it
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    assert "Сүрөт 1." in text and "Таблица 1." in text and "(1)" in text
+    assert "/etc/passwd" in text
+
+
+@pytest.mark.skipif(not shutil.which("pdftoppm"), reason="poppler missing")
+def test_pdf_page_renders(pdf, tmp_path):
+    subprocess.run(["pdftoppm", "-r", "40", "-png", "-f", "1", "-l", "1", str(pdf),
+                    str(tmp_path / "page")], check=True)
+    assert list(tmp_path.glob("page*.png"))
