@@ -10,9 +10,11 @@ copy of the tagged document.
 import copy
 import io
 import os
+import subprocess
 import zipfile
 from pathlib import Path
 
+import pypandoc
 import pytest
 from PIL import Image
 
@@ -25,7 +27,6 @@ from pipeline.readers.pandoc import AstReader
 from pipeline.segment import segment
 from pipeline.segment.objects import PROBLEM
 from pipeline.stages import run_text_stages
-from tests.test_pandoc_reader import docx_from_markdown
 
 ARTICLE = """# Киришүү
 
@@ -48,6 +49,14 @@ $$E = mc^2 \\qquad (1)$$
 Жыйынтыгында окуучулар көбөйдү ![](chart.png){width=3in height=2in} жана белги
 ![](photo.jpg){height=0.15in} менен.
 """
+
+
+def docx_from_markdown(markdown: str, dest: Path) -> Path:
+    """A DOCX made by pandoc from ``markdown``; its pictures are found beside ``dest``."""
+    subprocess.run([pypandoc.get_pandoc_path(), "--from=markdown", "--to=docx",
+                    f"--resource-path={dest.parent}", "-o", str(dest)],
+                   input=markdown.encode("utf-8"), check=True)
+    return dest
 
 
 @pytest.fixture(scope="module")

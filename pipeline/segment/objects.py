@@ -32,11 +32,14 @@ import re
 from ..model import OBJECT_ROLES, Block, Span
 
 #: Words that name a figure or a table, in Kyrgyz, Russian and English, with their
-#: case forms (Kyrgyz сүрөттө, сүрөттөн, таблицада; Russian рисунке, таблицы).
-_FIGURE = r"сүрөт\w*|сүр\.|рисун(?:ок|к\w*)|рис\.|figures?|figs?\."
+#: case forms (Kyrgyz сүрөттө, сүрөттөн, таблицада; Russian рисунке, таблицы). Only
+#: сүрөт's case and plural endings: сүрөттөө, сүрөттөлгөн ("describe", "described")
+#: are other words.
+_SUROT = r"сүрөт(?:т(?:ө|өн|ү|үн|өгү\w*|өр\w*)|кө)?(?!\w)"
+_FIGURE = rf"{_SUROT}|сүр\.|рисун(?:ок|к\w*)|рис\.|figures?|figs?\."
 _TABLE = r"таблиц\w*|табл\.|жадыбал\w*|tables?|tabl?\."
 #: The words Kyrgyz prints after the number ("1-сүрөт", "2-таблицада").
-_KY_AFTER = r"сүрөт\w*|таблиц\w*|жадыбал\w*"
+_KY_AFTER = rf"{_SUROT}|таблиц\w*|жадыбал\w*"
 #: An object's number: "3", "2.1", "1a", or a Roman "II" (capitals only).
 _NUM = r"(?:\d{1,3}(?:\.\d{1,3})?(?![\d])(?:[a-zа-я](?!\w))?|(?-i:[IVXL]{1,6})(?!\w))"
 _ARABIC = r"\d{1,3}(?:\.\d{1,3})?"
@@ -85,6 +88,8 @@ def kind_of(word: str) -> str:
 
     >>> kind_of("Рис."), kind_of("сүрөттө"), kind_of("Таблицы"), kind_of("Tables")
     ('figure', 'figure', 'table', 'table')
+    >>> find_xrefs("сүрөттөлгөн 2 учур, сүрөттөрдө 2")
+    [(20, 32, 'figure', '2')]
     """
     return "figure" if re.fullmatch(_FIGURE, word, re.IGNORECASE) else "table"
 
