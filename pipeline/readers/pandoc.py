@@ -272,6 +272,7 @@ class AstReader:
         #: figure to a paragraph): they follow it as figures. None outside a paragraph.
         self._pictures: list[Any] | None = None
         self.assets: dict[str, str] = {}  # a picture's zip member → its assets file
+        self._sizes: dict[str, tuple[str, int, int] | None] = {}
         self.lines: list[Line] = []
         self.notes: list[Line] = []
         self.left_out: Counter[str] = Counter()
@@ -475,7 +476,7 @@ class AstReader:
         alt = stringify(description)
         if alt and not _MADE_ALT.search(alt):
             visual.alt = alt
-        size = image_size(self.head(member)) if member else None
+        size = self.size(member) if member else None
         if size and size[0] in SHOWN_FORMATS and size[1] > 0 and size[2] > 0:
             visual.image = "assets/" + self.asset_name(member)
             visual.pixels = [size[1], size[2]]
@@ -501,6 +502,12 @@ class AstReader:
             if name in self._members and not name.endswith("/"):
                 return name
         return None
+
+    def size(self, member: str) -> tuple[str, int, int] | None:
+        """A member's picture format and size, read once however often it is shown."""
+        if member not in self._sizes:
+            self._sizes[member] = image_size(self.head(member))
+        return self._sizes[member]
 
     def head(self, member: str) -> bytes:
         """The first ``IMAGE_HEAD_BYTES`` of a member (the unpacked size was checked)."""

@@ -27,6 +27,7 @@ the problems it said, and finds them again.
 
 from __future__ import annotations
 
+import bisect
 import re
 
 from ..model import OBJECT_ROLES, Block, Span
@@ -156,11 +157,14 @@ def _equation_refs(block: Block, numbers: set[str]) -> list[tuple[int, int, str]
     number); a list's number is not one: at the start of the block, or after a colon
     or semicolon ("three steps: (1) read, (2) write")."""
     out = []
-    for m in EQUATION_REF.finditer(block.text):
+    text = block.text
+    for m in EQUATION_REF.finditer(text):
         if m.group("num") not in numbers:
             continue
-        before = block.text[:m.start()].rstrip()
-        if not before or before[-1] in ":;":
+        k = m.start() - 1
+        while k >= 0 and text[k].isspace():
+            k -= 1
+        if k < 0 or text[k] in ":;":
             continue
         out.append((m.start(), m.end(), m.group("num")))
     return out
@@ -263,14 +267,21 @@ def link_xrefs(blocks: list[Block], named: dict[tuple[str, str], list[str]]
                 missing.append((block, kind, number, block.text[start:end]))
         found += [(s, e, named[("equation", n)][0]) for s, e, n in _equation_refs(block,
                                                                                   equations)]
-        for start, end, ident in found:
-            if ident == block.of:
-                continue
-            if any(s.start < end and start < s.end and (s.cite or s.xref) for s in block.spans):
-                continue
-            block.spans.append(Span(start, end, xref=ident))
-        block.spans.sort(key=lambda s: s.start)
+        # A citation already there keeps its place (its spans do not overlap each
+        # other: a sorted list of them answers "does this overlap one" by bisection).
+        taken = sorted((s.start, s.end) for s in block.spans if s.cite or s.xref)
+        added = [Span(start, end, xref=ident) for start, end, ident in found
+                 if ident != block.of and not _overlaps(taken, start, end)]
+        if added:
+            block.spans.extend(added)
+            block.spans.sort(key=lambda s: s.start)
     return missing
+
+
+def _overlaps(taken: list[tuple[int, int]], start: int, end: int) -> bool:
+    """Whether [start, end) overlaps one of ``taken``'s disjoint, sorted intervals."""
+    k = bisect.bisect_left(taken, (end, end))
+    return k > 0 and taken[k - 1][1] > start
 
 
 def forget_links(blocks: list[Block], problems: list[str]) -> None:
