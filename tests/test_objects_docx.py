@@ -46,7 +46,11 @@ ARTICLE = """# Киришүү
 
 $$E = mc^2 \\qquad (1)$$
 
-Жыйынтыгында окуучулар көбөйдү ![](chart.png){width=3in height=2in} жана белги
+------------------  -----
+$$a^2+b^2=c^2$$     (2)
+------------------  -----
+
+Жыйынтыгында (2) боюнча окуучулар көбөйдү ![](chart.png){width=3in height=2in} жана белги
 ![](photo.jpg){height=0.15in} менен.
 """
 
@@ -99,7 +103,7 @@ def test_pictures_are_figures_with_their_member_and_pixels(doc, stages):
     # A tall picture Word anchored in a paragraph follows it; a symbol in the line is
     # left out, and said so.
     assert [b.role for b in doc.blocks[-2:]] == ["paragraph", "figure"]
-    assert doc.blocks[-2].text == "Жыйынтыгында окуучулар көбөйдү жана белги менен."
+    assert doc.blocks[-2].text == "Жыйынтыгында (2) боюнча окуучулар көбөйдү жана белги менен."
     assert any("1 picture inside a line of text" in n for n in stages["extract"].notes)
     assert all(f.visual.media.startswith("word/media/") for f in figures)
     images = [f.visual.image for f in figures]
@@ -112,10 +116,11 @@ def test_pictures_are_figures_with_their_member_and_pixels(doc, stages):
 def test_captions_numbers_and_references(doc):
     fig1, fig2, _anchored = of_role(doc, "figure")
     table, = of_role(doc, "table")
-    eq, = of_role(doc, "equation")
+    eq, eq2 = of_role(doc, "equation")
     assert [(c.text[:9], c.of) for c in of_role(doc, "caption")] == [
         ("Сүрөт 1. ", fig1.id), ("Сүрөт 2. ", fig2.id), ("Таблица 1", table.id)]
     assert (fig1.number, fig2.number, table.number, eq.number) == ("1", "2", "1", "1")
+    assert xrefs(doc.blocks[-2]) == [("(2)", eq2.id)]
     assert table.cells == [["Класс", "Саны"], ["5", "20"], ["6", "24"]]
     text = next(b for b in doc.blocks if b.text.startswith("Сүрөт 1 жана"))
     assert xrefs(text) == [("Сүрөт 1", fig1.id), ("1-таблица", table.id), ("(1)", eq.id),
@@ -125,9 +130,11 @@ def test_captions_numbers_and_references(doc):
 
 
 def test_display_formula_keeps_its_tex_without_its_number(doc):
-    eq, = of_role(doc, "equation")
+    eq, laid_out = of_role(doc, "equation")
     assert eq.visual.tex == "E = mc^{2}"
     assert eq.text == "E = mc^{2} (1)"
+    # A one-row table of a formula and its number is the formula, as Word numbers one.
+    assert (laid_out.visual.tex, laid_out.number) == ("a^{2} + b^{2} = c^{2}", "2")
     assert [(s.style, eq.text[s.start:s.end]) for s in eq.spans] == [("math", "E = mc^{2}")]
 
 

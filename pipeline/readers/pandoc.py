@@ -559,11 +559,15 @@ class AstReader:
         as many cells as the table has columns.
         """
         _attr, caption, colspecs, head, bodies, foot = c
-        self.caption(caption)
         rows = list(head[1])
         for body in bodies:
             rows += body[2] + body[3]
         rows += foot[1]
+        numbered = _numbered_formula(rows) if self.package is not None else None
+        if numbered and not stringify(caption[1]):
+            self.equation(*numbered)
+            return
+        self.caption(caption)
         grid = self.grid(rows, len(colspecs))
         if not any(cell for row in grid for cell in row):
             return
@@ -642,6 +646,36 @@ class AstReader:
     def text_bytes(self) -> int:
         return sum(len(r.text.encode("utf-8")) for ln in self.lines + self.notes
                    for r in ln.runs)
+
+
+def _numbered_formula(rows: list[Any]) -> tuple[str, str] | None:
+    """(TeX, number) of a one-row table that only lays out a numbered formula: a cell
+    holding a formula, one holding its "(3)", the others empty (Word's usual way to
+    number an equation); None for a table of data.
+
+    >>> math = {"t": "Math", "c": [{"t": "DisplayMath"}, "x^2"]}
+    >>> def cell(*inlines): return [[], {}, 1, 1, [{"t": "Plain", "c": list(inlines)}]]
+    >>> _numbered_formula([[[], [cell(), cell(math), cell({"t": "Str", "c": "(3)"})]]])
+    ('x^2', '3')
+    >>> _numbered_formula([[[], [cell(math), cell({"t": "Str", "c": "ratio"})]]]) is None
+    True
+    """
+    if len(rows) != 1:
+        return None
+    tex = number = None
+    for _attr, _align, _rows, _cols, blocks in rows[0][1]:
+        items = [x for inl in _inline_lists(blocks) for x in inl
+                 if x.get("t") not in ("Space", "SoftBreak", "LineBreak")]
+        if not items:
+            continue
+        if len(items) == 1 and items[0].get("t") == "Math" and tex is None:
+            tex = items[0]["c"][1]
+            continue
+        printed = _PRINTED_NUMBER.match(stringify(items))
+        if printed is None or number is not None:
+            return None
+        number = printed.group(1)
+    return (tex, number) if tex and number else None
 
 
 #: Inches per unit of a pandoc image's width and height attributes.
