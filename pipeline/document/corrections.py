@@ -171,7 +171,7 @@ def _check(item: dict[str, Any], action: str, line: int, path: Path | str) -> No
 def editor_image(name: Any, path: Path | str, bad) -> tuple[str, int, int]:
     """(format, width, height) of the picture an ``image:`` entry names: a PNG or JPEG
     file in the article's folder (beside corrections.yaml), no link out of it."""
-    from ..fileio import image_size
+    from ..fileio import DATA_READ, image_size
     from ..limits import read_inside
 
     if not (isinstance(name, str) and name.strip()):
@@ -187,6 +187,8 @@ def editor_image(name: Any, path: Path | str, bad) -> tuple[str, int, int]:
         raw = read_inside(target, folder, MAX_IMAGE_BYTES, CorrectionError, "picture")
     except CorrectionError as exc:
         raise bad(f"`image: {name}` {exc.problem}", exc.hint) from None
+    # The document's pixels depend on the picture: make rebuilds it when it changes.
+    DATA_READ.add(target)
     size = image_size(raw[:1 << 20])
     if size is None or size[0] not in ("png", "jpeg") or not (size[1] and size[2]):
         raise bad(f"`image: {name}` is not a PNG or JPEG picture",
