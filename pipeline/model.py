@@ -145,12 +145,10 @@ class Visual:
     alt: str | None = None
     merges: list[list[int]] | None = None
     #: Where the picture is inside the source package (a DOCX's ``word/media/…``),
-    #: for a source that carries its images rather than drawing them on a page.
+    #: for a source that carries its images rather than drawing them on a page; or
+    #: ``editor:<file>``, the editor's picture in the article's folder (a correction's
+    #: ``image:``), which the assets stage copies instead of the source's.
     media: str | None = None
-    #: The editor's picture instead of the source's: a PNG or JPEG file's name in the
-    #: article's input folder (``input/<id>/…``, a correction's ``image:``), which the
-    #: assets stage copies to ``image``.
-    file: str | None = None
 
 
 @dataclass

@@ -196,9 +196,9 @@ def test_image_alt_and_caption_translations(stages, folder):
         '- find: "Сүрөт 1. Окуучулардын"\n'
         '  translations: {ru: "Рис. 1. Число учащихся", en: "Figure 1. Pupils"}\n'))
     fig1, fig2, _anchored = of_role(doc, "figure")
-    assert fig2.visual.file == "figure-2.png" and fig2.visual.pixels == [64, 48]
+    assert fig2.visual.media == "editor:figure-2.png" and fig2.visual.pixels == [64, 48]
     assert fig2.visual.image == f"assets/editor-{fig2.id}-figure-2.png"
-    assert fig2.visual.media is None and fig2.visual.alt == "Эки кабаттуу мектептин имараты"
+    assert fig2.visual.alt == "Эки кабаттуу мектептин имараты"
     assert of_role(doc, "caption")[0].translations == {"ru": "Рис. 1. Число учащихся",
                                                        "en": "Figure 1. Pupils"}
     assert [c.rule for c in doc.changes if c.by == "editor"] == [
@@ -221,7 +221,7 @@ def test_a_wrong_table_becomes_text_or_a_figure(stages, folder):
     doc = corrected(stages, folder, '- find: "Класс Саны"\n  table_as: figure\n'
                     '- find: "Сурамжылоонун жыйынтыктары"\n  image: figure-2.png\n')
     fig = of_role(doc, "figure")[2]
-    assert fig.text.startswith("Класс Саны") and fig.visual.file == "figure-2.png"
+    assert fig.text.startswith("Класс Саны") and fig.visual.media == "editor:figure-2.png"
     assert fig.number == "1" and of_role(doc, "caption")[2].of == fig.id
     assert not doc.problems  # "1-таблица" names the table printed as a picture
     validate(doc)
@@ -231,7 +231,7 @@ def test_a_wrong_table_becomes_text_or_a_figure(stages, folder):
     ('- find: "Мектептин"\n  image: nothere.png\n', "`image: nothere.png` does not exist"),
     ('- find: "Мектептин"\n  image: notes.png\n', "is not a PNG or JPEG picture"),
     ('- find: "Мектептин"\n  image: outside.png\n', "outside the article's folder"),
-    ('- find: "Мектептин"\n  image: ../x.png\n', "is not in the article's folder"),
+    ('- find: "Мектептин"\n  image: ../x.png\n', "is not a file name of the article's folder"),
     ('- find: "Мектептин"\n  translations: {de: "Abb. 2"}\n', "language 'de' is no edition's"),
     ('- find: "Мектептин"\n  table_as: picture\n', "`table_as: picture` is not understood"),
     ('- find: "Класс Саны"\n  set: {role: paragraph}\n', "whose role `set:` cannot change"),

@@ -178,9 +178,9 @@ def editor_image(name: Any, path: Path | str, bad) -> tuple[str, int, int]:
         raise bad("`image:` is not a file name", "give the picture's file name, e.g. figure-2.png")
     folder = Path(path).parent
     target = folder / name
-    if Path(name).is_absolute() or ".." in Path(name).parts:
-        raise bad(f"`image: {name}` is not in the article's folder",
-                  f"copy the picture into {folder} and give its name")
+    if "/" in name or "\\" in name or name.startswith("."):
+        raise bad(f"`image: {name}` is not a file name of the article's folder",
+                  f"copy the picture into {folder} and give its name alone")
     if not (target.exists() or target.is_symlink()):
         raise bad(f"`image: {name}` does not exist", f"copy the picture into {folder}")
     try:
@@ -430,15 +430,15 @@ def object_of(doc: Document, block: Block) -> Block | None:
 
 def replace_image(doc: Document, block: Block, name: str, size: tuple[str, int, int],
                   note: str) -> None:
-    """The editor's picture instead of the source's: ``Visual.file`` names it in the
-    article's folder, ``image`` where the assets stage puts it; what pointed at the
-    source's picture (its zip member, its PDF region) is forgotten."""
+    """The editor's picture instead of the source's: ``Visual.media`` is
+    ``editor:<file>`` (a file of the article's folder, which the assets stage copies),
+    ``image`` where it puts it; the source's PDF region is forgotten."""
     visual = block.visual or Visual()
-    before = visual.image or visual.media or "no picture"
+    before = visual.media or visual.image or "no picture"
     stem = re.sub(r"[^A-Za-z0-9_-]", "_", Path(name).stem)[:60] or "picture"
     visual.image = f"assets/editor-{block.id}-{stem}.{'jpg' if size[0] == 'jpeg' else 'png'}"
-    visual.file, visual.pixels = name, [size[1], size[2]]
-    visual.media = visual.region = None
+    visual.media, visual.pixels = f"editor:{name}", [size[1], size[2]]
+    visual.region = None
     block.visual = visual
     doc.changes.append(Change("editor_image", before, name, f"block {block.id}",
                               context=f"{block.role} {block.number or ''}".strip(),

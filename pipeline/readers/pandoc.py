@@ -64,9 +64,9 @@ TOO_DEEP = "lists, quotes or tables are nested inside each other too deeply"
 #: How much of a picture is read for its pixel size: a JPEG's frame header follows
 #: its metadata (EXIF, colour profiles), rarely more than a few hundred KB.
 IMAGE_HEAD_BYTES = 1 << 20
-#: Picture formats every edition shows as they are (the rest, EMF, WMF, TIFF, are a
-#: problem the editor solves with a correction's ``image:``).
-SHOWN_FORMATS = ("png", "jpeg", "gif")
+#: Picture formats every edition shows as they are (the rest, GIF, EMF, WMF, TIFF,
+#: are a problem the editor solves with a correction's ``image:``).
+SHOWN_FORMATS = ("png", "jpeg")
 #: The number a formula prints at its right, inside its TeX: "\quad(1)", "\#(2)",
 #: "\left( 3 \right)", "\tag{4}".
 _TEX_NUMBER = re.compile(
@@ -469,7 +469,7 @@ class AstReader:
 
     def figure(self, image: list[Any]) -> None:
         """A figure line for a picture of the DOCX: its member, its assets file and
-        pixel size when it is a PNG, JPEG or GIF, and the author's description."""
+        pixel size when it is a PNG or JPEG, and the author's description."""
         _attr, description, (url, _title) = image
         member = self.member(url)
         visual = Visual(media=member)
