@@ -139,6 +139,9 @@ build/$(1)/assets.stamp: $$(or $$($(1)_DOC),build/$(1)/out/document.json) $$($(1
 	  --outdir 'build/$(1)/assets' -o '$$@',$(1),$$@)
 	@touch '$$@'
 build/$(1)/editions.stamp: build/$(1)/assets.stamp
+# The web pages and the JATS link the pictures: the indexing stage stages the ones they
+# show in build/<id>/out/assets/, installed with the set (pipeline/install.py).
+build/$(1)/indexing.stamp: build/$(1)/assets.stamp
 
 # All editions' sources in one process; each file is rewritten only when it changes.
 build/$(1)/editions.stamp: $$($(1)_DOC) $$(wildcard input/$(1)/translations/*.md)

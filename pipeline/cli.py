@@ -114,7 +114,9 @@ def cmd_editions(args: argparse.Namespace) -> int:
     translations = Path(args.translations) if args.translations else None
     if translations is not None:
         _warn_if_stale(translations)
-    for key, (tex, epub) in BY_NAME["editions"].resolve()(doc, translations).items():
+    # --builddir is build/<id>: the pictures the figures name are in its assets/.
+    sources = BY_NAME["editions"].resolve()(doc, translations, root=Path(args.builddir))
+    for key, (tex, epub) in sources.items():
         atomic_write(Path(args.outdir) / output_name(args.article, key, "tex"), tex,
                      only_if_changed=True)
         text = json.dumps(epub, ensure_ascii=False, sort_keys=True)
@@ -144,7 +146,9 @@ def cmd_pdf(args: argparse.Namespace) -> int:
 
 def cmd_epub(args: argparse.Namespace) -> int:
     source = read_model(Path(args.input), "epub-source")
-    atomic_write(Path(args.output), BY_NAME["epub"].resolve()(source))
+    # build/<id>/<key>.epub.json: the pictures it names are in build/<id>/assets/.
+    atomic_write(Path(args.output), BY_NAME["epub"].resolve()(
+        source, root=Path(args.input).resolve().parent))
     return 0
 
 
@@ -190,10 +194,19 @@ def cmd_indexing(args: argparse.Namespace) -> int:
     doc = read_model(document, "Document")
     settings = load_settings(Path(args.journal) if args.journal else None)
     translations = Path(args.translations) if args.translations else None
+    # --outdir is build/<id>/out: the pictures are in build/<id>/assets/, and the ones
+    # the pages and the JATS show are staged in out/assets/ with them.
+    outdir = Path(args.outdir)
     result = BY_NAME["indexing"].resolve()(doc, settings, args.article,
-                                           indexing_timestamp(document), translations)
+                                           indexing_timestamp(document), translations,
+                                           root=outdir.parent)
     for name, data in result.files.items():
-        atomic_write(Path(args.outdir) / name, data, only_if_changed=True)
+        atomic_write(outdir / name, data, only_if_changed=True)
+    staged_pictures = outdir / "assets"
+    if staged_pictures.is_dir():  # a picture no page shows any more is not installed
+        for old in staged_pictures.iterdir():
+            if f"assets/{old.name}" not in result.files and old.is_file():
+                old.unlink()
     # A file this run did not make (the Crossref deposit once the DOI is gone) must
     # not be installed from an earlier run.
     from .writers.indexing import KINDS
@@ -339,15 +352,19 @@ def build(path: Path, outdir: Path | None, log: Callable[[str], None] = lambda s
     with tempfile.TemporaryDirectory(prefix="basma-build-") as tmp:
         stage = Path(tmp)
         (stage / "document.json").write_text(to_json(doc), encoding="utf-8")
+        root = Path("build") / article_id  # where the assets stage put the pictures
         indexing = BY_NAME["indexing"].resolve()(
             doc, journal_settings(path if path.is_dir() else None), article_id,
-            indexing_timestamp(stage / "document.json"), translations)
+            indexing_timestamp(stage / "document.json"), translations, root=root)
         for fname, data in indexing.files.items():
+            # The pictures the pages show go to assets/, where LuaLaTeX finds them too.
+            (stage / fname).parent.mkdir(exist_ok=True)
             (stage / fname).write_bytes(data)
         for note in indexing.notes:
             log(f"note: {article_id}: {note}")
         typeset, pack = BY_NAME["pdf"].resolve(), BY_NAME["epub"].resolve()
-        for key, (tex, epub) in BY_NAME["editions"].resolve()(doc, translations).items():
+        for key, (tex, epub) in BY_NAME["editions"].resolve()(doc, translations,
+                                                              root=root).items():
             t1 = time.monotonic()
             name = output_name(article_id, key, "tex")[:-4]
             (stage / f"{name}.tex").write_text(tex, encoding="utf-8")
@@ -362,7 +379,7 @@ def build(path: Path, outdir: Path | None, log: Callable[[str], None] = lambda s
                     exc.path = str(kept_log)
                 raise
             # The EPUB goes through its JSON source, exactly as make keeps it.
-            epub_bytes = pack(json.loads(json.dumps(epub, ensure_ascii=False)))
+            epub_bytes = pack(json.loads(json.dumps(epub, ensure_ascii=False)), root=root)
             (stage / f"{name}.epub").write_bytes(epub_bytes)
             log(f"{article_id}: {key} edition {time.monotonic() - t1:.1f}s")
         # The report comes last: it lists the PDFs' typesetting warnings.

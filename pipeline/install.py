@@ -37,6 +37,8 @@ from .errors import BasmaError
 
 #: The manifest make's install writes into the set: its timestamp is make's stamp.
 MANIFEST = ".basma-installed"
+#: The one folder a set holds: the pictures its pages link (``assets/<name>.png``).
+ASSETS = "assets"
 #: Name parts of the folders made beside the target (see the module's docstring).
 NEW_MARK = ".basma-new-"
 OLD_MARK = ".basma-old-"
@@ -84,8 +86,16 @@ def staged_files(staged: Path) -> list[str]:
         raise InstallError(staged, "the staging folder is a file",
                            "remove it and build again; the previous outputs are unchanged"
                            ) from None
-    return [e.name for e in entries
-            if not e.name.startswith(".") and e.is_file(follow_symlinks=False)]
+    names = [e.name for e in entries
+             if not e.name.startswith(".") and e.is_file(follow_symlinks=False)]
+    # The pictures the web pages and the JATS link (``assets/<name>``): one folder deep.
+    folder = next((e for e in entries if e.name == ASSETS and e.is_dir(follow_symlinks=False)),
+                  None)
+    if folder is not None:
+        names += [f"{ASSETS}/{e.name}" for e in sorted(os.scandir(folder.path),
+                                                       key=lambda e: e.name)
+                  if not e.name.startswith(".") and e.is_file(follow_symlinks=False)]
+    return names
 
 
 def manifest_text(staged: Path, names: list[str]) -> str:
@@ -248,7 +258,7 @@ def install(staged: Path, target: Path, *, manifest: bool = False) -> list[str]:
         real.parent.mkdir(parents=True, exist_ok=True)
         old_names = set(os.listdir(real)) if real.is_dir() else set()
         unchanged = {n for n in names if n in old_names and _same_file(staged / n, real / n)}
-        dropped = _listed(real) | {MANIFEST}
+        dropped = _listed(real) | {MANIFEST, ASSETS}
         carried = sorted(n for n in old_names - set(names) - dropped
                          if NEW_MARK not in n and OLD_MARK not in n and ".basma-tmp" not in n)
         free, block = free_space(real.parent)
@@ -262,6 +272,8 @@ def install(staged: Path, target: Path, *, manifest: bool = False) -> list[str]:
         new = Path(tempfile.mkdtemp(prefix=f".{real.name}{NEW_MARK}", dir=real.parent))
         os.chmod(new, 0o755)
         for name in names:
+            if "/" in name:
+                (new / name).parent.mkdir(exist_ok=True)
             if name in unchanged:
                 _link_or_copy(real / name, new / name)
             else:

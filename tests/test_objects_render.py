@@ -8,14 +8,17 @@ cross-references to all three) is written once per module: one PDF, one EPUB.
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import struct
 import subprocess
+import zipfile
 import zlib
 from pathlib import Path
 
 import pytest
+from lxml import etree
 
 from pipeline.model import Block, Document, Span, Visual
 from pipeline.writers.editions import editions, make_edition
@@ -198,3 +201,143 @@ def test_pdf_page_renders(pdf, tmp_path):
     subprocess.run(["pdftoppm", "-r", "40", "-png", "-f", "1", "-l", "1", str(pdf),
                     str(tmp_path / "page")], check=True)
     assert list(tmp_path.glob("page*.png"))
+
+
+# --- the EPUB -------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def epub(root: Path) -> dict[str, str]:
+    from pipeline.writers.epub import epub_from_source, epub_source
+
+    source = epub_source(make_edition(make_doc(), "full", root=root))
+    # As make's stages pass it: through JSON, the pictures read from the build folder.
+    source = json.loads(json.dumps(source, ensure_ascii=False))
+    data = epub_from_source(source, root=root)
+    (root / "article.epub").write_bytes(data)
+    with zipfile.ZipFile(root / "article.epub") as z:
+        return {n: z.read(n).decode("utf-8", "replace") for n in z.namelist()}
+
+
+def _xhtml(epub: dict[str, str]) -> str:
+    return "".join(v for k, v in sorted(epub.items()) if k.endswith(".xhtml")
+                   and not k.endswith("nav.xhtml"))
+
+
+def test_epub_figure_has_its_picture_alt_text_and_caption(epub):
+    text = _xhtml(epub)
+    figure = re.search(r'<figure id="fig1".*?</figure>', text, re.S).group()
+    img = re.search(r"<img [^>]*>", figure).group()
+    assert 'alt="Мектептердин саны \\input{/etc/passwd} 50% &amp; $x$ #1' in img
+    assert re.search(r'src="\.\./media/[^"]+\.png"', img)
+    assert "<figcaption><strong>Сүрөт\u00a01.</strong>" in figure
+    cover = re.search(r'properties="cover-image"[^>]*href="([^"]+)"', epub["EPUB/content.opf"])
+    pictures = [n for n in epub if n.startswith("EPUB/media/") and n.endswith(".png")
+                and not n.endswith(cover.group(1))]
+    assert len(pictures) == 1
+    assert "secret" not in "".join(epub)  # no file named by the text went in
+
+
+def test_epub_table_has_caption_and_header_scopes(epub):
+    table = re.search(r'<table id="tab1".*?</table>', _xhtml(epub), re.S).group()
+    assert "<caption><strong>Таблица\u00a01.</strong> Жыйынтыктар</caption>" in table
+    assert table.count('<th scope="col">') == 3
+    assert 'colspan="3"' in table
+    plain = table_of([["Аймак", "2020"], ["Бишкек", "120"], ["Ош", "80"]])
+    assert plain.count('<th scope="row">') == 2  # names over numbers head their rows
+    assert "&lt;b&gt;&amp;amp;&lt;/b&gt;" in table  # the cell's text, literal
+
+
+def table_of(cells: list[list[str]]) -> str:
+    """A table alone through pandoc's HTML writer, as the EPUB writes it."""
+    import pypandoc
+
+    from pipeline.writers.epub import pandoc_api_version, table
+
+    doc = {"pandoc-api-version": pandoc_api_version(), "meta": {},
+           "blocks": [table(cells, 1)]}
+    return pypandoc.convert_text(json.dumps(doc), "html5", format="json")
+
+
+def test_epub_equation_is_mathml_and_xrefs_link(epub):
+    text = _xhtml(epub)
+    equation = re.search(r'<div id="eq1" class="equation">.*?</div>', text, re.S).group()
+    assert "<math" in equation and "(1)" in equation
+    links = {href: shown.replace("\u00ad", "") for href, shown in
+             re.findall(r'<a href="[^"]*#(\w+)" class="xref">([^<]*)</a>', text)}
+    assert links == {"fig1": "1-сүрөттө", "tab1": "Таблица 1", "eq1": "(1)"}
+    opf = epub["EPUB/content.opf"]
+    assert "alternativeText" in opf and "MathML" in opf and ">visual<" in opf
+
+
+def test_epub_is_clean(epub, root, epubchecker):
+    verdict = epubchecker.check(root / "article.epub")[0]
+    assert verdict.ok, verdict.report()
+
+
+def test_epub_refuses_a_picture_that_changed(root, tmp_path):
+    from pipeline.errors import TypesetError
+    from pipeline.writers.epub import epub_from_source, epub_source
+
+    source = epub_source(make_edition(make_doc(), "full", root=root))
+    source["pictures"] = {name: "0" * 64 for name in source["pictures"]}
+    with pytest.raises(TypesetError, match="cannot be used"):
+        epub_from_source(source, root=root)
+
+
+# --- the web pages and JATS -------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def indexing(root: Path):
+    from pipeline.writers.indexing import indexing_files
+
+    return indexing_files(make_doc(), article_id="art", root=root)
+
+
+def test_jats_has_fig_table_wrap_disp_formula_and_xrefs(indexing):
+    from pipeline.writers.indexing.validate import errors, schema_path
+
+    data = indexing.files["art.jats.xml"]
+    if schema_path("jats.xml").exists():
+        assert errors("jats.xml", data) == []
+    tree = etree.fromstring(data)
+    xlink = "{http://www.w3.org/1999/xlink}href"
+    fig = tree.find(".//fig[@id='fig1']")
+    assert fig.find("label").text == "Сүрөт 1"
+    assert fig.find("graphic").get(xlink) == "assets/fig-1.png"
+    assert fig.find("graphic/alt-text").text.startswith("Мектептердин саны")
+    wrap = tree.find(".//table-wrap[@id='tab1']")
+    assert [th.get("scope") for th in wrap.iter("th")] == ["col"] * 3
+    assert wrap.find(".//td[@colspan='3']") is not None
+    assert tree.find(".//disp-formula[@id='eq1']/tex-math").text == r"S = \pi r^{2}"
+    refs = {x.get("rid"): x.get("ref-type") for x in tree.iter("xref")}
+    assert refs == {"fig1": "fig", "tab1": "table", "eq1": "disp-formula"}
+
+
+def test_pages_show_the_figure_and_the_pictures_are_outputs(indexing, root):
+    from lxml import html as lxml_html
+
+    page = lxml_html.fromstring(indexing.files["art.html"])
+    img = page.find(".//figure[@id='fig1']/img")
+    assert img.get("src") == "assets/fig-1.png" and img.get("alt").startswith("Мектептердин")
+    assert page.find(".//table[@id='tab1']/caption") is not None
+    assert page.find(".//a[@class='xref']").get("href") == "#fig1"
+    assert indexing.files["assets/fig-1.png"] == (root / "assets" / "fig-1.png").read_bytes()
+    en = lxml_html.fromstring(indexing.files["art.en.html"])
+    assert "The number of schools" in en.find(".//figure/figcaption").text_content()
+
+
+def test_install_carries_the_assets_folder(tmp_path, indexing):
+    from pipeline.install import install
+
+    stage = tmp_path / "out"
+    for name, data in indexing.files.items():
+        (stage / name).parent.mkdir(parents=True, exist_ok=True)
+        (stage / name).write_bytes(data)
+    target = tmp_path / "output"
+    assert "assets/fig-1.png" in install(stage, target, manifest=True)
+    assert (target / "assets" / "fig-1.png").read_bytes() == indexing.files["assets/fig-1.png"]
+    (stage / "assets" / "fig-1.png").unlink()
+    install(stage, target, manifest=True)  # a second set without the picture replaces it
+    assert not (target / "assets" / "fig-1.png").exists()

@@ -64,6 +64,31 @@ ACCESSIBILITY_SUMMARY = (
     "heading, the table of contents lists them, and the reading order follows the "
     "printed article. Passages in other languages are marked with their language."
 )
+#: The same, for a book with figures or formulas (``accessibility``).
+ACCESSIBILITY_SUMMARY_VISUAL = (
+    "Every figure and every formula printed as a picture has a text alternative (its "
+    "caption, the editor's description or the formula's text); formulas given as "
+    "LaTeX are MathML; tables have header cells. Every section has a heading, the "
+    "table of contents lists them, and the reading order follows the printed "
+    "article. Passages in other languages are marked with their language."
+)
+
+
+def accessibility(images: bool, math: bool) -> dict[str, Any]:
+    """The schema.org accessibility metadata of a book with or without pictures and
+    MathML: a picture is seen, its alternative text read, so text alone suffices."""
+    if not (images or math):
+        return {**ACCESSIBILITY, "accessibilitySummary": ACCESSIBILITY_SUMMARY}
+    features = list(ACCESSIBILITY["accessibilityFeatures"])
+    if images:
+        features.append("alternativeText")
+    if math:
+        features.append("MathML")
+    return {"accessModes": ["textual", "visual"] if images else ["textual"],
+            "accessModeSufficient": ["textual"],
+            "accessibilityFeatures": features,
+            "accessibilityHazards": ["none"],
+            "accessibilitySummary": ACCESSIBILITY_SUMMARY_VISUAL}
 #: The language of ``ACCESSIBILITY_SUMMARY`` (there is no UI string for it).
 ACCESSIBILITY_SUMMARY_LANG = "en"
 
@@ -163,22 +188,49 @@ def ordered_list(items: list[list[Any]], start: int = 1) -> dict[str, Any]:
             "c": [[start, {"t": "Decimal"}, {"t": "Period"}], items]}
 
 
-def table(rows: list[list[str]], header_rows: int = 0) -> dict[str, Any]:
+def table(rows: list[list[str]], header_rows: int = 0,
+          merges: list[list[int]] | None = None) -> dict[str, Any]:
     """Rows of cell texts as pandoc's ``Table`` (pandoc-types 1.22 and later).
 
     ``[attr, caption, colspecs, head, bodies, foot]``: the first ``header_rows``
-    rows are the head (``<th>`` cells), the others one body.
+    rows are the head (``<th scope="col">``), the others one body. A first column of
+    names over a body of numbers heads its rows (``<th scope="row">``). Spanned
+    cells (``Visual.merges``) get their row and column spans; the slots they cover
+    are left out, as HTML wants.
     """
+    from .visuals import covered, hidden_slots, numeric_column
+
     n = max((len(r) for r in rows), default=0)
+    grid = [[*r, *[""] * (n - len(r))] for r in rows]
+    spans = covered(merges, len(grid), n)
+    hidden = hidden_slots(spans)
+    body_rows = grid[header_rows:]
+    row_heads = int(n >= 2 and bool(body_rows) and all(r[0].strip() for r in body_rows)
+                    and not numeric_column([r[0] for r in body_rows])
+                    and any(numeric_column([r[c] for r in body_rows]) for c in range(1, n)))
+    if any(c == 0 and nc > 1 for (r, c), (_, nc) in spans.items() if r >= header_rows):
+        row_heads = 0  # pandoc cuts a cell that spans from the row heads into the body
 
-    def cell(text: str) -> list[Any]:
-        return [attr(), {"t": "AlignDefault"}, 1, 1, [plain(text_inlines(text))] if text else []]
+    def cell(text: str, scope: str | None, span: tuple[int, int]) -> list[Any]:
+        kv = [("scope", scope)] if scope else []
+        return [attr("", None, kv), {"t": "AlignDefault"}, span[0], span[1],
+                [plain(text_inlines(text))] if text else []]
 
-    grid = [[attr(), [cell(c) for c in [*r, *[""] * (n - len(r))]]] for r in rows]
-    head, body = grid[:header_rows], grid[header_rows:]
+    out = []
+    for k, row in enumerate(grid):
+        cells = []
+        for c, text in enumerate(row):
+            if (k, c) in hidden:
+                continue
+            nr, nc = spans.get((k, c), (1, 1))
+            scope = ("colgroup" if nc > 1 else "col") if k < header_rows else \
+                ("rowgroup" if nr > 1 else "row") if c < row_heads else None
+            cells.append(cell(text, scope, (nr, nc)))
+        out.append([attr(), cells])
+    head, body = out[:header_rows], out[header_rows:]
     colspecs = [[{"t": "AlignDefault"}, {"t": "ColWidthDefault"}] for _ in range(n)]
     return {"t": "Table", "c": [attr(), [None, []], colspecs, [attr(), head],
-                                [[attr(), 0, [], body]], [attr(), []]]}
+                                [[attr(), row_heads, [], body]], [attr(), []]]}
 
 
 def meta_value(value: Any) -> dict[str, Any]:
@@ -194,7 +246,7 @@ def meta_value(value: Any) -> dict[str, Any]:
 
 # --- inline content -----------------------------------------------------------------
 
-_KIND_ORDER = {"lang": 0, "link": 1, "strong": 2, "emph": 3, "sub": 4, "sup": 4}
+_KIND_ORDER = {"lang": 0, "link": 1, "xref": 1, "strong": 2, "emph": 3, "sub": 4, "sup": 4}
 
 
 def _wrappers(s: Span, index: int, targets: frozenset[str] | set[str]) -> list[tuple[Any, ...]]:
@@ -206,6 +258,8 @@ def _wrappers(s: Span, index: int, targets: frozenset[str] | set[str]) -> list[t
         target = anchor(s.targets[0])
         if target in targets:  # never link to an anchor the book does not have
             kinds.append(("link", target))
+    elif s.xref is not None and anchor(s.xref) in targets:  # a figure, table or equation
+        kinds.append(("xref", anchor(s.xref)))
     if s.style == "bold":
         kinds.append(("strong", None))
     elif s.style == "italic":
@@ -253,9 +307,10 @@ def _inlines(tree: list[Any], cur_lang: str, in_link: bool, soft: bool = False) 
                 out.extend(_inlines(children, cur_lang, in_link, soft))
             else:
                 out.append(span(_inlines(children, value, in_link, soft), lang=value))
-        elif kind == "link":
+        elif kind in ("link", "xref"):
             inner = _inlines(children, cur_lang, True, soft)
-            out.extend(inner if in_link else [link(inner, "#" + value, ["citation"])])
+            cls = "citation" if kind == "link" else "xref"
+            out.extend(inner if in_link else [link(inner, "#" + value, [cls])])
         elif kind == "strong":
             out.append({"t": "Strong", "c": _inlines(children, cur_lang, in_link, soft)})
         elif kind in ("sub", "sup"):
@@ -305,6 +360,14 @@ class _Builder:
         for b in [*ed.front, *ed.body, *ed.references, *ed.footnotes]:
             self.used.add(anchor(b.id))
         self.targets = {anchor(b.id) for b in ed.references}
+        from .visuals import captions, objects
+
+        self.objects = objects(ed.body)
+        self.captions = {k: v for k, v in captions(ed.body).items() if k in self.objects}
+        self.targets |= {anchor(k) for k in self.objects}
+        #: The pictures the book holds (``visuals.Picture``), by asset name.
+        self.pictures: dict[str, Any] = {}
+        self.math = False
         # A short article is one chapter: its headings go one level down, below the
         # title, so that pandoc's split at level 1 leaves them in the title's file.
         self.shift = 0 if chaptered(ed) else 1
@@ -455,20 +518,25 @@ class _Builder:
 
     def body(self) -> list[Any]:
         ed = self.ed
-        if not ed.body:
-            if not ed.notice:
-                return []
+        out: list[Any] = []
+        if ed.notice:
             inl = text_inlines(ed.notice)
             if ed.meta.doi:
                 inl += [SPACE, url_link(doi_url(ed.meta.doi))]
-            return [div([para(inl)], classes=["notice"])]
-        out: list[Any] = []
+            out.append(div([para(inl)], classes=["notice"]))
+        if not ed.body:
+            return out
         items: list[list[Any]] = []
         for b in ed.body:
             if b.role != "list_item" and items:
                 out.append({"t": "BulletList", "c": items})
                 items = []
-            if not b.text.strip():
+            if b.role == "caption" and b.of in self.objects:
+                continue  # in its figure's <figcaption>, its table's <caption>
+            if b.role in ("figure", "equation"):
+                out.append(self.figure(b) if b.role == "figure" else self.equation(b))
+                continue
+            if not b.text.strip() and b.role != "table":
                 continue
             if b.role == "list_item":
                 items.append([self.in_lang(plain(self.inlines(b, True)), b.lang, self.lang,
@@ -482,13 +550,84 @@ class _Builder:
                 out.append(div([para(self.inlines(b))], anchor(b.id), ["caption"],
                                lang=self.lang_kv(b.lang, self.lang)))
             elif b.role == "table":
-                out.append(self.in_lang(table(b.cells or [], b.header_rows or 0), b.lang,
-                                        self.lang, b.id))
+                out.append(self.table(b))
             else:  # paragraph, and any role a later stage may add
                 out.append(self.in_lang(para(self.inlines(b, True)), b.lang, self.lang, b.id))
         if items:
             out.append({"t": "BulletList", "c": items})
         return self.mark_introduction(out)
+
+    # -- figures, tables, equations
+
+    def caption_blocks(self, obj: Block) -> list[Any]:
+        """The object's captions as pandoc blocks: the label in the edition's
+        language, bold, then the caption's text with its spans."""
+        from .visuals import caption_for
+
+        out = []
+        for cap in caption_for(obj, self.captions.get(obj.id, []), self.lang, self.ui,
+                               every=self.ed.key == "full"):
+            inl: list[Any] = []
+            if cap.label:
+                inl.append({"t": "Strong", "c": text_inlines(cap.label + ".")})
+            if cap.text:
+                text = self.inlines(cap.block)
+                if cap.lang != self.lang:
+                    text = [span(text, lang=cap.lang)]
+                inl += ([SPACE] if inl else []) + text
+            if inl:
+                out.append(plain(inl))
+        return out
+
+    def image(self, obj: Block, alt: str) -> dict[str, Any] | None:
+        """The object's picture as an ``Image`` (its asset name: ``epub_from_source``
+        copies only these files, checked, for pandoc), or None when it has none."""
+        from .visuals import picture
+
+        pic = picture(self.ed.root, obj, self.ed.problems)
+        if pic is None:
+            return None
+        self.pictures[pic.name] = pic
+        return {"t": "Image", "c": [attr(), text_inlines(alt), [pic.name, ""]]}
+
+    def figure(self, obj: Block) -> dict[str, Any]:
+        from .visuals import alt_text, caption_for
+
+        caps = caption_for(obj, self.captions.get(obj.id, []), self.lang, self.ui,
+                           every=self.ed.key == "full")
+        alt = alt_text(obj, caps)
+        image = self.image(obj, alt)
+        # A figure without its picture still says what it shows.
+        content = plain([image]) if image else para(text_inlines(alt))
+        return {"t": "Figure", "c": [attr(anchor(obj.id), ["figure"]),
+                                     [None, self.caption_blocks(obj)], [content]]}
+
+    def table(self, obj: Block) -> dict[str, Any]:
+        tab = table(obj.cells or [], obj.header_rows or 0,
+                    obj.visual.merges if obj.visual else None)
+        tab["c"][0] = attr(anchor(obj.id))
+        tab["c"][1] = [None, self.caption_blocks(obj)]
+        if obj.lang != self.lang and obj.lang != UNDETERMINED:
+            tab["c"][0][2].append(["lang", obj.lang])
+        return tab
+
+    def equation(self, obj: Block) -> dict[str, Any]:
+        """A display formula: MathML from its checked LaTeX, else its picture with its
+        text as the alternative, else its text; its number beside it."""
+        from .visuals import safe_tex
+
+        tex = safe_tex(obj.visual.tex if obj.visual else None)
+        text = " ".join(obj.text.split())
+        inl: list[Any]
+        if tex:
+            self.math = True
+            inl = [{"t": "Math", "c": [{"t": "DisplayMath"}, tex]}]
+        else:
+            image = self.image(obj, text or (obj.number and f"({obj.number})") or "formula")
+            inl = [image] if image else text_inlines(text)
+        if obj.number:
+            inl += [SPACE, span(text_inlines(f"({obj.number})"), classes=["number"])]
+        return div([para(inl)], anchor(obj.id), ["equation"])
 
     def mark_introduction(self, body: list[Any]) -> list[Any]:
         """The text before the first heading, given an anchor the ToC links to
@@ -609,8 +748,10 @@ def identifier(ed: Edition) -> str:
     return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, seed)}"
 
 
-def metadata(ed: Edition, titles: list[tuple[str, str, str]]) -> dict[str, Any]:
-    """The EPUB package metadata, as pandoc reads it (see the manual's EPUB section)."""
+def metadata(ed: Edition, titles: list[tuple[str, str, str]],
+             visual: tuple[bool, bool] = (False, False)) -> dict[str, Any]:
+    """The EPUB package metadata, as pandoc reads it (see the manual's EPUB section);
+    ``visual`` says whether the book has pictures and MathML."""
     meta, ui = ed.meta, ui_strings(ed.lang)
     out: dict[str, Any] = {
         "title": [{"text": text, "type": kind} if kind else {"text": text}
@@ -618,8 +759,7 @@ def metadata(ed: Edition, titles: list[tuple[str, str, str]]) -> dict[str, Any]:
         "lang": ed.lang,
         "toc-title": ui["contents"],
         "abstract-title": ui["abstract"],
-        **ACCESSIBILITY,
-        "accessibilitySummary": ACCESSIBILITY_SUMMARY,
+        **accessibility(*visual),
     }
     # calibre and other readers take the scheme from the value's prefix ("doi:").
     out["identifier"] = [{"text": identifier(ed)}] + (
@@ -663,12 +803,20 @@ def book_titles(ed: Edition) -> list[tuple[str, str, str]]:
 
 def to_pandoc_ast(ed: Edition) -> dict[str, Any]:
     """The edition as pandoc's JSON AST (a dict ready for ``json.dumps``)."""
-    meta = metadata(ed, book_titles(ed))
-    return {
+    return _book(ed)[0]
+
+
+def _book(ed: Edition) -> tuple[dict[str, Any], dict[str, str]]:
+    """The AST, and the pictures it shows: asset name → the file's SHA-256."""
+    builder = _Builder(ed)
+    blocks = builder.blocks()
+    meta = metadata(ed, book_titles(ed), (bool(builder.pictures), builder.math))
+    ast = {
         "pandoc-api-version": pandoc_api_version(),
         "meta": {k: meta_value(v) for k, v in meta.items()},
-        "blocks": _Builder(ed).blocks(),
+        "blocks": blocks,
     }
+    return ast, {name: pic.sha256 for name, pic in sorted(builder.pictures.items())}
 
 
 # --- post-processing -----------------------------------------------------------------------
@@ -861,8 +1009,11 @@ def epub_source(ed: Edition) -> dict[str, Any]:
     meta = ed.meta
     name = meta.journal_name(ed.lang)
     series = {"name": name[1], "position": meta.volume} if name else None
+    ast, pictures = _book(ed)
     return {
-        "ast": to_pandoc_ast(ed),
+        "ast": ast,
+        # The digests make this source change when a picture does (make re-packs).
+        "pictures": pictures,
         "lang": ed.lang,
         "title_langs": [lang for lang, _text, _kind in book_titles(ed)],
         "package": {"series": series},
@@ -897,8 +1048,14 @@ def cover_lines(ed: Edition) -> dict[str, str]:
             "authors": ", ".join(author_name(a, ed.lang) for a in meta.authors)}
 
 
-def epub_from_source(source: dict[str, Any], css: Path | None = None) -> bytes:
-    """Run pandoc on an ``epub_source`` and post-process its EPUB."""
+def epub_from_source(source: dict[str, Any], css: Path | None = None,
+                     root: Path | None = None) -> bytes:
+    """Run pandoc on an ``epub_source`` and post-process its EPUB.
+
+    ``root`` is the article's build folder: the source's pictures are copied from
+    its ``assets/`` into pandoc's empty working folder, each checked again
+    (``visuals.picture_file``), so pandoc reads no file but those.
+    """
     css = css or template("epub.css")
     env = dict(os.environ)
     epoch = source.get("epoch", source_date_epoch())
@@ -911,7 +1068,13 @@ def epub_from_source(source: dict[str, Any], css: Path | None = None) -> bytes:
             pandoc_path(), "--from=json", "--to=epub3", f"--output={out}",
             f"--data-dir={data_dir}", f"--css={css}",
             "--toc", "--toc-depth=3", "--split-level=1", "--epub-title-page=false",
+            "--mathml", "--resource-path=.",
         ]
+        for name, digest in source.get("pictures", {}).items():
+            # The name is checked (visuals.ASSET_NAME): "assets/<name>", nothing else.
+            target = Path(tmp) / name
+            target.parent.mkdir(exist_ok=True)
+            target.write_bytes(picture_file(root, name, digest).read_bytes())
         if source.get("cover"):
             cover = Path(tmp) / "cover.png"
             cover.write_bytes(cover_png(source["cover"]))
@@ -926,6 +1089,19 @@ def epub_from_source(source: dict[str, Any], css: Path | None = None) -> bytes:
         data = out.read_bytes()
     return postprocess(data, source["lang"], source["title_langs"], source.get("package"),
                        epoch)
+
+
+def picture_file(root: Path | None, name: str, digest: str) -> Path:
+    """The checked file of a picture the EPUB source names, or a ``TypesetError``
+    when it is not the one the editions stage saw (missing, changed, not ours)."""
+    from .visuals import _checked
+
+    found = _checked(str(root) if root is not None else None, name)
+    if isinstance(found, str) or found.sha256 != digest:
+        why = found if isinstance(found, str) else "it changed after the editions were written"
+        raise TypesetError(name, f"the EPUB's picture cannot be used: {why}",
+                           "build the article again (make build)")
+    return found.path
 
 
 #: The cover's size in pixels (2:3, under pandoc's recommended 1000 px).

@@ -65,11 +65,23 @@ def _other(lang: str, context: str) -> str | None:
     return lang if lang != context and lang != UNDETERMINED else None
 
 
-def body_view(ed: Edition, targets: set[str]) -> list[dict[str, Any]]:
-    """The body's blocks as the template shows them; list items grouped in lists."""
+def body_view(ed: Edition, targets: set[str], a: Article | None = None
+              ) -> list[dict[str, Any]]:
+    """The body's blocks as the template shows them; list items grouped in lists;
+    figures, tables and equations with their captions (``object_view``)."""
+    from .visuals import captions, objects
+
+    found = objects(ed.body)
+    caps = {k: v for k, v in captions(ed.body).items() if k in found}
+    targets = targets | set(found)
     out: list[dict[str, Any]] = []
     for b in ed.body:
-        if not b.text.strip() and b.role != "table":
+        if b.role == "caption" and b.of in found:
+            continue  # in its <figcaption> or <caption>
+        if b.id in found:
+            out.append(object_view(b, caps.get(b.id, []), ed, targets, a))
+            continue
+        if not b.text.strip():
             continue
         view = {"id": b.id, "lang": _other(b.lang, ed.lang), "nodes": inline(b, targets)}
         if b.role == "list_item":
@@ -80,16 +92,52 @@ def body_view(ed: Edition, targets: set[str]) -> list[dict[str, Any]]:
         if b.role == "heading":
             number = b.number if b.number and not b.text.lstrip().startswith(b.number) else None
             view |= {"kind": "heading", "level": min(6, (b.level or 1) + 1), "number": number}
-        elif b.role == "table":
-            head = b.header_rows or 0
-            view |= {"kind": "table", "head": (b.cells or [])[:head],
-                     "rows": (b.cells or [])[head:]}
         elif b.role in ("quote", "caption"):
             view |= {"kind": b.role}
         else:
             view |= {"kind": "paragraph"}
         out.append(view)
     return out
+
+
+def object_view(b: Block, caps: list[Block], ed: Edition, targets: set[str],
+                a: Article | None) -> dict[str, Any]:
+    """A figure, table or equation as the template shows it: its captions (label in
+    the page's language), its picture (``assets/…``, as the outputs hold it) with its
+    alternative text, a table's cells with their spans and header scopes."""
+    from .visuals import alt_text, caption_for, covered, hidden_slots, picture, safe_tex
+
+    shown = caption_for(b, caps, ed.lang, ui_strings(ed.lang), every=ed.key == "full")
+    view: dict[str, Any] = {
+        "kind": b.role, "id": b.id, "lang": _other(b.lang, ed.lang),
+        "captions": [{"label": c.label, "lang": _other(c.lang, ed.lang),
+                      "nodes": inline(c.block, targets) if c.text else []} for c in shown],
+        "alt": alt_text(b, shown), "number": b.number, "image": None,
+    }
+    pic = picture(ed.root, b, a.notes if a is not None else None)
+    if pic is not None and b.role != "table":
+        if a is not None:
+            a.pictures[pic.name] = pic
+        view["image"] = {"src": pic.name, "width": pic.width, "height": pic.height}
+    if b.role == "equation":
+        view["tex"] = safe_tex(b.visual.tex if b.visual else None)
+        view["text"] = xml_safe(" ".join(b.text.split()))
+    if b.role == "table":
+        rows = b.cells or []
+        n = max((len(r) for r in rows), default=0)
+        grid = [[*r, *[""] * (n - len(r))] for r in rows]
+        spans = covered(b.visual.merges if b.visual else None, len(grid), n)
+        hidden = hidden_slots(spans)
+        head = b.header_rows or 0
+
+        def cells(k: int) -> list[dict[str, Any]]:
+            return [{"text": xml_safe(t), "rows": spans.get((k, c), (1, 1))[0],
+                     "cols": spans.get((k, c), (1, 1))[1]}
+                    for c, t in enumerate(grid[k]) if (k, c) not in hidden]
+
+        view["head"] = [cells(k) for k in range(min(head, len(grid)))]
+        view["rows"] = [cells(k) for k in range(head, len(grid))]
+    return view
 
 
 def _numbered(blocks: list[Block], context: str, targets: set[str]) -> list[dict[str, Any]]:
@@ -289,8 +337,8 @@ def page_context(a: Article, key: str) -> dict[str, Any]:
         "license": a.meta.license,
         "license_url": a.meta.license_url,
         "abstracts": abstracts,
-        "notice": ed.notice if not ed.body else None,
-        "body": body_view(ed, targets),
+        "notice": ed.notice,
+        "body": body_view(ed, targets, a),
         "footnotes": _numbered(ed.footnotes, lang, targets),
         "references": references,
         "links": links,

@@ -39,12 +39,15 @@ KINDS = ("jats.xml", "crossref.xml", "doaj.xml", "elibrary.xml")
 
 def indexing_files(doc: Document, settings: JournalSettings | None = None,
                    article_id: str = "article", timestamp: int = 0,
-                   translations: Path | None = None) -> IndexingFiles:
+                   translations: Path | None = None, root: Path | None = None
+                   ) -> IndexingFiles:
     """Every indexing file and web page of ``doc``, by output file name.
 
     ``timestamp`` versions the Crossref deposit (seconds since 1970; each deposit of
     a DOI must carry a later one); ``translations`` is the editor's folder of
-    translated bodies, which the web pages show as the PDF editions do.
+    translated bodies, which the web pages show as the PDF editions do; ``root`` the
+    article's build folder: the pictures the JATS and the pages show are among the
+    files, as ``assets/<name>`` (the paths they link).
     """
     from ..html import render_pages
     from .common import article_record
@@ -54,7 +57,8 @@ def indexing_files(doc: Document, settings: JournalSettings | None = None,
     from .jats import render_jats
     from .settings import JournalSettings
 
-    a = article_record(doc, settings or JournalSettings(), article_id, timestamp, translations)
+    a = article_record(doc, settings or JournalSettings(), article_id, timestamp, translations,
+                       root)
     files = {f"{a.id}.jats.xml": render_jats(a)}
     if a.meta.doi:
         files[f"{a.id}.crossref.xml"] = render_crossref(a)
@@ -63,4 +67,6 @@ def indexing_files(doc: Document, settings: JournalSettings | None = None,
     files[f"{a.id}.doaj.xml"] = render_doaj(a)
     files[f"{a.id}.elibrary.xml"] = render_elibrary(a)
     files.update(render_pages(a))
+    for name, pic in sorted(a.pictures.items()):
+        files[name] = pic.path.read_bytes()
     return IndexingFiles(files, a.notes)

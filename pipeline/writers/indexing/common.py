@@ -191,6 +191,10 @@ class Article:
     timestamp: int  # Crossref's batch version: seconds since 1970
     editions: dict[str, Edition]  # "full", "ky", "ru", "en": what each web page shows
     notes: list[str] = field(default_factory=list)  # for the editor (transliterations…)
+    #: The article's build folder (``Visual.image`` paths are relative to it), and the
+    #: pictures the JATS and the pages show, by asset name (``writers/visuals.py``).
+    root: Path | None = None
+    pictures: dict[str, Any] = field(default_factory=dict)
 
     def langs(self) -> list[str]:
         """Every language with a title, abstract or keywords, the article's first."""
@@ -344,7 +348,8 @@ def _contributors(meta: Meta, article_lang: str, notes: list[str]
 
 
 def article_record(doc: Document, settings: JournalSettings, article_id: str,
-                   timestamp: int = 0, translations: Path | None = None) -> Article:
+                   timestamp: int = 0, translations: Path | None = None,
+                   root: Path | None = None) -> Article:
     """Everything the indexing files say about ``doc``, taken from it once.
 
     ``translations`` is the editor's folder of translated bodies: the web page of a
@@ -352,7 +357,7 @@ def article_record(doc: Document, settings: JournalSettings, article_id: str,
     """
     meta = document_meta(doc)
     lang = body_language(doc)
-    eds = {ed.key: ed for ed in editions(doc, translations)}
+    eds = {ed.key: ed for ed in editions(doc, translations, root)}
     full = eds["full"]
     titles = _reorder(dict(full.titles), lang)
     notes: list[str] = []
@@ -364,14 +369,14 @@ def article_record(doc: Document, settings: JournalSettings, article_id: str,
         keywords=_reorder(_keywords(doc, meta), lang),
         contributors=contributors, affiliations=affiliations,
         body=list(full.body), footnotes=list(full.footnotes), references=references,
-        timestamp=timestamp, editions=eds, notes=notes,
+        timestamp=timestamp, editions=eds, notes=notes, root=root,
     )
 
 
 # --- inline content: a block's text with its spans, as nested elements ------------------
 
 #: Wrapper kinds, outermost first where two spans cover the same text.
-_KIND_ORDER = {"lang": 0, "cite": 1, "bold": 2, "italic": 3}
+_KIND_ORDER = {"lang": 0, "cite": 1, "xref": 1, "bold": 2, "italic": 3}
 
 
 def inline_segments(b: Block, known_targets: set[str] | frozenset[str] = frozenset()
@@ -399,6 +404,8 @@ def inline_segments(b: Block, known_targets: set[str] | frozenset[str] = frozens
             kinds.append(("lang", s.lang, i))
         if s.cite is not None and s.targets and s.targets[0] in known_targets:
             kinds.append(("cite", s.targets[0], i))
+        elif s.xref is not None and s.xref in known_targets:  # a figure, table, equation
+            kinds.append(("xref", s.xref, i))
         if s.style in ("bold", "italic"):
             kinds.append((s.style, "", i))
         wrappers.append((s, kinds))

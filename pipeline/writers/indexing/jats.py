@@ -164,8 +164,12 @@ class _Body:
     """Blocks into JATS: sections by heading level, lists, quotes, tables, citations."""
 
     def __init__(self, a: Article):
+        from ..visuals import captions, objects
+
         self.a = a
-        self.targets = {b.id for b in a.references}
+        self.objects = objects(a.body)
+        self.captions = {k: v for k, v in captions(a.body).items() if k in self.objects}
+        self.targets = {b.id for b in a.references} | set(self.objects)
 
     def inline(self, el: Any, b: Block) -> Any:
         """``b``'s text and spans into ``el``: ``xref`` for a resolved citation,
@@ -181,6 +185,9 @@ class _Body:
             (kind, value, _), children = node
             if kind == "cite":
                 child = sub(el, "xref", **{"ref-type": "bibr", "rid": xml_id(value)})
+            elif kind == "xref":
+                role = self.objects[value].role
+                child = sub(el, "xref", **{"ref-type": XREF_TYPE[role], "rid": xml_id(value)})
             elif kind == "lang":
                 child = _lang(sub(el, "styled-content"), value)
             else:
@@ -195,7 +202,9 @@ class _Body:
         stack: list[tuple[int, Any]] = [(0, body)]
         current_list = None
         for b in self.a.body:
-            if not b.text.strip() and b.role != "table":
+            if b.role == "caption" and b.of in self.objects:
+                continue  # inside its fig or table-wrap
+            if not b.text.strip() and b.role not in ("table", "figure", "equation"):
                 continue
             if b.role != "list_item":
                 current_list = None
@@ -223,26 +232,102 @@ class _Body:
                 self.para(q, b, self.a.lang)
             elif b.role == "table":
                 self.table(parent, b)
+            elif b.role == "figure":
+                self.figure(parent, b)
+            elif b.role == "equation":
+                self.equation(parent, b)
             else:
                 self.para(parent, b, self.a.lang)
 
+    def label_and_captions(self, el: Any, b: Block) -> list[Any]:
+        """``label`` ("Сүрөт 1", in the article's language) and one ``caption`` per
+        language the source captions the object in."""
+        from ..editions import ui_strings
+        from ..visuals import caption_for
+
+        caps = caption_for(b, self.captions.get(b.id, []), self.a.lang,
+                           ui_strings(self.a.lang), every=True)
+        if caps and caps[0].label:
+            sub(el, "label", caps[0].label.replace("\u00a0", " "))
+        for cap in caps:
+            if cap.text:
+                caption = _lang(sub(el, "caption"), cap.lang if cap.lang != self.a.lang
+                                else None)
+                self.inline(sub(caption, "p"), cap.block)
+        return caps
+
+    def graphic(self, el: Any, b: Block, alt: str) -> Any:
+        """``graphic`` linking the picture as the outputs hold it (``assets/…``)."""
+        from ..visuals import picture
+
+        pic = picture(self.a.root, b, self.a.notes)
+        if pic is None:
+            return None
+        self.a.pictures[pic.name] = pic
+        g = sub(el, "graphic", mimetype="image", **{"mime-subtype": pic.kind})
+        g.set(f"{{{XLINK}}}href", pic.name)
+        sub(g, "alt-text", alt)
+        return g
+
+    def figure(self, parent: Any, b: Block) -> None:
+        from ..visuals import alt_text
+
+        fig = _lang(sub(parent, "fig", id=xml_id(b.id)),
+                    b.lang if b.lang not in (self.a.lang, UNDETERMINED) else None)
+        caps = self.label_and_captions(fig, b)
+        alt = alt_text(b, caps)
+        if self.graphic(fig, b, alt) is None:
+            sub(fig, "alt-text", alt)  # what it shows, where the picture is missing
+
+    def equation(self, parent: Any, b: Block) -> None:
+        from ..visuals import safe_tex
+
+        formula = sub(parent, "disp-formula", id=xml_id(b.id))
+        if b.number:
+            sub(formula, "label", f"({b.number})")
+        tex = safe_tex(b.visual.tex if b.visual else None)
+        text = " ".join(b.text.split())
+        if tex:
+            sub(formula, "tex-math", tex)
+        elif self.graphic(formula, b, text or "formula") is None:
+            append_text(formula, text)
+
     def table(self, parent: Any, b: Block) -> None:
+        from ..visuals import covered, hidden_slots
+
         wrap = _lang(sub(parent, "table-wrap", id=xml_id(b.id)),
-                     b.lang if b.lang != self.a.lang else None)
+                     b.lang if b.lang not in (self.a.lang, UNDETERMINED) else None)
+        self.label_and_captions(wrap, b)
         table = sub(wrap, "table")
         rows = b.cells or []
+        n = max((len(r) for r in rows), default=0)
+        grid = [[*r, *[""] * (n - len(r))] for r in rows]
+        spans = covered(b.visual.merges if b.visual else None, len(grid), n)
+        hidden = hidden_slots(spans)
         head = b.header_rows or 0
+
+        def row_of(group: Any, k: int, tag: str) -> None:
+            tr = sub(group, "tr")
+            for c, cell in enumerate(grid[k]):
+                if (k, c) in hidden:
+                    continue
+                nr, nc = spans.get((k, c), (1, 1))
+                el = sub(tr, tag, cell, scope=("col" if nc == 1 else "colgroup")
+                         if tag == "th" else None)
+                if nr > 1:
+                    el.set("rowspan", str(nr))
+                if nc > 1:
+                    el.set("colspan", str(nc))
+
         if head:
             thead = sub(table, "thead")
-            for row in rows[:head]:
-                tr = sub(thead, "tr")
-                for cell in row:
-                    sub(tr, "th", cell)
+            for k in range(min(head, len(grid))):
+                row_of(thead, k, "th")
         tbody = sub(table, "tbody")
-        for row in rows[head:] or [[]]:
-            tr = sub(tbody, "tr")
-            for cell in row or [""]:
-                sub(tr, "td", cell)
+        if len(grid) <= head:
+            sub(sub(tbody, "tr"), "td", "")
+        for k in range(head, len(grid)):
+            row_of(tbody, k, "td")
 
     def back(self, article: Any) -> None:
         a = self.a
@@ -268,6 +353,10 @@ class _Body:
                 cit = _lang(sub(ref, "mixed-citation", **{"publication-type": "other"}),
                             b.lang)
                 self.inline(cit, b)
+
+
+#: The ``ref-type`` of a cross-reference to each kind of object.
+XREF_TYPE = {"figure": "fig", "table": "table", "equation": "disp-formula"}
 
 
 def render_jats(a: Article) -> bytes:
