@@ -82,6 +82,14 @@ def test_russian_references_and_list_numbers():
     assert not doc.problems
 
 
+def test_a_number_the_reader_set_apart_numbers_the_equation():
+    formula = Paragraph([Run("S = α + β", "regular", 10.0, math=True)], page=1,
+                        role="equation", bullet="(2)", visual=Visual(region=[1, 0, 0, 9, 9]))
+    doc = document([para("Жыйынтык (2) формула менен эсептелет."), formula])
+    eq = doc.by_role("equation")[0]
+    assert eq.number == "2" and xrefs(doc.blocks[1]) == [("(2)", eq.id)]
+
+
 def test_no_equation_no_parenthesis_link():
     doc = document([para("Тест (1) жана (2) варианттары."), figure("f"), para("Сүрөт 1. X")])
     assert not xrefs(doc.blocks[1])

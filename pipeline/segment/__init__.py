@@ -163,10 +163,12 @@ def segment(cleaned: Cleaned) -> Document:
             hint = None  # a reader's (or a damaged file's) object without its content
         if hint in OBJECT_ROLES:
             finish_entry()
-            # An equation's formula is a math span: typography leaves its "-" alone.
+            # An equation's formula is a math span: typography leaves its "-" alone;
+            # its printed "(1)", where the reader set it apart, is its number.
             add(hint, text, para, cells=para.cells, header_rows=para.header_rows,
                 visual=para.visual,
-                spans=_spans_from_runs(para.runs) if hint == "equation" else [])
+                spans=_spans_from_runs(para.runs) if hint == "equation" else [],
+                number=((para.bullet or "").strip(" ()") or None) if hint == "equation" else None)
             continue
         if honoured(hint, text, state.in_references):
             if hint == "heading" and state.in_references:
