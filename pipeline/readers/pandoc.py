@@ -10,11 +10,12 @@ A DOCX's pictures (an Image alone in its paragraph, or in a pandoc Figure) becom
 ``figure`` lines whose ``Visual`` names the picture's member in the zip
 (``media``, read for its pixel size, never unpacked to disk) and the file the assets
 stage copies it to (``image``, ``assets/docx-<name>``); a display formula alone in
-its paragraph becomes an ``equation`` line with its TeX (``Visual.tex``) and its
-printed number as text. What the model cannot carry yet is left out and said so in
-the notes: a picture set in a line of text as a symbol (a tall one is a figure Word
-anchored to the paragraph, and follows it), raw TeX or HTML. Inline maths keeps its
-TeX source as text.
+its paragraph (or in a one-row table beside its number) becomes an ``equation``
+line with its TeX (``Visual.tex``) and its printed number as the line's label.
+What the model cannot carry yet is left out and said so in the notes: a picture set
+in a line of text as a symbol (a tall one is a figure Word anchored to the
+paragraph, and follows it), raw TeX or HTML. Inline maths keeps its TeX source as
+text.
 
 Pandoc runs sandboxed (``--sandbox``: it reads nothing but its input and writes
 nothing), with the input on stdin, a heap limit and a timeout. A DOCX is a zip:
@@ -451,8 +452,9 @@ class AstReader:
         return True
 
     def equation(self, tex: str, number: str | None) -> None:
-        """An equation line: the formula's TeX as a math run (and ``Visual.tex``), its
-        printed number as text after it, taken out of the TeX when it is inside."""
+        """An equation line: the formula's TeX as a math run (and ``Visual.tex``); its
+        printed number, taken out of the TeX when it is inside, is the line's label
+        ("(1)"), as the PDF reader gives it."""
         tex = tex.strip()
         m = _TEX_NUMBER.search(tex)
         if m:
@@ -461,10 +463,9 @@ class AstReader:
         if not tex:
             return
         runs = [Run(" ".join(tex.split()), "math", math=True)]
-        if number:
-            runs.append(Run(f" ({number})", "regular"))
         self.lines.append(Line(runs=runs, para_hint=True, number=len(self.lines) + 1,
-                               role="equation", visual=Visual(tex=tex)))
+                               role="equation", label=f"({number})" if number else None,
+                               visual=Visual(tex=tex)))
         self.counts["equation"] += 1
 
     def figure(self, image: list[Any]) -> None:
