@@ -632,7 +632,8 @@ def make_proof(article: str, doc: Document, cleaned: Any, workdir: Path,
 
     stamp = f"{STAMP_PREFIX} · round {number} · {day.isoformat()} · {article}"
     marks = ProofMarks(diff.marks, stamp)
-    edition = make_edition(doc, "full")
+    # LuaLaTeX runs in build/<id>/proof-tex/: the figures' pictures are in ../assets/.
+    edition = make_edition(doc, "full", root=workdir.parent)
     tex = render_tex(edition, proof=marks)
     name = f"{article}.proof-{number}"
     # One job name for every round: a round after the first starts from the last
