@@ -212,37 +212,50 @@ def _formula(p: _Page) -> None:
     p.y += LEADING + 8
 
 
-def objects_pdf(path: Path) -> Expected:
-    """Write the fixture to ``path``; return what extraction must find in it."""
+def objects_pdf(path: Path, repeat: int = 1) -> Expected:
+    """Write the fixture to ``path``; return what extraction must find in it.
+
+    ``repeat`` > 1 sets the two pages that many times, the second page filled up with
+    prose: a figure-heavy PDF of ``2 × repeat`` pages for the extraction speed check
+    (what is expected is then that of the first two pages).
+    """
     _register()
     expected = Expected()
     c = Canvas(str(path), pagesize=A4, invariant=1)
-    p = _Page(c)
-    p.centred("БИЛИМ БЕРҮҮДӨГҮ ӨЗГӨРҮҮЛӨР", BOLD, 15)
-    p.y += 10
-    p.paragraph(PARAGRAPHS[0])
-    p.paragraph(PARAGRAPHS[1])
-    p.y += 6
-    p.text(LEFT, RULED_CAPTION, BOLD, SIZE - 1)
-    p.y += LEADING + 4
-    _ruled_table(p)
-    p.text(LEFT, UNRULED_CAPTION, BOLD, SIZE - 1)
-    p.y += LEADING + 6
-    _unruled_table(p)
-    p.paragraph(PARAGRAPHS[2])
-    p.y += 8
-    _formula(p)
-    _raster(p, expected)
-    p.text(LEFT, RASTER_CAPTION, REGULAR, SIZE - 1)
-    p.y += LEADING + 8
-    c.showPage()
-    p = _Page(c)
-    p.paragraph(PARAGRAPHS[3])
-    p.y += 14
-    _chart(p, expected)
-    p.text(LEFT, CHART_CAPTION, REGULAR, SIZE - 1)
-    c.showPage()
+    for k in range(repeat):
+        p = _Page(c)
+        p.centred("БИЛИМ БЕРҮҮДӨГҮ ӨЗГӨРҮҮЛӨР", BOLD, 15)
+        p.y += 10
+        p.paragraph(PARAGRAPHS[0])
+        p.paragraph(PARAGRAPHS[1])
+        p.y += 6
+        p.text(LEFT, RULED_CAPTION, BOLD, SIZE - 1)
+        p.y += LEADING + 4
+        _ruled_table(p)
+        p.text(LEFT, UNRULED_CAPTION, BOLD, SIZE - 1)
+        p.y += LEADING + 6
+        _unruled_table(p)
+        p.paragraph(PARAGRAPHS[2])
+        p.y += 8
+        _formula(p)
+        _raster(p, expected)
+        p.text(LEFT, RASTER_CAPTION, REGULAR, SIZE - 1)
+        p.y += LEADING + 8
+        c.showPage()
+        p = _Page(c)
+        p.paragraph(PARAGRAPHS[3])
+        p.y += 14
+        _chart(p, expected)
+        p.text(LEFT, CHART_CAPTION, REGULAR, SIZE - 1)
+        p.y += LEADING + 14
+        while repeat > 1 and p.y < PAGE_H - 160:
+            for text in PARAGRAPHS:
+                p.paragraph(text)
+        c.showPage()
+        if k == 0:
+            first = expected
+            expected = Expected()
     c.save()
-    expected.captions = {"ruled": RULED_CAPTION, "unruled": UNRULED_CAPTION,
-                         "raster": RASTER_CAPTION, "chart": CHART_CAPTION}
-    return expected
+    first.captions = {"ruled": RULED_CAPTION, "unruled": UNRULED_CAPTION,
+                      "raster": RASTER_CAPTION, "chart": CHART_CAPTION}
+    return first

@@ -13,6 +13,7 @@ formula (an inline one) takes a small share of it.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 from .geometry import PageLine
@@ -50,12 +51,19 @@ def math_share(text: str, ln: PageLine) -> float:
     return min(1.0, max(in_math, glyphs + single) / len(ink))
 
 
-def _display(ln: PageLine, left: float, width: float) -> tuple[bool, str | None, str]:
-    """Whether a line is a display formula's, its number, and its text without it."""
+def _display(ln: PageLine, left: float, width: float, edge: float | None = None
+             ) -> tuple[bool, str | None, str]:
+    """Whether a line is a display formula's, its number, and its text without it.
+
+    The number stands at the column's right edge: ``edge``, where the flow's full
+    lines end (the widest line on any page may stick out further), or the column's.
+    """
     text = ln.text.strip()
     m = NUMBER.search(text)
     label, body = None, text
-    if m and ln.x1 >= left + width - 1.5 * ln.size:
+    at_edge = ln.x1 >= left + width - 1.5 * ln.size or (
+        edge is not None and abs(ln.x1 - edge) < 1.5 * ln.size)
+    if m and at_edge:
         label, body = f"({m.group(1)})", text[:m.start()].strip()
     if not body or len(_WORD.findall(body)) > 2:
         return False, None, text
@@ -77,12 +85,23 @@ def find_displays(flow: list[PageLine], left: float, width: float) -> list[Displ
     """
     out: list[Display] = []
     start, texts = None, []
+    ends = Counter(round(ln.x1) for ln in flow)
+    edge = float(ends.most_common(1)[0][0]) if ends else None
     for i, ln in enumerate([*flow, None]):
         if ln is not None:
-            is_display, label, body = _display(ln, left, width)
+            is_display, label, body = _display(ln, left, width, edge)
             near = start is not None and ln.top - flow[i - 1].bottom < 2 * ln.size
         else:
             is_display, label, body, near = False, None, "", False
+        lone = ln is not None and _lone_number(ln, left, width, edge)
+        if lone and near:  # a formula's number on a line of its own (a fraction beside it)
+            out.append(Display(start, i + 1, lone, " ".join(texts)))
+            start, texts = None, []
+            continue
+        if lone and out and out[-1].end == i and out[-1].label is None and (
+                ln.top - flow[i - 1].bottom < 2 * ln.size):
+            out[-1] = Display(out[-1].start, i + 1, lone, out[-1].text)
+            continue
         if start is not None and not (is_display and near):
             out.append(Display(start, i, None, " ".join(texts)))
             start, texts = None, []
@@ -95,6 +114,14 @@ def find_displays(flow: list[PageLine], left: float, width: float) -> list[Displ
             out.append(Display(start, i + 1, label, " ".join(texts)))
             start, texts = None, []
     return [_grow(d, flow, left, out) for d in out]
+
+
+def _lone_number(ln: PageLine, left: float, width: float, edge: float | None) -> str | None:
+    """The number of a line that holds only a formula's number, at the right edge."""
+    m = NUMBER.fullmatch(ln.text.strip())
+    at_edge = ln.x1 >= left + width - 1.5 * ln.size or (
+        edge is not None and abs(ln.x1 - edge) < 1.5 * ln.size)
+    return f"({m.group(1)})" if m and at_edge and ln.x0 - left > 0.5 * width else None
 
 
 def _piece(ln: PageLine, left: float) -> bool:

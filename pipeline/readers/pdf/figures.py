@@ -17,6 +17,7 @@ Nothing is rendered here: the region and the pixel size it will have at
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from .geometry import glyph_size
 
@@ -160,14 +161,15 @@ def _area(b: Box) -> float:
 
 
 def figure_regions(page, rows: list[list[dict]], tables: list[Box],
-                   gutters: list[float] = ()) -> list[Box]:
+                   gutters: Callable[[], list[float]] = list) -> list[Box]:
     """The regions of the page's figures, top to bottom.
 
     Images and drawings that touch are one figure (a photo in a drawn frame, a
     chart's bitmap with vector labels); a region with rows of prose in it is a
     box of text and no figure. A region that reaches across a gutter over a
     column's prose is two figures side by side, one in each column, bridged by
-    an image's unclipped box or a stray shape: each column's part is tried alone.
+    an image's unclipped box or a stray shape: each column's part is tried alone
+    (``gutters`` gives the page's gutters, found only for such a region).
     """
     width, height = float(page.width), float(page.height)
     area = width * height
@@ -177,13 +179,14 @@ def figure_regions(page, rows: list[list[dict]], tables: list[Box],
     if len(page.rects) + len(page.curves) + len(page.lines):
         atoms += _shapes(page, tables)
     out: list[Box] = []
-    edges = [0.0, *gutters, width]
+    edges: list[float] = []
     for region in _regions(atoms, area):
         if any(_inside(region, t) for t in tables):
             continue
         if _prose_rows(region, rows) < PROSE_ROWS:
             out.append(region)
             continue
+        edges = edges or [0.0, *gutters(), width]
         for lo, hi in zip(edges, edges[1:], strict=False):
             side = [(b, k) for b, k in atoms if _inside(b, region, 0)
                     and lo <= (b[0] + b[2]) / 2 < hi]

@@ -27,7 +27,7 @@ from ...model import Line, Run, Visual
 from .equations import find_displays
 from .figures import figure_regions, pixels, take_words
 from .geometry import PageLine
-from .layout import column_label, page_lines, page_rows
+from .layout import column_label, find_columns, page_lines, page_rows
 from .tables import ruled_tables, unruled_tables
 from .words import make_line
 
@@ -119,8 +119,8 @@ def page_objects(page, chars: list[dict], width: float, number: int
         pictures = [(float(i["x0"]), float(i["top"]), float(i["x1"]), float(i["bottom"]))
                     for i in page.images]
         tables = ruled_tables(page, rows, chars, pictures)
-        _, gutters = page_lines(chars, width, rows)  # the columns a figure may not bridge
-        regions = figure_regions(page, rows, [t.box for t in tables], gutters)
+        regions = figure_regions(page, rows, [t.box for t in tables],
+                                 lambda: [x for x, _ in find_columns(rows, width)])
         words, used, grown = take_words(regions, rows, CAPTION)
         for t in tables:
             used |= t.used
