@@ -169,7 +169,8 @@ def cmd_build(args: argparse.Namespace) -> None:
     # The front matter changes only with the contents: an edit that keeps every page
     # number and title costs no LuaLaTeX run.
     if not front.exists() or not digest.exists() or digest.read_text() != key:
-        typeset(tex, work / "tex", "front", front)
+        # No cross-references: one pass settles the front matter.
+        typeset(tex, work / "tex", "front", front, max_passes=1)
         atomic_write(digest, key)
     names = journal_names(journal)
     main = next(iter(names))

@@ -115,7 +115,8 @@ def read_pages(path: Path) -> PageRange | None:
 def write_json_if_changed(path: Path, data: dict[str, Any]) -> bool:
     """Write ``data`` as JSON only when it differs: an unchanged file keeps its mtime,
     and make rebuilds nothing that depends on it."""
-    text = json.dumps(data, ensure_ascii=False, sort_keys=True, indent=1) + "\n"
+    # Not sorted: the journal's names keep their order (ky, ru, en), as the files print them.
+    text = json.dumps(data, ensure_ascii=False, indent=1) + "\n"
     return atomic_write(path, text, only_if_changed=True)
 
 
