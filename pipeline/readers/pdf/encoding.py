@@ -71,6 +71,9 @@ USUAL_MARGIN = 0.05
 #: much likelier: its accented Latin letters (café, Schlüter) read as cp1251 are
 #: still letters, so only a clear gain in known words and model score moves it.
 OWN_MARGIN = 0.15
+#: A font with a declared encoding is read in a code page only when its codes of 128
+#: and up are at least this share of its letters (``_Font.mostly_latin``).
+OWN_CODES_SHARE = 0.3
 #: Fewer words with letters than this in a font's sample: the lexicon says nothing.
 MIN_JUDGED = 3
 #: Words per font the decision is judged on (enough for a verdict, few lookups).
@@ -105,6 +108,22 @@ class _Font:
     own_reading: bool = False
     #: The share of its sampled words each reading makes known words (empty: no verdict).
     known: dict[str, float] = field(default_factory=dict)
+    #: "words" when the lexicon settled the font alone, "model" when the language
+    #: model weighed in too (``reading_scores``).
+    judged_by: str = "model"
+    #: ASCII letters in the runs that hold its caught codes: a Latin font's text.
+    latin: int = 0
+
+    def mostly_latin(self) -> bool:
+        """Whether most of the font's letters are ASCII, its caught codes few among them.
+
+        A text set in cp1251 or KOI8-R bytes under a Latin encoding has nearly all its
+        letters at 128 and up; a Latin font's codes there are its accents and
+        punctuation (an OCR layer's stray "»"), which no code page is to turn into
+        Cyrillic letters.
+        """
+        caught = sum(self.codes.values())
+        return self.own_reading and caught < OWN_CODES_SHARE * (caught + self.latin)
 
 
 @dataclass
@@ -264,9 +283,13 @@ class FontCodes:
         samples: dict[int, list[str]] = {}
         for ln in lines:
             for run in ln.runs:
-                for ch in _MARKS.findall(run.text):
+                found = _MARKS.findall(run.text)
+                for ch in found:
                     for c in ch:
                         self.fonts[(ord(c) - _MARK_BASE) // 256].codes[ord(c) % 256] += 1
+                if found:
+                    self.fonts[(ord(found[0][0]) - _MARK_BASE) // 256].latin += sum(
+                        ch.isascii() and ch.isalpha() for ch in run.text)
                 # Whole words (a marker run may be only a word's Cyrillic letters, its
                 # Latin ones read as they are): the lexicon judges words, not pieces.
                 for m in _MARKED_WORD.finditer(run.text):
@@ -276,7 +299,14 @@ class FontCodes:
                     words = samples.setdefault((ord(first.group()[0]) - _MARK_BASE) // 256, [])
                     if len(words) < SAMPLE_WORDS:
                         words.append(m.group())
-        scores = [reading_scores(font, samples.get(i, [])) for i, font in enumerate(self.fonts)]
+        scores = [reading_scores(font, samples.get(i, []), model=False)
+                  for i, font in enumerate(self.fonts)]
+        # The language model only for fonts the word lists leave undecided: those with
+        # a weak verdict, and those with none when no font of the document has one.
+        settled = any(font.judged_by == "words" for font in self.fonts)
+        for i, font in enumerate(self.fonts):
+            if _needs_model(font, settled):
+                scores[i] = reading_scores(font, samples.get(i, []))
         # The document's usual reading: the likeliest over all its fonts' codes, so
         # that a font that tells (a note's « » under T2A) decides for those that
         # cannot (no code where two readings differ). A font that has its own
@@ -475,11 +505,18 @@ def _decoded(code: int, page: str, font: _Font) -> str:
     return bytes([code]).decode(page, errors="replace")
 
 
+def good_share(codes: Counter[str]) -> float:
+    """The share of a font's glyphs (``codes``: each decoded glyph and how often it
+    occurs) that the journal's languages write."""
+    total = sum(codes.values())
+    good = sum(n for ch, n in codes.items() if ch and all(c in _GOOD for c in ch))
+    return good / total if total else 0.0
+
+
 def plausibility(text: str, codes: Counter[str]) -> float:
     """How likely a reading is real text: the language model's best probability for
     ``text`` (a sample of the font's words), times the share of the font's glyphs
-    (``codes``: each decoded glyph and how often it occurs) that the journal's
-    languages write.
+    the journal's languages write (``good_share``).
 
     A wrong code page still gives letters, but not words of any language; a
     nearly right one (cp1251 for T2A) gives the same words with stray letters
@@ -487,12 +524,11 @@ def plausibility(text: str, codes: Counter[str]) -> float:
     """
     from ...tag.langid import model_scores
 
-    total = sum(codes.values())
-    good = sum(n for ch, n in codes.items() if ch and all(c in _GOOD for c in ch))
+    good = good_share(codes)
     if not good or not any(ch.isalpha() for ch in text):
         return 0.0
     scores = model_scores(text)
-    return max(scores.values(), default=0.0) * good / total
+    return max(scores.values(), default=0.0) * good
 
 
 def _read_word(word: str, page: str, font: _Font) -> str:
@@ -533,31 +569,82 @@ def known_words(readings: dict[str, list[str]]) -> dict[str, float]:
     return shares
 
 
-def reading_scores(font: _Font, words: list[str]) -> dict[str, float]:
+#: The lexicon alone decides a font when the best reading makes at least this
+#: share of its words known: the language model (a second's import and load in a
+#: fresh process) is asked only about fonts the word lists leave undecided.
+LEXICON_DECIDES = 0.5
+
+
+def reading_scores(font: _Font, words: list[str], model: bool = True) -> dict[str, float]:
     """How likely text each candidate reading makes of a font's own words.
 
     The candidates are the code pages and the Latin reading pdfminer gave. The
-    score is the language model's (``plausibility``) averaged with the share of
-    the words the lexicon knows (``known_words``), when the lexicon is there:
-    a wrong code page gives letters, but no words of any of the three languages.
+    score averages two shares when the lexicon is there: of the words it knows
+    (``known_words``: a wrong code page gives letters, but no words of any of the
+    three languages), and the glyphs' likelihood as text. That is the language
+    model's (``plausibility``), or, when the lexicon has settled which words are
+    words (``LEXICON_DECIDES``), the share of glyphs the languages write scaled
+    by the reading's known words against the best's: readings that give the same
+    words (cp1251 and T2A) then differ only where their glyphs do, as under the
+    model, and no model is loaded. Without ``model`` a font the lexicon cannot
+    judge is scored by its glyphs alone (``judged_by`` "glyphs"): ``decode`` asks
+    that first, so that a font of three words follows the document's usual
+    reading without loading the model when other fonts settled it by their words.
+    ``font.judged_by`` records which it was.
     """
     from ... import lexicon
 
+    # Each distinct word once: a font's commonest words would otherwise be most of
+    # the lookups and weigh as much as the rest together.
+    words = list(dict.fromkeys(words))
     readings = {page: [_read_word(w, page, font) for w in words]
                 for page in [*CODE_PAGES, "base"]}
     known = known_words(readings) if lexicon.available() else {}
     font.known = known
+    best_known = max(known.values(), default=0.0)
+    font.judged_by = ("words" if best_known >= LEXICON_DECIDES else
+                      "model" if model else "glyphs")
     scores = {}
     for page, decoded in readings.items():
         text = " ".join(decoded)
         glyphs: Counter[str] = Counter()
         for code, n in font.codes.items():
             glyphs[_decoded(code, page, font)] += n
-        score = plausibility(text, glyphs) if text.strip() else 0.0
+        if not text.strip():
+            score = 0.0
+        elif font.judged_by != "model":
+            alpha = any(ch.isalpha() for ch in text)
+            share = known[page] / best_known if font.judged_by == "words" else 1.0
+            score = good_share(glyphs) * share if alpha else 0.0
+        else:
+            score = plausibility(text, glyphs)
         if known and score > 0:
             score = (score + known[page]) / 2
         scores[page] = round(score, 4)
     return scores
+
+
+def _needs_model(font: _Font, settled: bool) -> bool:
+    """Whether the language model could change a font's decision (``reading_scores``).
+
+    Not when the lexicon settled it, nor for a font with a declared encoding that
+    no reading makes ``OWN_MARGIN`` more of its words known than its own: ``decide``
+    keeps that encoding whatever the model says (the font is marked "own"). A
+    font without a verdict needs it only when no other font of the document has
+    one to follow (``settled``).
+    """
+    if font.mostly_latin():
+        font.judged_by = "latin"
+        return False
+    if font.judged_by == "words":
+        return False
+    if font.own_reading:
+        others = [v for p, v in font.known.items() if p != "base"]
+        if not others or max(others) < font.known.get("base", 0.0) + OWN_MARGIN:
+            font.judged_by = "own"
+            return False
+        return True
+    return bool(font.known) or not settled
 
 
 def decide(font: _Font, scores: dict[str, float], usual: str | None) -> tuple[list[str], str]:
@@ -579,12 +666,19 @@ def decide(font: _Font, scores: dict[str, float], usual: str | None) -> tuple[li
         # A declared encoding gives way only to words: a reading must make clearly
         # more of the font's words known (a few symbols, × or ©, prove nothing).
         known = font.known
-        if (scores[best] < scores["base"] + OWN_MARGIN or scores[best] < MIN_CONFIDENCE
-                or not known or known[best] < known["base"] + OWN_MARGIN):
+        if (font.mostly_latin() or scores[best] < scores["base"] + OWN_MARGIN
+                or scores[best] < MIN_CONFIDENCE or not known
+                or known[best] < known["base"] + OWN_MARGIN):
             best = "base"
     elif usual is not None and scores[usual] >= scores[best] - USUAL_MARGIN:
         best = usual
     shown = ", ".join(f"{p} {s}" for p, s in sorted(scores.items(), key=lambda kv: -kv[1])[:3])
+    shown += {"words": "; by known words",
+              "glyphs": "; by its glyphs alone: too few words to judge",
+              "own": "; no reading makes more of its words known",
+              "latin": "; most of its letters are ASCII: a Latin font"}.get(
+        font.judged_by, "; by known words and the language model" if font.known else
+        "; by the language model")
     if font.own_reading and best == "base":
         table = [_decoded(c, "base", font) for c in range(256)]
         # Codes 128 and up the font's encoding leaves undefined stay unread.
