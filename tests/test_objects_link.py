@@ -90,6 +90,13 @@ def test_a_number_the_reader_set_apart_numbers_the_equation():
     assert eq.number == "2" and xrefs(doc.blocks[1]) == [("(2)", eq.id)]
 
 
+def test_equations_named_by_a_word():
+    doc = document([para("By Eq. 1 and 1-формулада, not Eq. 5."), equation("x = 1", 1)])
+    eq = doc.by_role("equation")[0]
+    assert xrefs(doc.blocks[1]) == [("Eq. 1", eq.id), ("1-формулада", eq.id)]
+    assert not doc.problems  # an equation the article lacks is no figure gone missing
+
+
 def test_no_equation_no_parenthesis_link():
     doc = document([para("Тест (1) жана (2) варианттары."), figure("f"), para("Сүрөт 1. X")])
     assert not xrefs(doc.blocks[1])

@@ -41,6 +41,9 @@ _FIGURE = rf"{_SUROT}|сүр\.|рисун(?:ок|к\w*)|рис\.|figures?|figs?\
 _TABLE = r"таблиц\w*|табл\.|жадыбал\w*|tables?|tabl?\."
 #: The words Kyrgyz prints after the number ("1-сүрөт", "2-таблицада").
 _KY_AFTER = rf"{_SUROT}|таблиц\w*|жадыбал\w*"
+#: Words that name an equation in a reference without brackets ("Eq. 3", "формула 2",
+#: Kyrgyz "2-формулада"); "(3)" alone is ``EQUATION_REF``. Never a caption's word.
+_EQUATION = r"equations?|eqs?\.|уравнени\w*|формул\w*"
 #: An object's number: "3", "2.1", "1a", or a Roman "II" (capitals only).
 _NUM = r"(?:\d{1,3}(?:\.\d{1,3})?(?![\d])(?:[a-zа-я](?!\w))?|(?-i:[IVXL]{1,6})(?!\w))"
 _ARABIC = r"\d{1,3}(?:\.\d{1,3})?"
@@ -57,10 +60,11 @@ CAPTION_LABEL = re.compile(
 #: "табл. 2–4"), or Kyrgyz number first ("1-сүрөттө").
 _SEP = r"\s*(?:,|;|–|—|-|and|&|и|жана|or|или|же)\s*"
 #: A further number is not the start of a Kyrgyz "2-таблица".
-_NOT_KY = rf"(?!\s?[-–]\s?(?:{_KY_AFTER}))"
+_NOT_KY = rf"(?!\s?[-–]\s?(?:{_KY_AFTER}|формул))"
 XREF = re.compile(
-    rf"(?<!\w)(?P<word>{_FIGURE}|{_TABLE})\s?(?P<nums>{_NUM}(?:{_SEP}{_NUM}{_NOT_KY})*)"
-    rf"|(?<![\w.,\-–])(?P<num2>{_ARABIC})\s?[-–]\s?(?P<word2>{_KY_AFTER})(?!\w)",
+    rf"(?<!\w)(?P<word>{_FIGURE}|{_TABLE}|{_EQUATION})\s?"
+    rf"(?P<nums>{_NUM}(?:{_SEP}{_NUM}{_NOT_KY})*)"
+    rf"|(?<![\w.,\-–])(?P<num2>{_ARABIC})\s?[-–]\s?(?P<word2>{_KY_AFTER}|формул\w*)(?!\w)",
     re.IGNORECASE,
 )
 _ONE_NUM = re.compile(_NUM, re.IGNORECASE)
@@ -85,13 +89,16 @@ _SHOWN = 8
 
 
 def kind_of(word: str) -> str:
-    """The object a caption's or cross-reference's word names: "figure" or "table".
+    """The object a caption's or cross-reference's word names: "figure", "table" or
+    (only in the text) "equation".
 
-    >>> kind_of("Рис."), kind_of("сүрөттө"), kind_of("Таблицы"), kind_of("Tables")
-    ('figure', 'figure', 'table', 'table')
+    >>> kind_of("Рис."), kind_of("сүрөттө"), kind_of("Таблицы"), kind_of("Eq.")
+    ('figure', 'figure', 'table', 'equation')
     >>> find_xrefs("сүрөттөлгөн 2 учур, сүрөттөрдө 2")
     [(20, 32, 'figure', '2')]
     """
+    if re.fullmatch(_EQUATION, word, re.IGNORECASE):
+        return "equation"
     return "figure" if re.fullmatch(_FIGURE, word, re.IGNORECASE) else "table"
 
 
