@@ -555,7 +555,8 @@ class _Builder:
                 out.append(self.in_lang(para(self.inlines(b, True)), b.lang, self.lang, b.id))
         if items:
             out.append({"t": "BulletList", "c": items})
-        return self.mark_introduction(out)
+        # A notice edition's figures and tables are no introduction to list in the ToC.
+        return out if ed.notice else self.mark_introduction(out)
 
     # -- figures, tables, equations
 
@@ -703,7 +704,10 @@ class _Builder:
         starts = bool(body) and body[0]["t"] == "Header" and body[0]["c"][0] == 1
         # A body that opens without a heading would run on from the abstracts.
         rule = [] if starts or not body else [{"t": "HorizontalRule"}]
-        return [*self.front(starts or not self.ed.body), *rule, *body, *self.back()]
+        # An edition without the article's text (a notice, its figures) starts with
+        # the title page, as before it carried figures.
+        text = bool(self.ed.body) and not self.ed.notice
+        return [*self.front(starts or not text), *rule, *body, *self.back()]
 
 
 #: The anchor of the text before the first heading, and of each abstract ("abstract-ky").
