@@ -113,7 +113,10 @@ def find_displays(flow: list[PageLine], left: float, width: float) -> list[Displ
         if label is not None:
             out.append(Display(start, i + 1, label, " ".join(texts)))
             start, texts = None, []
-    return [_grow(d, flow, left, out) for d in out]
+    grown: list[Display] = []
+    for k, d in enumerate(out):
+        grown.append(_grow(d, flow, left, grown + out[k + 1:]))
+    return grown
 
 
 def _lone_number(ln: PageLine, left: float, width: float, edge: float | None) -> str | None:
@@ -132,9 +135,10 @@ def _piece(ln: PageLine, left: float) -> bool:
             and math_share(text, ln) >= 0.5)
 
 
-def _grow(d: Display, flow: list[PageLine], left: float, found: list[Display]) -> Display:
-    """A formula with the pieces just above and below its lines (within a line's height)."""
-    taken = {i for f in found if f is not d for i in range(f.start, f.end)}
+def _grow(d: Display, flow: list[PageLine], left: float, others: list[Display]) -> Display:
+    """A formula with the pieces just above and below its lines (within a line's height)
+    that no other formula has."""
+    taken = {i for f in others for i in range(f.start, f.end)}
     start, end = d.start, d.end
     while start > 0 and start - 1 not in taken and _piece(flow[start - 1], left) and (
             flow[start].top - flow[start - 1].bottom < 0.8 * flow[start].size):

@@ -171,6 +171,8 @@ def mark_displays(flow: list[PageLine], left: float, width: float, page: int,
     out: list[PageLine] = []
     i = 0
     for d in displays:
+        if d.start < i:  # overlapping another formula: its lines are taken already
+            continue
         out.extend(flow[i:d.start])
         part = flow[d.start:d.end]
         counter[0] += 1

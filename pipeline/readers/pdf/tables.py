@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 from ...model import Run
 from .geometry import glyph_size
-from .words import make_line
+from .words import is_math, make_line
 
 Box = tuple[float, float, float, float]  # x0, top, x1, bottom (pdfplumber's page coordinates)
 
@@ -212,7 +212,31 @@ def _reads_as_table(grid: list[list[str]]) -> bool:
         return False
     if sum(1 for n in filled_rows if n >= 2) < 2:
         return False
+    if flows_on(grid):
+        return False
     return all(len(c.split()) <= MAX_CELL_WORDS for row in grid for c in row)
+
+
+def flows_on(grid: list[list[str]]) -> bool:
+    """Whether a grid's columns are running text cut into lines: most cells go on from
+    the one above (it ends in a hyphen, or the next starts in lower case). A page of
+    prose columns between rules reads so; a table's cells start afresh.
+
+    >>> flows_on([["The rule of", "x"], ["law is that", "y"], ["every- one", "z"],
+    ...           ["body knows", "w"], ["it well.", "v"]])
+    True
+    >>> flows_on([["Name", "Type"], ["USER", "CHAR"], ["Host name of", "VARCHAR"]])
+    False
+    """
+    pairs = goes_on = 0
+    for c in range(len(grid[0]) if grid else 0):
+        for a, b in zip(grid, grid[1:], strict=False):
+            above, below = a[c].strip(), b[c].strip()
+            if not above or not below:
+                continue
+            pairs += 1
+            goes_on += above.endswith("-") or below[:1].islower()
+    return pairs >= 4 and goes_on >= 0.4 * pairs
 
 
 _DIGITS = re.compile(r"\d")
@@ -382,13 +406,25 @@ def unruled_tables(rows: list[list[dict]], gutters: list[float], width: float,
                 first -= 1
             while last < len(band) and _joins(band, cut, columns, caption, last, last - 1):
                 last += 1
-            if whole and any(b - a > width / 3 for a, b in columns):
+            if whole and any(b - a > width / 3 for a, b in columns) or _formula(band[first:last]):
                 i = last
                 continue
-            out.append(_unruled(band[first:last], cut[first:last], columns))
+            found = _unruled(band[first:last], cut[first:last], columns)
+            if flows_on(found.cells):
+                i = last
+                continue
+            out.append(found)
             taken |= out[-1].used
             i = last
     return out
+
+
+def _formula(rows: list[list[dict]]) -> bool:
+    """Whether rows are a display formula's (its pieces leave wide gaps too): a fifth of
+    their glyphs in math fonts, or an equals sign."""
+    ink = [c for r in rows for c in r if not c["text"].isspace()]
+    return bool(ink) and (sum(1 for c in ink if is_math(c)) >= 0.2 * len(ink)
+                          or any(c["text"] in "=≤≥≈" for c in ink))
 
 
 def _joins(band: list[list[dict]], cut: list[list[list[dict]]],
