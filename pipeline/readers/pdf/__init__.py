@@ -25,7 +25,11 @@ module per concern:
 * ``ocr``: a PDF without a text layer goes through Tesseract (kir+rus+eng) page
   by page when it is installed; otherwise the editor is told so. So does a page
   whose text layer is mostly non-words (known words: ``pipeline.lexicon``), and
-  the likelier of the two readings is kept.
+  the likelier of the two readings is kept;
+* ``objects`` (with ``figures``, ``tables``, ``equations``): figures, ruled and
+  unruled tables taken out of a page's rows before its lines are made, display
+  formulas out of each flow, each put back as one object line in its place with
+  its caption beside it.
 
 Here: opening the file (pdfminer's failures become one-line input errors)
 and the order of the steps. Pages are read one at a time: a page's characters
