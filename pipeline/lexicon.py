@@ -215,7 +215,16 @@ def hyphen_evidence(head: str, tail: str) -> tuple[bool, str] | None:
     (True, '«айлана-чөйрөнүн» is a known word, and «айлана» and «чөйрөнүн» words of their own')
     >>> hyphen_evidence("систе", "масы")[0] if available() else False
     False
+    >>> hyphen_evidence("ROC", "кривые")[0]
+    True
+
+    A hyphen between two scripts (ROC-кривые, IT-технологиялар) stays whatever the
+    lists say: no typesetter breaks a word there, since no word changes script.
     """
+    head_script, tail_script = _script(head), _script(tail)
+    if head_script and tail_script and head_script != tail_script:
+        return True, (f"«{head}» and «{tail}» are in different scripts: a compound, not a "
+                      f"word broken at the line end")
     if not available():
         return None
     hyphened, joined = f"{head}-{tail}", head + tail
@@ -230,3 +239,23 @@ def hyphen_evidence(head: str, tail: str) -> tuple[bool, str] | None:
                           f"«{normal(tail)}» words of their own")
         return False, f"«{normal(joined)}» and «{normal(hyphened)}» are both known words"
     return None
+
+
+def _script(word: str) -> str | None:
+    """"latin" or "cyrillic" when all of a word's letters are of that script, else None.
+
+    >>> _script("ROC"), _script("кривые"), _script("x1"), _script("Яx")
+    ('latin', 'cyrillic', 'latin', None)
+    """
+    scripts = set()
+    for ch in word:
+        if not ch.isalpha():
+            continue
+        if "\u0400" <= ch <= "\u052f":
+            scripts.add("cyrillic")
+        elif ch.isascii() or "\u00c0" <= ch <= "\u024f":
+            scripts.add("latin")
+        else:
+            return None
+    return scripts.pop() if len(scripts) == 1 else None
+
