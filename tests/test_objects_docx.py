@@ -190,6 +190,15 @@ def corrected(stages, folder, text):
 
 
 def test_image_alt_and_caption_translations(stages, folder):
+    media = of_role(stages["tag"], "figure")[0].visual.media  # shown twice: figures 1 and 3
+    doc = corrected(stages, folder, (
+        f'- find: "{media}"\n  occurrence: 2\n  alt: "Диаграмма"\n'
+        '- find: "Мектептин имараты"\n  image: figure-2.png\n  note: a sharper photograph\n'
+        '- find: "Мектептин имараты"\n  alt: "Эки кабаттуу мектептин  имараты"\n'
+        '- find: "Сүрөт 1. Окуучулардын"\n'
+        '  translations: {ru: "Рис. 1. Число учащихся", en: "Figure 1. Pupils"}\n'))
+    assert of_role(doc, "figure")[2].visual.alt == "Диаграмма"
+    assert of_role(doc, "figure")[0].visual.alt is None
     doc = corrected(stages, folder, (
         '- find: "Мектептин имараты"\n  image: figure-2.png\n  note: a sharper photograph\n'
         '- find: "Мектептин имараты"\n  alt: "Эки кабаттуу мектептин  имараты"\n'

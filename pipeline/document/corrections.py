@@ -20,7 +20,8 @@ or ``role``), one action, and an optional ``note``::
     - find: "Journal of Things, 2021"   # a running head the reader kept
       drop: true
 
-A figure, table or equation is found by its caption's words (or its own):
+A figure, table or equation is found by its caption's words (or its own, or, for
+``image`` and ``alt``, its picture's name as the problems give it):
 
     - find: "Сүрөт 2. Окуучулардын"     # the picture, instead of the source's
       image: figure-2.png               # a PNG or JPEG in the article's folder
@@ -258,10 +259,16 @@ def _hits(doc: Document, entry: dict[str, Any]) -> list[tuple[int, int]]:
     """(block index, offset) of every occurrence of the entry's text."""
     find = entry["find"]
     hits = []
+    # A figure with no words and no caption is found by its picture's name, as the
+    # problems list it ("word/media/image3.emf", "assets/p3-figure1.png").
+    by_picture = any(a in entry for a in ("image", "alt"))
     for i, block in enumerate(doc.blocks):
         if entry.get("lang") and block.lang != entry["lang"]:
             continue
         if entry.get("role") and block.role != entry["role"]:
+            continue
+        if by_picture and block.visual and find in (block.visual.media, block.visual.image):
+            hits.append((i, 0))
             continue
         start = block.text.find(find)
         while start != -1:
