@@ -254,3 +254,19 @@ def test_shapes_cluster_into_drawings():
     assert pixels((0, 0, 720, 72)) == [3000, 300]
     assert re.fullmatch(r"\d+", str(pixels((0, 0, 100000, 10))[0]))
     assert pixels((0, 0, 100000, 10))[0] <= 6000
+
+
+def test_a_page_whose_drawing_breaks_the_finder_is_still_read_as_text(article, monkeypatch):
+    import pipeline.readers.pdf.objects as objects
+    from pipeline.readers import extract
+
+    def broken(*args):
+        raise ZeroDivisionError
+
+    monkeypatch.setattr(objects, "ruled_tables", broken)
+    path, expected, _, _, _ = article
+    ex = extract(path.read_bytes(), str(path))
+    notes = " ".join(ex.notes)
+    assert "page 1: figures and tables not looked for (ZeroDivisionError)" in notes
+    text = " ".join(ln.text for ln in ex.lines)
+    assert expected.paragraphs[0].split()[0] in text and "Мектептер" in text

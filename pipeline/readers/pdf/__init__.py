@@ -50,7 +50,7 @@ from .footnotes import count_notes, footnote_start, note_lines
 from .furniture import furniture
 from .geometry import Page, PageLine, slim_chars
 from .layout import adopt_gutter, column_widths, reading_order
-from .objects import PageObject, expand, mark_displays, object_counts, page_objects, place_objects
+from .objects import FoundObjects, expand, mark_displays, object_counts, page_objects, place_objects
 from .ocr import ocr, reread_junk_pages
 from .paragraphs import model_lines, pitches
 from .words import mark_formulas
@@ -152,7 +152,7 @@ def quiet_pdfminer() -> None:
 
 
 def _read_pages(raw: bytes, name: str
-                ) -> tuple[list[Page], Counter[float], FontCodes, dict[int, list[PageObject]]]:
+                ) -> tuple[list[Page], Counter[float], FontCodes, FoundObjects]:
     """Every page's lines, read one page at a time, the font sizes by character count,
     the fonts whose codes are decoded here (``encoding``), and each page's figures and
     tables (``objects``), their glyphs kept out of its lines."""
@@ -173,7 +173,7 @@ def _read_pages(raw: bytes, name: str
         raise _open_error(exc, name) from None
     pages: list[Page] = []
     sizes: Counter[float] = Counter()
-    objects: dict[int, list[PageObject]] = {}
+    objects = FoundObjects()
     with pdf:
         if n_pages == 0:
             raise InputError(name, "the PDF has no pages", "send the complete PDF")
@@ -190,7 +190,8 @@ def _read_pages(raw: bytes, name: str
                 raise InputError(name, f"the PDF is damaged ({type(exc).__name__})",
                                  "send the file again or export it anew") from None
             codes.count_unknown(chars)
-            lines, gutters, found = page_objects(page, chars, width, page.page_number)
+            lines, gutters, found = page_objects(page, chars, width, page.page_number,
+                                                 objects.notes)
             if found:
                 objects[page.page_number] = found
             page.close()  # pdfplumber caches every page's objects otherwise
@@ -254,6 +255,7 @@ def read_pdf(raw: bytes, name: str) -> Extraction:
               + f"); body text {body_size} pt; "
               f"{len(dropped)} running-head, footer or page-number lines removed; "
               f"{count_notes(notes)} footnotes" + object_counts(out)]
+    report.extend(objects.notes)
     report.extend(codes.decode(out + notes))
     report.extend(mark_formulas(out + notes))
     report.extend(reread_junk_pages(raw, name, out, notes))  # a junk text layer: OCR it

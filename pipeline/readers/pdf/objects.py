@@ -108,30 +108,57 @@ def _figure_line(rows: list[list[dict]], box, page: int, k: int) -> Line:
                 top=round(box[1], 1), role="figure", visual=_visual(page, "figure", k, box))
 
 
-def page_objects(page, chars: list[dict], width: float, number: int
+class FoundObjects(dict):
+    """The objects found on each page (page number → its objects), and the pages where
+    looking for them failed (``notes``, for the extraction's notes): a damaged
+    drawing costs that page its objects, never its text."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.notes: list[str] = []
+
+
+def _drawn_objects(page, chars: list[dict], rows: list[list[dict]], width: float, number: int
+                   ) -> tuple[list[list[dict]], list[PageObject]]:
+    """The page's ruled tables and figures, and its rows without their glyphs."""
+    objects: list[PageObject] = []
+    pictures = [(float(i["x0"]), float(i["top"]), float(i["x1"]), float(i["bottom"]))
+                for i in page.images]
+    tables = ruled_tables(page, rows, chars, pictures)
+    regions = figure_regions(page, rows, [t.box for t in tables],
+                             lambda: [x for x, _ in find_columns(rows, width)])
+    words, used, grown = take_words(regions, rows, CAPTION)
+    for t in tables:
+        used |= t.used
+    for k, t in enumerate(tables, 1):
+        objects.append(PageObject("table", t.box, _table_line(t, number, k)))
+    for k, (taken, box) in enumerate(zip(words, grown, strict=True), 1):
+        objects.append(PageObject("figure", box, _figure_line(taken, box, number, k)))
+    return (_without(rows, used) if used else rows), objects
+
+
+def page_objects(page, chars: list[dict], width: float, number: int,
+                 notes: list[str] | None = None
                  ) -> tuple[list[PageLine], list[float], list[PageObject]]:
     """A page's lines and gutters (as ``layout.page_lines``) with its tables and figures
-    taken out of them, and those objects."""
+    taken out of them, and those objects. Where looking for them fails on a damaged
+    page, the page is read as text only and ``notes`` says so."""
     rows = page_rows(chars)
     objects: list[PageObject] = []
-    drawn = bool(page.images or page.rects or page.curves or page.lines)
-    if drawn:
-        pictures = [(float(i["x0"]), float(i["top"]), float(i["x1"]), float(i["bottom"]))
-                    for i in page.images]
-        tables = ruled_tables(page, rows, chars, pictures)
-        regions = figure_regions(page, rows, [t.box for t in tables],
-                                 lambda: [x for x, _ in find_columns(rows, width)])
-        words, used, grown = take_words(regions, rows, CAPTION)
-        for t in tables:
-            used |= t.used
-        if used:
-            rows = _without(rows, used)
-        for k, t in enumerate(tables, 1):
-            objects.append(PageObject("table", t.box, _table_line(t, number, k)))
-        for k, (taken, box) in enumerate(zip(words, grown, strict=True), 1):
-            objects.append(PageObject("figure", box, _figure_line(taken, box, number, k)))
+    if page.images or page.rects or page.curves or page.lines:
+        try:
+            rows, objects = _drawn_objects(page, chars, rows, width, number)
+        except Exception as exc:  # geometry of a damaged page: its text is still read
+            if notes is not None:
+                notes.append(f"page {number}: figures and tables not looked for "
+                             f"({type(exc).__name__})")
     lines, gutters = page_lines(chars, width, rows)
-    unruled = unruled_tables(rows, gutters, width, CAPTION)
+    try:
+        unruled = unruled_tables(rows, gutters, width, CAPTION)
+    except Exception as exc:  # as above: text only
+        unruled = []
+        if notes is not None:
+            notes.append(f"page {number}: unruled tables not looked for ({type(exc).__name__})")
     if unruled:
         used = set().union(*(t.used for t in unruled))
         lines, gutters = page_lines(chars, width, _without(rows, used))
