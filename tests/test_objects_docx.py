@@ -258,3 +258,24 @@ def test_wrong_entries_are_one_line(stages, folder, entry, message):
     with pytest.raises(CorrectionError, match=message) as exc:
         corrected(stages, folder, entry)
     assert "\n" not in exc.value.one_line() and "line 1: " in exc.value.one_line()
+
+
+def test_a_table_laying_out_a_picture_and_its_caption_is_a_figure(folder):
+    """Word users put a picture beside its caption in a table; a table of data with a
+    picture in it stays a table."""
+    from pipeline.readers.pandoc import pandoc_ast, read_ast
+
+    md = ("+------------------+---------------------------+\n"
+          "| ![](chart.png)   | Сүрөт 3. Макеттеги сүрөт  |\n"
+          "+------------------+---------------------------+\n\n"
+          "+------+------+----------------+\n| Жыл  | Саны | ![](chart.png) |\n"
+          "+------+------+----------------+\n| 2020 | 41   | 2021           |\n"
+          "+------+------+----------------+\n")
+    reader = read_ast(pandoc_ast(md.encode(), "markdown", "t.md"), "t.md",
+                      package=(folder / "source.docx").read_bytes())
+    assert [(ln.role, ln.text) for ln in reader.lines] == [
+        ("figure", ""), ("paragraph", "Сүрөт 3. Макеттеги сүрөт"),
+        ("table", "ЖылСаны2020412021")]
+    # The Markdown's picture is no member of the package: never read from the disk.
+    assert reader.left_out == {"picture inside a line of text": 1,
+                               "picture linked from outside the file": 1}

@@ -272,6 +272,7 @@ class AstReader:
         #: Pictures met inside the text paragraph being read (Word anchors a floating
         #: figure to a paragraph): they follow it as figures. None outside a paragraph.
         self._pictures: list[Any] | None = None
+        self._in_layout = False  # reading a layout table's text: its pictures are taken
         self.assets: dict[str, str] = {}  # a picture's zip member → its assets file
         self._sizes: dict[str, tuple[str, int, int] | None] = {}
         self.lines: list[Line] = []
@@ -337,7 +338,7 @@ class AstReader:
             self.note(c)
             return []
         if t == "Image":
-            if self._pictures is not None and _figure_sized(c[0]):
+            if self._pictures is not None and (self._in_layout or _figure_sized(c[0])):
                 self._pictures.append(c)
             else:
                 self.left_out["picture inside a line of text" if self.package else "image"] += 1
@@ -568,6 +569,8 @@ class AstReader:
         if numbered and not stringify(caption[1]):
             self.equation(*numbered)
             return
+        if self.package is not None and self.layout_table(rows, caption):
+            return
         self.caption(caption)
         grid = self.grid(rows, len(colspecs))
         if not any(cell for row in grid for cell in row):
@@ -576,6 +579,36 @@ class AstReader:
         self.lines.append(Line(runs=runs, para_hint=True, number=len(self.lines) + 1,
                                role="table", cells=grid, header_rows=len(head[1]) or None))
         self.counts["table"] += 1
+
+    def layout_table(self, rows: list[Any], caption: list[Any]) -> bool:
+        """A table that only lays out pictures and their captions (Word's way to put a
+        figure beside its caption): a figure line per picture, a line per text cell
+        after them (the segmenter tells a caption by its label), and True. A table of
+        data with a picture in it stays a table (the picture left out)."""
+        # Decided on the plain text first: reading a cell's inlines takes its notes out.
+        pictures: list[Any] = []
+        texts: list[list[Any]] = []
+        for _row_attr, cells in rows:
+            for *_cell, blocks in cells:
+                pictures.extend(_images(blocks))
+                if stringify(blocks):
+                    texts.append(blocks)
+        if not pictures or len(texts) > len(pictures) + 1 or any(
+                len(stringify(t)) > LAYOUT_TEXT for t in texts):
+            return False
+        for picture in pictures:
+            self.figure(picture)
+        self.caption(caption)
+        self._pictures, self._in_layout = [], True  # its pictures are the figures above
+        try:
+            for blocks in texts:
+                runs: list[Run] = []
+                for inl in _inline_lists(blocks):
+                    runs += self.inlines(inl) + [Run(" ")]
+                self.add(runs, "paragraph")
+        finally:
+            self._pictures, self._in_layout = None, False
+        return True
 
     def grid(self, rows: list[Any], columns: int) -> list[list[str]]:
         out: list[list[str]] = []
@@ -647,6 +680,26 @@ class AstReader:
     def text_bytes(self) -> int:
         return sum(len(r.text.encode("utf-8")) for ln in self.lines + self.notes
                    for r in ln.runs)
+
+
+#: A table of pictures whose text cells are longer than this is a table of data.
+LAYOUT_TEXT = 400
+
+
+def _images(node: Any) -> list[Any]:
+    """Every picture (an Image's contents) in an AST fragment, in order."""
+    found: list[Any] = []
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        if isinstance(n, list):
+            stack.extend(reversed(n))
+        elif isinstance(n, dict):
+            if n.get("t") == "Image":
+                found.append(n["c"])
+            elif "c" in n:
+                stack.append(n["c"])
+    return found
 
 
 def _numbered_formula(rows: list[Any]) -> tuple[str, str] | None:
