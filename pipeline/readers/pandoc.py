@@ -6,7 +6,8 @@ source gives it (``Line.role``): a Word heading stays a heading, a list item a
 list item, a footnote a footnote and a table a table, so nothing is guessed
 back from flattened text. Emphasis becomes runs with ``italic``/``bold``.
 
-A DOCX's pictures (an Image alone in its paragraph, or in a pandoc Figure) become
+A DOCX's pictures (an Image alone in its paragraph, in a pandoc Figure, or in a
+table that only lays out pictures beside their captions) become
 ``figure`` lines whose ``Visual`` names the picture's member in the zip
 (``media``, read for its pixel size, never unpacked to disk) and the file the assets
 stage copies it to (``image``, ``assets/docx-<name>``); a display formula alone in
