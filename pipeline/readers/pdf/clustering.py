@@ -117,31 +117,31 @@ def _attach_raised(rows: list[list[dict]]) -> list[list[dict]]:
 
 
 def _attach_accents(rows: list[list[dict]]) -> list[list[dict]]:
-    """Put a row of accents alone back on the row whose letters they stand over.
+    """Put accents back on the row whose letters they stand over.
 
     A formula's accent (``\\hat W``) is a glyph of the text's size raised over its
-    letter, by more than a baseline's tolerance over a capital: it made a row of
-    its own ("ˆˆˆˆ"), and the letters lost their accents. A row of nothing but
-    accents joins the row next below it (within an em) when each of its accents
-    stands over a glyph of that row; ``words.compose_accents`` then composes them.
+    letter, by more than a baseline's tolerance over a capital: it joined the row
+    above (a fraction's numerator, or a row of accents alone), and the letters
+    lost it ("ˆˆˆˆ"). An accent that stands over no glyph of its own row goes to
+    the next row below (within an em) when it stands over a glyph there;
+    ``words.compose_accents`` then composes it.
     """
-    if not any(all(accent_mark(c["text"]) for c in row) for row in rows):
+    def over(c: dict, row: list[dict]) -> bool:
+        x = (c["x0"] + c["x1"]) / 2
+        return any(d is not c and d["x0"] - 0.5 <= x <= d["x1"] + 0.5
+                   and not accent_mark(d["text"]) for d in row)
+
+    if not any(accent_mark(c["text"]) for row in rows for c in row):
         return rows
-    out: list[list[dict]] = []
-    pending: list[list[dict]] = []
-    for row in rows:  # top to bottom: an accents' row comes before its letters' row
-        if all(accent_mark(c["text"]) for c in row):
-            pending.append(row)
-            continue
-        for accents in pending:
-            size = max(glyph_size(c) for c in row)
-            low = max(baseline(c) for c in accents)
-            if 0 < baseline(row[0]) - low <= size and all(
-                    any(d["x0"] - 0.5 <= (c["x0"] + c["x1"]) / 2 <= d["x1"] + 0.5 for d in row)
-                    for c in accents):
-                row = row + accents
-            else:
-                out.append(accents)
-        pending = []
-        out.append(row)
-    return out + pending
+    rows = [list(row) for row in rows]
+    for i in range(len(rows) - 1):
+        below = rows[i + 1]
+        size = max(glyph_size(c) for c in below)
+        line = min(baseline(c) for c in below)
+        moving = [c for c in rows[i] if accent_mark(c["text"]) and not over(c, rows[i])
+                  and 0 < line - baseline(c) <= size and over(c, below)]
+        if moving:
+            ids = {id(c) for c in moving}
+            rows[i] = [c for c in rows[i] if id(c) not in ids]
+            below.extend(moving)
+    return [row for row in rows if row]
