@@ -560,12 +560,14 @@ def _lone(run: Run) -> bool:
 def mark_formulas(lines: list) -> list[str]:
     """Find the formula runs that glyph by glyph could not be told apart from text.
 
-    Three kinds, with the document or the line as evidence:
+    Four kinds, with the document or the line as evidence:
 
     * a font the document uses only for formula letters (``formula_alphabets``):
       its lone letters, with the scripts after them;
     * operator names (``OPERATOR_NAMES``: "arg min", "exp", "log") next to a
-      formula run;
+      formula run, and the runs beside a formula of a font the document sets
+      only beside formulas (``formula_fonts``: CMR12's "= 93" where the text is
+      cm-super);
     * a line whose ink is mostly a formula's and whose other runs hold no letter
       (a display formula's numerator "1", its number "(5)").
 
@@ -586,8 +588,11 @@ def mark_formulas(lines: list) -> list[str]:
                     after.math = True
                     if after.text[-1:].isspace():
                         break
+    beside = formula_fonts(lines)  # with the lone letters now formulas
+    for ln in lines:
+        runs = ln.runs
         if any(r.math for r in runs):
-            _operators(runs)
+            _operators(runs, beside)
             _bridge_math(runs)
             _display_line(runs)
     return [f"font {font}: {n} lone letters read as formula letters (the document sets no "
@@ -621,13 +626,56 @@ def formula_alphabets(lines: list) -> set[str | None]:
             and n >= MATH_ALPHABET_SHARE * lettered[f] and 3 * beside[f] >= n}
 
 
-def _operators(runs: list[Run]) -> None:
-    """Runs of operator names ("arg min", "exp(") next to a formula run become the formula's.
+def formula_fonts(lines: list) -> set[str | None]:
+    """The fonts the document sets beside formulas only (outside them): part of them.
+
+    A font with at least two runs outside formulas, ``FORMULA_FONT_SHARE`` of them
+    next to a formula run, and no word of three letters or more that is not an
+    operator name, unless every one of its runs is next to a formula (a
+    subscript's "vis" set in a text font of its own size).
+    """
+    runs: Counter[str | None] = Counter()
+    beside: Counter[str | None] = Counter()
+    wordy: Counter[str | None] = Counter()
+    for ln in lines:
+        inked = [r for r in ln.runs if r.text.strip()]
+        if not any(r.math for r in inked):
+            for r in inked:
+                runs[r.font] += 1
+                wordy[r.font] += _wordy(r)
+            continue
+        for k, r in enumerate(inked):
+            if r.math:
+                continue
+            runs[r.font] += 1
+            wordy[r.font] += _wordy(r)
+            beside[r.font] += bool((k and inked[k - 1].math)
+                                   or (k + 1 < len(inked) and inked[k + 1].math))
+    return {f for f, n in beside.items() if runs[f] >= 2 and n >= FORMULA_FONT_SHARE * runs[f]
+            and (not wordy[f] or n == runs[f])}
+
+
+#: A font is set beside formulas only when at least this share of its runs outside
+#: them stand next to one (``formula_fonts``).
+FORMULA_FONT_SHARE = 0.8
+
+
+def _wordy(run: Run) -> bool:
+    """Whether a run holds a word (three letters or more) that is no operator name."""
+    return any(len(w) >= 3 and w not in OPERATOR_NAMES for w in _WORD.findall(run.text))
+
+
+def _operators(runs: list[Run], fonts: set[str | None] = frozenset()) -> None:
+    """Runs next to a formula run that are operator names ("arg min", "exp("), or are
+    set in a font the document sets beside formulas only (``fonts``), become the
+    formula's.
 
     Repeated until nothing changes, so "ŵ = arg min S" is one formula however its
     runs fall.
     """
     def operator(run: Run) -> bool:
+        if run.font in fonts:
+            return True
         words = _WORD.findall(run.text)
         return bool(words) and all(w in OPERATOR_NAMES for w in words)
 
