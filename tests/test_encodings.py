@@ -200,3 +200,77 @@ def test_tex_glyph_names_are_read(name, char):
     if not TEX_GLYPHLIST.exists():
         pytest.skip("TeX Live's glyph list is not installed")
     assert tex_glyph(name) == char
+
+
+# --- the decision's evidence, font by font ----------------------------------------------
+
+
+class _FakeFont:
+    """What ``FontCodes`` reads of a pdfminer simple font: its code → text table."""
+
+    def __init__(self, table: dict[int, str]):
+        self.cid2unicode = dict(table)
+
+
+def test_t2a_accent_codes_are_read_when_the_font_is_caught():
+    """LaTeX's \\" in a T2A font without a map is code 4: it must be the dieresis while
+    the line is made, so that it composes with its letter (Schlüter, not "Schlu ter")."""
+    from pipeline.readers.pdf.encoding import FontCodes
+    from pipeline.readers.pdf.layout import page_lines
+
+    codes, font = FontCodes(), _FakeFont({ord(c): c for c in "Schlter"})
+    codes._catch(font, "T2A font", {4: "a4", 0x10: "a16", 0xE0: "a224"}, own_reading=False)
+    assert font.cid2unicode[4] == "¨" and font.cid2unicode[0x10] == "“"
+    assert font.cid2unicode[0xE0] >= "\U000f0000"  # a Cyrillic code waits for the code page
+    x, chars = 0.0, []
+    for ch, width in [("S", 6), ("c", 5), ("h", 6), ("l", 3), ("u", 6), ("t", 4), ("e", 5),
+                      ("r", 4)]:
+        chars.append({"text": ch, "x0": x, "x1": x + width, "top": 100.0, "bottom": 110.0,
+                      "size": 10.0, "fontname": "T2A"})
+        x += width
+    chars.insert(5, {"text": font.cid2unicode[4], "x0": 20.6, "x1": 25.4, "top": 100.0,
+                     "bottom": 110.0, "size": 10.0, "fontname": "T2A"})
+    (line,), _ = page_lines(chars, 500.0)
+    assert line.text == "Schlüter"
+
+
+def test_latin_font_with_a_few_high_codes_keeps_its_encoding():
+    """An English OCR layer's stray "»" (a WinAnsi font's code 0xBB) is no Cyrillic ї:
+    a declared encoding whose caught codes are few among ASCII letters stays."""
+    from pipeline.readers.pdf.encoding import _Font, decide
+
+    base = {c: chr(c) for c in range(32, 256)}
+    font = _Font("TimesNewRomanPSMT", base, own_reading=True, latin=400)
+    font.codes[0xBB] = 3
+    scores = {"cp1251": 0.2, "mac_cyrillic": 0.9, "base": 0.1}
+    font.known = {"cp1251": 0.0, "mac_cyrillic": 0.6, "base": 0.0}
+    table, note = decide(font, scores, None)
+    assert table[0xBB] == "»"
+    assert "kept in the font's own encoding" in note and "a Latin font" in note
+    russian = _Font("Arial", base, own_reading=True, latin=10)
+    russian.codes[0xE0] = 300
+    assert not russian.mostly_latin()
+
+
+@needs_lexicon
+def test_known_words_settle_a_font_without_the_language_model(monkeypatch):
+    """When the word lists settle a font the language model (a second's import and load
+    in a fresh process) is not asked; the note says the words decided."""
+    from pipeline.readers.pdf import encoding
+    from pipeline.tag import langid
+
+    def no_model(text):
+        raise AssertionError("the language model was asked")
+
+    monkeypatch.setattr(langid, "model_scores", no_model)
+    plain = " ".join(RUSSIAN).replace(".", "").replace(",", "").split()
+    words = ["".join(chr(0xF0000 + b) for b in w.encode("cp1251")) for w in plain]
+    font = encoding._Font("Type3 font", {})
+    for w in words:
+        for ch in w:
+            font.codes[ord(ch) - 0xF0000] += 1
+    scores = encoding.reading_scores(font, words, model=False)
+    assert font.judged_by == "words"
+    table, note = encoding.decide(font, scores, None)
+    assert note.endswith("; by known words)") and "read as cp1251" in note, note
+    assert "".join(table[ord(c) - 0xF0000] for c in words[0]) == "Работа"

@@ -141,3 +141,117 @@ def test_long_line_is_read_in_linear_time(small, large):
     _per_glyph(small)  # warm up: imports, caches
     ratio = _per_glyph(large) / _per_glyph(small)
     assert ratio < 3, f"a glyph of a {large}-glyph line costs {ratio:.1f} × one of {small}"
+
+
+# --- formulas the glyphs alone do not show (the document and the line as evidence) ------
+
+
+def _run(text: str, font: str, math: bool = False, script: str | None = None) -> Run:
+    return Run(text, font, 12.0, "BX" in font, False, script, True if math else None)
+
+
+def _math_of(line: Line) -> list[str]:
+    return [r.text.strip() for r in line.runs if r.math]
+
+
+def test_lone_letters_of_a_formula_only_font_are_formulas():
+    """\\mathbf{x} is set in CMBX, a text font by its name: where the text is set in
+    other fonts and CMBX holds only lone letters beside formulas, they are formulas
+    (with their scripts); a bold font that sets words keeps them as text."""
+    from pipeline.readers.pdf.words import mark_formulas
+
+    lines = [
+        Line([_run("Вектор ", "SFRM1200"), _run("x", "CMBX12"), _run("i", "CMMI8", script="sub"),
+              _run(" ", "SFRM1200"), _run("∈", "CMSY10", math=True), _run(" R", "MSBM10", True),
+              _run(" принимает значения.", "SFRM1200")]),
+        Line([_run("Пусть ", "SFRM1200"), _run("w", "CMBX12"), _run(" и ", "SFRM1200"),
+              _run("h", "CMBX12"), _run(" заданы.", "SFRM1200")]),
+        Line([_run("Определение 1. ", "SFBX1200"), _run("Выборкой", "SFRM1200")]),
+        Line([_run("Определение 2. ", "SFBX1200"), _run("Моделью", "SFRM1200")]),
+    ]
+    notes = mark_formulas(lines)
+    assert _math_of(lines[0]) == ["x", "i", "", "∈", "R"]
+    assert _math_of(lines[1]) == ["w", "h"]
+    assert not _math_of(lines[2]) and not _math_of(lines[3])
+    assert notes == ["font CMBX12: 3 lone letters read as formula letters (the document sets "
+                     "no words in it)"]
+
+
+def test_a_bold_font_that_sets_headings_keeps_its_lone_letters():
+    from pipeline.readers.pdf.words import mark_formulas
+
+    lines = [Line([_run("1 Introduction", "CMBX12")]), Line([_run("2 Methods", "CMBX12")]),
+             Line([_run("A", "CMBX12"), _run(" is ", "CMR12"), _run("x", "CMMI12", True)]),
+             Line([_run("B", "CMBX12"), _run(" text", "CMR12")]),
+             Line([_run("C", "CMBX12"), _run(" text", "CMR12")])]
+    assert mark_formulas(lines) == []
+    assert [_math_of(ln) for ln in lines] == [[], [], ["x"], [], []]
+
+
+def test_operator_names_and_formula_fonts_join_the_formula():
+    """"arg min", "exp" beside a formula; a number after "=" in a font the document sets
+    only beside formulas; a display line with no letter outside its formula."""
+    from pipeline.readers.pdf.words import mark_formulas
+
+    lines = [
+        Line([_run("ŵ", "CMMI10", True), _run(" = arg min ", "CMR10"), _run("S", "CMMI10", True),
+              _run(" где ", "SFRM1200")]),
+        Line([_run("подходит ", "SFRM1200"), _run("C ", "CMMI12", True), _run("= 93", "CMR12"),
+              _run(". Однако", "SFRM1200")]),
+        Line([_run("размер окна ", "SFRM1200"), _run("D ", "CMMI12", True), _run("= 94", "CMR12"),
+              _run(", то", "SFRM1200")]),
+        Line([_run("1 ", "CMR10"), _run("p", "CMMI10", True), _run("(", "CMR10"),
+              _run("x", "CMMI10", True), _run(") (5)", "CMR10")]),
+        Line([_run("в 2019 году ", "SFRM1200"), _run("exp", "SFRM1200")]),
+    ]
+    mark_formulas(lines)
+    assert _math_of(lines[0]) == ["ŵ", "= arg min", "S"]
+    assert _math_of(lines[1]) == ["C", "= 93"] and _math_of(lines[2]) == ["D", "= 94"]
+    assert all(r.math for r in lines[3].runs)
+    assert not _math_of(lines[4])  # an operator's name without a formula is a word
+
+
+def test_cyrillic_codes_not_yet_decoded_stop_a_formula():
+    """Between two formula glyphs the words of an 8-bit font without a map (private
+    markers until its code page is decided) are text, not the formula's."""
+    marker = "\U000f00e0"  # code 0xE0 of the first caught font
+    chars = (_glyph_line("Z", 0.0) + _glyph_line(marker * 4, 8.0) + _glyph_line("y", 40.0))
+    chars[0]["fontname"] = chars[-1]["fontname"] = "CMMI10"
+    (line,), _ = page_lines(chars, 500.0)
+    assert [(r.text.strip(), r.math) for r in line.runs] == [
+        ("Z", True), (marker * 4, None), ("y", True)]
+
+
+def test_accent_raised_into_the_row_above_goes_back_to_its_letter():
+    """\\hat W in a display: the hat sits higher over a capital than the baseline
+    tolerance and had joined a numerator's row; it composes with its W."""
+    def glyph(text, x, base, font="CMBX10"):
+        return {"text": text, "x0": x, "x1": x + 9.0, "top": base - 10.0, "bottom": base,
+                "size": 10.0, "fontname": font}
+
+    chars = [glyph("1", 100.0, 96.0, "CMR10"), glyph("ˆ", 12.0, 96.8, "CMR10"),
+             glyph("ˆ", 36.0, 96.8, "CMR10"), glyph("W", 10.0, 100.0), glyph("=", 22.0, 100.0),
+             glyph("W", 34.0, 100.0), glyph("x", 100.0, 100.0)]
+    lines, _ = page_lines(chars, 500.0)
+    assert [ln.text for ln in lines] == ["1", "Ŵ = Ŵ x"]
+
+
+def test_slim_characters_carry_pdfplumbers_values(tmp_path):
+    """The reader's small character dicts hold pdfplumber's own values for every key
+    they keep, and the keys the reader's steps (and the figure finders) read."""
+    import pdfplumber
+
+    from pipeline.readers.pdf.geometry import slim_chars
+
+    formula_pdf(tmp_path / "formula.pdf")
+    with pdfplumber.open(tmp_path / "formula.pdf") as pdf:
+        full = pdf.pages[0].chars
+    with pdfplumber.open(tmp_path / "formula.pdf") as pdf:
+        page = pdf.pages[0]
+        slim_chars(page)
+        slim = page.chars
+    assert len(slim) == len(full) > 0
+    needed = {"text", "fontname", "size", "upright", "matrix", "x0", "x1", "y0", "top",
+              "bottom"}
+    for s, f in zip(slim, full, strict=True):
+        assert needed <= set(s) and {k: f[k] for k in s} == s

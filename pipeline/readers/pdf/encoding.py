@@ -666,7 +666,9 @@ def decide(font: _Font, scores: dict[str, float], usual: str | None) -> tuple[li
         # A declared encoding gives way only to words: a reading must make clearly
         # more of the font's words known (a few symbols, × or ©, prove nothing).
         known = font.known
-        if (font.mostly_latin() or scores[best] < scores["base"] + OWN_MARGIN
+        if font.mostly_latin():
+            font.judged_by = "latin"
+        if (font.judged_by == "latin" or scores[best] < scores["base"] + OWN_MARGIN
                 or scores[best] < MIN_CONFIDENCE or not known
                 or known[best] < known["base"] + OWN_MARGIN):
             best = "base"
