@@ -31,8 +31,9 @@ def copy_project(dest: Path, articles: tuple[str, ...] | None = None) -> Path:
         if name == "input" and articles is not None:
             for a in articles:
                 shutil.copytree(ROOT / "input" / a, dest / "input" / a)
-            # The journal's fields (name, ISSN, licence, the issue's pages) are there.
-            if (ROOT / "input" / "journal.yaml").exists():
+            # The seed's journal fields (name, ISSN, licence, its issue's pages) are there;
+            # a project without the seed would get a warning for the issue listing it.
+            if SEED_ID in articles and (ROOT / "input" / "journal.yaml").exists():
                 shutil.copy2(ROOT / "input" / "journal.yaml", dest / "input" / "journal.yaml")
         elif src.is_dir():
             shutil.copytree(src, dest / name, ignore=shutil.ignore_patterns("__pycache__"))
