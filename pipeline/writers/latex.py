@@ -619,8 +619,11 @@ class ObjectWriter:
         if not dry:
             self.packages.add("graphicx")
         w, h = pic.size_bp()
-        # The file name is the assets stage's own (visuals.ASSET_NAME), never the text's.
-        return (r"\basmaimage{" + pic.file_name + "}{" + f"{w:.2f}" + "}{" + f"{h:.2f}" + "}")
+        # The file name is the assets stage's own (visuals.ASSET_NAME), never the text's;
+        # its digest in a comment makes the source change when the picture does, so make
+        # typesets again.
+        return ("%basma-picture " + pic.sha256 + "\n" + r"\basmaimage{" + pic.file_name + "}{"
+                + f"{w:.2f}" + "}{" + f"{h:.2f}" + "}")
 
     def latex(self, obj: Block, dry: bool = False) -> str:
         """The object's LaTeX (``dry``: only its packages and problems are noted)."""
