@@ -218,13 +218,24 @@ def hyphen_evidence(head: str, tail: str) -> tuple[bool, str] | None:
     >>> hyphen_evidence("ROC", "кривые")[0]
     True
 
-    A hyphen between two scripts (ROC-кривые, IT-технологиялар) stays whatever the
-    lists say: no typesetter breaks a word there, since no word changes script.
+    >>> hyphen_evidence("Connection", "SSH")[0], hyphen_evidence("a", "stopped")[0]
+    (True, True)
+
+    Some hyphens stay whatever the lists say, because no typesetter breaks a word
+    there: between two scripts (ROC-кривые, IT-технологиялар: no word changes
+    script), before a capital after a small letter (Connection-SSH-Auth: no word
+    changes case), and after or before a single letter (for-a-stopped in a URL:
+    TeX and Word leave at least two letters on either side of a break).
     """
     head_script, tail_script = _script(head), _script(tail)
     if head_script and tail_script and head_script != tail_script:
         return True, (f"«{head}» and «{tail}» are in different scripts: a compound, not a "
                       f"word broken at the line end")
+    if head[-1:].islower() and tail[:1].isupper():
+        return True, f"«{tail}» starts with a capital after «{head}»: a compound, not a break"
+    if len(head) == 1 or len(tail) == 1:
+        return True, (f"«{head}-{tail}» leaves a single letter on one side: no break leaves "
+                      f"fewer than two")
     if not available():
         return None
     hyphened, joined = f"{head}-{tail}", head + tail
