@@ -270,3 +270,23 @@ def test_a_page_whose_drawing_breaks_the_finder_is_still_read_as_text(article, m
     assert "page 1: figures and tables not looked for (ZeroDivisionError)" in notes
     text = " ".join(ln.text for ln in ex.lines)
     assert expected.paragraphs[0].split()[0] in text and "Мектептер" in text
+
+
+def test_a_table_made_a_figure_is_rendered_from_its_region(article, tmp_path):
+    """The editor's `table_as: figure` names an image but the reader gave a table no
+    pixel size: the picture gets the size the reader would have given it."""
+    import dataclasses
+
+    from PIL import Image
+
+    from pipeline.writers.assets import render_assets
+
+    path, _, _, _, doc = article
+    table = doc.by_role("table")[0]
+    figure = dataclasses.replace(table, role="figure", cells=None, header_rows=None,
+                                 visual=dataclasses.replace(table.visual, merges=None,
+                                                            image=f"assets/{table.id}-figure.png"))
+    result = render_assets(dataclasses.replace(doc, blocks=[figure]), path, tmp_path / "assets")
+    assert result.written == [figure.visual.image]
+    with Image.open(tmp_path / figure.visual.image) as im:
+        assert list(im.size) == pixels(tuple(table.visual.region[1:]))

@@ -120,7 +120,11 @@ class _Renderer:
             left, right = mx0 + x0 - cx0, cx1 - (mx0 + x1)
             upper, lower = cy1 - (my1 - top), (my1 - bottom) - cy0
             crop = tuple(max(0.0, v) for v in (left, lower, right, upper))
-            width, height = size or [round((x1 - x0) * DPI / 72), round((bottom - top) * DPI / 72)]
+            if not size:  # a region the editor made a figure (a table found wrongly)
+                from ..readers.pdf.figures import pixels
+
+                size = pixels((x0, top, x1, bottom))
+            width, height = size
             if width * height > MAX_PIXELS or width < 1 or height < 1:
                 raise ValueError(f"region {region} would be {width}×{height} pixels")
             scale = min(width / max(x1 - x0, 1e-3), height / max(bottom - top, 1e-3))
