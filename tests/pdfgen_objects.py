@@ -50,10 +50,15 @@ PARAGRAPHS = [
 ]
 
 RULED_CAPTION = "Таблица 1. Облустар боюнча мектептер"
-RULED = [["Облус", "Мектептер", "Мугалимдер"],
+#: Its head is two rows: "Облус" spans both, "Саны" the two columns of numbers
+#: (the slots a spanned cell covers are empty, as the model has them).
+RULED = [["Облус", "Саны", ""],
+         ["", "Мектептер", "Мугалимдер"],
          ["Чүй", "312", "9450"],
          ["Ош", "498", "12870"],
          ["Нарын", "134", "3120"]]
+#: The head's spanned cells: (row, column) → (rows, columns).
+RULED_MERGES = {(0, 0): (2, 1), (0, 1): (1, 2)}
 UNRULED_CAPTION = "Таблица 2. Окуучулардын саны"
 UNRULED = [["Жыл", "Шаар", "Айыл"],
            ["2019", "120500", "310200"],
@@ -157,15 +162,24 @@ def _ruled_table(p: _Page) -> None:
     top = p.y - SIZE
     c = p.c
     c.setLineWidth(0.6)
+    lefts = [x0 + sum(widths[:k]) for k in range(len(widths))]
     for r, row in enumerate(RULED):
-        x = x0
         for k, cell in enumerate(row):
-            c.rect(x, PAGE_H - (top + (r + 1) * row_h), widths[k], row_h, stroke=1, fill=0)
-            font = BOLD if r == 0 else REGULAR
-            c.setFont(font, SIZE - 1)
-            c.drawString(x + 5, PAGE_H - (top + r * row_h + 14), cell)
-            x += widths[k]
+            span = RULED_MERGES.get((r, k))
+            if span is None and _covered(r, k):
+                continue
+            down, across = span or (1, 1)
+            c.rect(lefts[k], PAGE_H - (top + (r + down) * row_h), sum(widths[k:k + across]),
+                   down * row_h, stroke=1, fill=0)
+            c.setFont(BOLD if r < 2 else REGULAR, SIZE - 1)
+            c.drawString(lefts[k] + 5, PAGE_H - (top + r * row_h + 14), cell)
     p.y = top + len(RULED) * row_h + 28
+
+
+def _covered(r: int, k: int) -> bool:
+    """Whether slot (r, k) lies under a spanned cell (other than its own top left)."""
+    return any(r0 <= r < r0 + down and k0 <= k < k0 + across and (r, k) != (r0, k0)
+               for (r0, k0), (down, across) in RULED_MERGES.items())
 
 
 def _unruled_table(p: _Page) -> None:

@@ -15,6 +15,7 @@ from pdfgen_objects import (
     CHART_LABELS,
     FORMULA_NUMBER,
     RULED,
+    RULED_MERGES,
     UNRULED,
     objects_pdf,
 )
@@ -52,8 +53,10 @@ def test_ruled_table_comes_back_with_its_cells_head_and_caption(article):
     _, expected, ex, _, _ = article
     tables = _objects(ex, "table")
     ruled = next(t for t in tables if t.cells[0][0] == RULED[0][0])
-    assert ruled.cells == expected.ruled  # 4 rows × 3 columns, word for word
-    assert ruled.header_rows == 1  # the head row is bold
+    assert ruled.cells == expected.ruled  # 5 rows × 3 columns, word for word
+    assert ruled.header_rows == 2  # the head's two rows are bold
+    assert sorted(ruled.visual.merges) == sorted([r, c, down, across] for (r, c), (down, across)
+                                                 in RULED_MERGES.items())
     assert [r.text for r in ruled.runs] == [c for row in RULED for c in row]
     assert _caption(ex.lines, ruled, -1) == expected.captions["ruled"]
     assert ruled.visual.region[0] == 1 and ruled.visual.image is None
@@ -115,7 +118,7 @@ def test_blocks_keep_objects_and_captions_side_by_side(article):
                      "paragraph", "equation", "figure", "caption", "paragraph", "figure",
                      "caption"]
     tables = doc.by_role("table")
-    assert [len(t.cells) for t in tables] == [4, 5]
+    assert [len(t.cells) for t in tables] == [5, 5]
     assert [len(t.cells[0]) for t in tables] == [3, 3]
 
 

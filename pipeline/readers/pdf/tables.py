@@ -242,15 +242,24 @@ def flows_on(grid: list[list[str]]) -> bool:
 _DIGITS = re.compile(r"\d")
 
 
+def _bold_row(grid: list[list[str]], parts_of, r: int) -> bool:
+    """Whether every glyph of row ``r`` (it has some) is set in a bold face."""
+    glyphs = [ch for c in range(len(grid[0])) for row in (parts_of((r, c)) or [])
+              for ch in row if not ch["text"].isspace()]
+    return bool(glyphs) and all(
+        re.search(r"bold|black|heavy|semibold|demi", ch.get("fontname", ""), re.I)
+        for ch in glyphs)
+
+
 def _header_rows(grid: list[list[str]], parts_of, slots) -> int | None:
-    """One head row when the first row is set in bold throughout, or holds no numbers in a
-    table whose other rows mostly do; otherwise none is claimed."""
-    first = [parts_of((0, c)) for c in range(len(grid[0]))]
-    glyphs = [ch for parts in first if parts for row in parts for ch in row
-              if not ch["text"].isspace()]
-    if glyphs and all(re.search(r"bold|black|heavy|semibold|demi", ch.get("fontname", ""), re.I)
-                      for ch in glyphs):
-        return 1
+    """The head: the first rows set in bold throughout (a head of two rows under a
+    spanned cell), or one first row holding no numbers in a table whose other rows
+    mostly do; otherwise none is claimed. A body row always remains."""
+    bold = 0
+    while bold < min(3, len(grid) - 1) and _bold_row(grid, parts_of, bold):
+        bold += 1
+    if bold:
+        return bold
     rest = grid[1:]
     if len(rest) >= 2 and not any(_DIGITS.search(c) for c in grid[0]) and sum(
             1 for row in rest if any(_DIGITS.search(c) for c in row)) >= 0.5 * len(rest):
