@@ -1017,7 +1017,7 @@ def epub_source(ed: Edition) -> dict[str, Any]:
     return {
         "ast": ast,
         # The digests make this source change when a picture does (make re-packs).
-        "pictures": pictures,
+        **({"pictures": pictures} if pictures else {}),
         "lang": ed.lang,
         "title_langs": [lang for lang, _text, _kind in book_titles(ed)],
         "package": {"series": series},
