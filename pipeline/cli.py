@@ -296,11 +296,14 @@ def _check_output_folder(out: Path) -> None:
             raise os_failure(OSError(exc.errno, exc.strerror), folder) from None
 
 
-def build(path: Path, outdir: Path | None, log: Callable[[str], None] = lambda s: None
-          ) -> Path:
+def build(path: Path, outdir: Path | None, log: Callable[[str], None] = lambda s: None,
+          editions: tuple[str, ...] | None = None) -> Path:
     """Every stage and every output for one article folder or one source file.
 
-    The same stages as make runs, from the same table, in one process.
+    The same stages as make runs, from the same table, in one process. ``editions``
+    (``--editions full,ru``) makes only those editions, as make's ``KEYS=…`` does:
+    a quick check of the print article needs no other; the set installed is then
+    the one built.
     """
     from .document import EditorFiles
     from .model import to_json
@@ -365,6 +368,8 @@ def build(path: Path, outdir: Path | None, log: Callable[[str], None] = lambda s
         typeset, pack = BY_NAME["pdf"].resolve(), BY_NAME["epub"].resolve()
         for key, (tex, epub) in BY_NAME["editions"].resolve()(doc, translations,
                                                               root=root).items():
+            if editions is not None and key not in editions:
+                continue
             t1 = time.monotonic()
             name = output_name(article_id, key, "tex")[:-4]
             (stage / f"{name}.tex").write_text(tex, encoding="utf-8")
@@ -393,11 +398,30 @@ def build(path: Path, outdir: Path | None, log: Callable[[str], None] = lambda s
     return out
 
 
+def edition_list(text: str) -> tuple[str, ...]:
+    """``--editions``: edition keys separated by commas; the full edition always.
+
+    >>> edition_list("ru, en")
+    ('full', 'ru', 'en')
+    >>> edition_list("fr")
+    Traceback (most recent call last):
+    argparse.ArgumentTypeError: 'fr' is not an edition: use full, ky, ru, en
+    """
+    from .writers.editions import EDITION_KEYS
+
+    keys = [k.strip() for k in text.split(",") if k.strip()]
+    for key in keys:
+        if key not in EDITION_KEYS:
+            raise argparse.ArgumentTypeError(
+                f"{key!r} is not an edition: use {', '.join(EDITION_KEYS)}")
+    return tuple(k for k in EDITION_KEYS if k in keys or k == "full")
+
+
 def cmd_build(args: argparse.Namespace) -> int:
     # Progress is shown once the build has succeeded: a failure prints one line only.
     progress: list[str] = []
     out = build(Path(args.path), Path(args.output) if args.output else None,
-                log=progress.append)
+                log=progress.append, editions=args.editions)
     for line in progress:
         print(line, file=sys.stderr)
     print(out)
@@ -421,6 +445,9 @@ def parser() -> argparse.ArgumentParser:
     b = sub.add_parser("build", help="build every output of an article folder or a file")
     b.add_argument("path")
     b.add_argument("-o", "--output", help="output folder (default output/<id>)")
+    b.add_argument("--editions", type=edition_list, metavar="KEYS",
+                   help="only these editions, e.g. full,ru (default: full,ky,ru,en); "
+                   "the journal's PDF (full) is always made")
     b.set_defaults(func=cmd_build)
 
     def stage_command(name: str, func: Callable[[argparse.Namespace], int],
