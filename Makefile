@@ -199,7 +199,7 @@ $(foreach a,$(ARTICLES),$(eval $(call ARTICLE,$(a))))
 # file whose recipe left it as it was: an edit that keeps an article's page count
 # rebuilds that article and the issue, one that changes it also the later articles.
 define JOURNAL_ARTICLE
-build/$(1)/journal.stamp: input/journal.yaml $(if $(PREV_OF_$(1)),build/$(PREV_OF_$(1))/pages.json) | $(VENV_OK)
+build/$(1)/journal.stamp: input/journal.yaml $(if $(filter $(PREV_OF_$(1)),$(ARTICLES)),build/$(PREV_OF_$(1))/pages.json) | $(VENV_OK)
 	@$(PY) -m pipeline.issue journal input/journal.yaml --article '$(1)' --build build \
 	  -o 'build/$(1)/journal.json' --deps 'build/$(1)/deps/journal.json.d' --dep-target '$$@'
 	@touch '$$@'

@@ -387,6 +387,17 @@ def build(path: Path, outdir: Path | None, log: Callable[[str], None] = lambda s
             epub_bytes = pack(json.loads(json.dumps(epub, ensure_ascii=False)), root=root)
             (stage / f"{name}.epub").write_bytes(epub_bytes)
             log(f"{article_id}: {key} edition {time.monotonic() - t1:.1f}s")
+        # An issue's article: its last page is its journal PDF's (pipeline/issue/pages.py),
+        # which document.json and the indexing files then give.
+        from .issue.pages import with_last_page
+
+        if with_last_page(doc, editor.journal, editor.article, stage / f"{article_id}.pdf"):
+            (stage / "document.json").write_text(to_json(doc), encoding="utf-8")
+            indexing = BY_NAME["indexing"].resolve()(
+                doc, journal_settings(path if path.is_dir() else None), article_id,
+                indexing_timestamp(stage / "document.json"), translations, root=root)
+            for fname, data in indexing.files.items():
+                (stage / fname).write_bytes(data)
         # The report comes last: it lists the PDFs' typesetting warnings.
         from .writers.report import typesetting_problems
 

@@ -117,8 +117,9 @@ def _mtimes(project: Path) -> dict[str, int]:
 def project(tmp_path_factory) -> Path:
     """The issue's scratch project, built once (the module's tests read it in order)."""
     root = copy_project(tmp_path_factory.mktemp("issue"), (SEED_ID,))
-    # The seed's first half (its front matter and three sections, a 3-page article):
-    # a LuaLaTeX pass costs about half of the whole seed's, and the test makes 13.
+    # The seed's first half (its front matter and three sections): 3-page articles, so
+    # the odd-page rule puts blank pages between them, and cheaper text stages (a
+    # LuaLaTeX pass costs the same ~4 s of CPU either way: fonts and languages).
     source = root / "input" / SEED_ID / "source.txt"
     lines = source.read_text(encoding="utf-8").splitlines(keepends=True)
     source.write_text("".join(lines[:SEED_LINES]), encoding="utf-8")

@@ -275,3 +275,26 @@ def check_dois(found: list[tuple[str | None, Path]]) -> None:
             raise IssueError(path, f"the DOI {doi} is {seen[key]}'s too",
                              "give each article its own DOI")
         seen[key] = path
+
+
+def with_last_page(doc: Any, journal_path: Path | None, article: str | None, pdf: Path) -> bool:
+    """For ``build PATH``: give an issue's article its last page from its journal PDF
+    (``doc.meta`` updated in place). Returns whether it is an issue's article."""
+    if journal_path is None or article is None or not pdf.exists():
+        return False
+    if journal_path.suffix == ".json":
+        try:
+            paginated = bool(json.loads(journal_path.read_text(encoding="utf-8"))
+                             .get("paginated"))
+        except (OSError, ValueError):
+            return False
+    else:
+        from .settings import load_journal, placement
+
+        paginated = placement(load_journal(journal_path, check_inputs=False), article) \
+            is not None
+    if not paginated or doc.meta.first_page is None:
+        return False
+    pages = article_pages(pdf, doc.meta.first_page)
+    doc.meta = doc.meta.model_copy(update={"first_page": pages.first, "last_page": pages.last})
+    return True
