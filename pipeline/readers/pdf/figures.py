@@ -76,38 +76,33 @@ def _inside(box: Box, outer: Box, pad: float = 2.0) -> bool:
 def cluster(shapes: list[tuple[Box, str]]) -> list[tuple[Box, list[str]]]:
     """Shapes joined into drawings: each one's box and the kinds of shape in it.
 
-    A shape joins every drawing it comes within ``JOIN_PT`` of (which joins those
-    drawings too), so the cost follows shapes × drawings, not shapes squared.
+    Boxes within ``JOIN_PT`` of each other become one, until none are: each pass
+    sweeps the boxes left to right, comparing a box only with those whose right
+    edge it is near, so a scatter plot's thousands of dots cost passes of about
+    dots × neighbours, not dots squared.
 
     >>> [b for b, _ in cluster([((0, 0, 10, 10), "rect"), ((12, 0, 30, 10), "curve"),
     ...                         ((100, 100, 110, 110), "rect")])]
     [(0, 0, 30, 10), (100, 100, 110, 110)]
     """
-    drawings: list[tuple[Box, list[str]]] = []
-    for box, kind in shapes:
-        joined = [d for d in drawings if _near(d[0], box, JOIN_PT)]
-        if not joined:
-            drawings.append((box, [kind]))
-            continue
-        merged, kinds = box, [kind]
-        for d in joined:
-            merged, kinds = _union(merged, d[0]), kinds + d[1]
-        drawings = [d for d in drawings if all(d is not j for j in joined)]
-        drawings.append((merged, kinds))
+    items = [(box, [kind]) for box, kind in shapes]
     changed = True
-    while changed:  # a drawing that grew may now reach another
+    while changed:
         changed = False
-        for i in range(len(drawings)):
-            for j in range(i + 1, len(drawings)):
-                if _near(drawings[i][0], drawings[j][0], JOIN_PT):
-                    a, b = drawings[i], drawings[j]
-                    drawings[i] = (_union(a[0], b[0]), a[1] + b[1])
-                    del drawings[j]
-                    changed = True
-                    break
-            if changed:
-                break
-    return drawings
+        items.sort(key=lambda it: it[0][0])
+        out: list[tuple[Box, list[str]]] = []
+        active: list[int] = []
+        for box, kinds in items:
+            active = [a for a in active if out[a][0][2] + JOIN_PT >= box[0]]
+            hit = next((a for a in active if _near(out[a][0], box, JOIN_PT)), None)
+            if hit is None:
+                out.append((box, kinds))
+                active.append(len(out) - 1)
+            else:
+                out[hit] = (_union(out[hit][0], box), out[hit][1] + kinds)
+                changed = True
+        items = out
+    return sorted(items, key=lambda it: (it[0][1], it[0][0]))
 
 
 def _thin(box: Box) -> bool:

@@ -153,6 +153,7 @@ def _grid_table(cells: list[Box], rows: list[list[dict]], sideways: list[dict]
         r0, r1 = _index(ys, c[1]), max(_index(ys, c[3]), _index(ys, c[1]) + 1)
         c0, c1 = _index(xs, c[0]), max(_index(xs, c[2]), _index(xs, c[0]) + 1)
         slots.setdefault((r0, c0), (r1 - r0, c1 - c0, c))
+    cover = _cover(slots)
     box = (xs[0], ys[0], xs[-1], ys[-1])
     by_row: dict[tuple[int, int], dict[int, list[dict]]] = {}
     used: set[int] = set()
@@ -163,7 +164,7 @@ def _grid_table(cells: list[Box], rows: list[list[dict]], sideways: list[dict]
             if not _centre_in(ch, box):
                 continue
             x, y = (ch["x0"] + ch["x1"]) / 2, (ch["top"] + ch["bottom"]) / 2
-            key = _slot_of(slots, _index(ys, y), _index(xs, x))
+            key = cover.get((_index(ys, y), _index(xs, x)))
             if key is None:
                 continue
             used.add(id(ch))
@@ -173,7 +174,7 @@ def _grid_table(cells: list[Box], rows: list[list[dict]], sideways: list[dict]
     for ch in sideways:
         if _centre_in(ch, box):
             x, y = (ch["x0"] + ch["x1"]) / 2, (ch["top"] + ch["bottom"]) / 2
-            key = _slot_of(slots, _index(ys, y), _index(xs, x))
+            key = cover.get((_index(ys, y), _index(xs, x)))
             if key is not None:
                 turned.setdefault(key, []).append(ch)
     grid = [["" for _ in range(n_cols)] for _ in range(n_rows)]
@@ -192,15 +193,20 @@ def _grid_table(cells: list[Box], rows: list[list[dict]], sideways: list[dict]
     return FoundTable(box, grid, merges, _header_rows(grid, found.get, slots), used, runs)
 
 
-def _slot_of(slots: dict[tuple[int, int], tuple[int, int, Box]], r: int, c: int
-             ) -> tuple[int, int] | None:
-    """The cell (its top-left slot) that covers grid slot (r, c), if any."""
-    if (r, c) in slots:
-        return (r, c)
+def _cover(slots: dict[tuple[int, int], tuple[int, int, Box]]
+           ) -> dict[tuple[int, int], tuple[int, int]]:
+    """Every grid slot a cell covers → that cell's top-left slot (a spanned cell covers
+    several).
+
+    >>> _cover({(0, 0): (1, 2, (0, 0, 2, 1))})
+    {(0, 0): (0, 0), (0, 1): (0, 0)}
+    """
+    out: dict[tuple[int, int], tuple[int, int]] = {}
     for (r0, c0), (down, across, _b) in slots.items():
-        if r0 <= r < r0 + down and c0 <= c < c0 + across:
-            return (r0, c0)
-    return None
+        for r in range(r0, r0 + down):
+            for c in range(c0, c0 + across):
+                out.setdefault((r, c), (r0, c0))
+    return out
 
 
 def _reads_as_table(grid: list[list[str]]) -> bool:
