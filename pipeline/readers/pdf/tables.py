@@ -29,6 +29,9 @@ Box = tuple[float, float, float, float]  # x0, top, x1, bottom (pdfplumber's pag
 
 #: A ruled table's page needs at least this many horizontal and vertical rules.
 MIN_RULES = 3
+#: The finder intersects every horizontal rule with every vertical one: a page of more
+#: crossings than this is a drawing (a map, a plot's grid of thousands of ticks).
+MAX_CROSSINGS = 250_000
 #: A cell with more words than this is a layout box around text, not a table cell.
 MAX_CELL_WORDS = 80
 #: Rule ends and cell edges closer than this (pt) are one edge of the grid.
@@ -281,7 +284,7 @@ def ruled_tables(page, rows: list[list[dict]], chars: list[dict],
     most pages have none. A table over a picture is a grid of images, not a table.
     """
     horizontal, vertical = _rules(page)
-    if horizontal < MIN_RULES or vertical < MIN_RULES:
+    if not MIN_RULES <= min(horizontal, vertical) or horizontal * vertical > MAX_CROSSINGS:
         return []
     try:
         tables = page.find_tables({"vertical_strategy": "lines",
