@@ -341,3 +341,14 @@ def test_install_carries_the_assets_folder(tmp_path, indexing):
     (stage / "assets" / "fig-1.png").unlink()
     install(stage, target, manifest=True)  # a second set without the picture replaces it
     assert not (target / "assets" / "fig-1.png").exists()
+
+
+def test_pages_give_equations_as_mathml(indexing):
+    from lxml import html as lxml_html
+
+    page = lxml_html.fromstring(indexing.files["art.html"])
+    equation = page.find(".//div[@id='eq1']")
+    assert "<math" in lxml_html.tostring(equation, encoding="unicode")
+    assert "(1)" in equation.text_content()
+    hostile = page.find(".//div[@id='eq2']")  # its TeX refused: its text
+    assert hostile.text_content().startswith("E = mc2") and hostile.find(".//math") is None

@@ -74,6 +74,11 @@ def body_view(ed: Edition, targets: set[str], a: Article | None = None
     found = objects(ed.body)
     caps = {k: v for k, v in captions(ed.body).items() if k in found}
     targets = targets | set(found)
+    from .visuals import safe_tex
+
+    # One pandoc run makes the MathML of every equation on the page.
+    mathml([t for b in found.values() if b.role == "equation" and b.visual
+            for t in [safe_tex(b.visual.tex)] if t])
     out: list[dict[str, Any]] = []
     for b in ed.body:
         if b.role == "caption" and b.of in found:
@@ -121,6 +126,7 @@ def object_view(b: Block, caps: list[Block], ed: Edition, targets: set[str],
         view["image"] = {"src": pic.name, "width": pic.width, "height": pic.height}
     if b.role == "equation":
         view["tex"] = safe_tex(b.visual.tex if b.visual else None)
+        view["mathml"] = mathml([view["tex"]]).get(view["tex"]) if view["tex"] else None
         view["text"] = xml_safe(" ".join(b.text.split()))
     if b.role == "table":
         rows = b.cells or []
@@ -138,6 +144,70 @@ def object_view(b: Block, caps: list[Block], ed: Edition, targets: set[str],
         view["head"] = [cells(k) for k in range(min(head, len(grid)))]
         view["rows"] = [cells(k) for k in range(head, len(grid))]
     return view
+
+
+#: MathML already made in this process, by LaTeX (an article's pages share equations).
+_MATHML: dict[str, Markup | None] = {}
+
+
+def mathml(formulas: list[str]) -> dict[str, Markup | None]:
+    """MathML for checked LaTeX formulas (``visuals.safe_tex``), made by pandoc's
+    texmath in one run for all of them; None for a formula it could not convert.
+
+    What comes back is kept only if it is one ``<math>`` element of MathML elements
+    alone (no attribute that could run anything): the page has no script.
+    """
+    wanted = [f for f in dict.fromkeys(formulas) if f not in _MATHML]
+    if wanted:
+        _MATHML.update(_convert(wanted))
+    return {f: _MATHML.get(f) for f in formulas}
+
+
+def _convert(formulas: list[str]) -> dict[str, Markup | None]:
+    from lxml import etree
+
+    from .. import limits
+    from ..errors import TypesetError
+    from .epub import pandoc_api_version, pandoc_path
+
+    doc = {"pandoc-api-version": pandoc_api_version(), "meta": {},
+           "blocks": [{"t": "Para", "c": [{"t": "Math", "c": [{"t": "DisplayMath"}, f]}]}
+                      for f in formulas]}
+    try:
+        proc = limits.run([pandoc_path(), "--from=json", "--to=html5", "--mathml"],
+                          input=json.dumps(doc).encode(), file="pandoc",
+                          stage="pandoc writing MathML", seconds=60, memory=limits.GB,
+                          hint="look for a huge formula", error=TypesetError)
+    except (OSError, TypesetError):
+        return dict.fromkeys(formulas)
+    if proc.returncode != 0:
+        return dict.fromkeys(formulas)
+    try:
+        root = etree.fromstring(b"<div>" + proc.stdout + b"</div>")
+    except etree.XMLSyntaxError:
+        return dict.fromkeys(formulas)
+    paras = root.findall("p")
+    out: dict[str, Markup | None] = dict.fromkeys(formulas)
+    if len(paras) != len(formulas):
+        return out
+    for formula, p in zip(formulas, paras, strict=True):
+        maths = list(p)
+        if len(maths) != 1 or etree.QName(maths[0]).localname != "math" or not all(
+                etree.QName(el).namespace == _MATHML_NS and
+                set(el.attrib) <= _MATHML_ATTRIBUTES for el in maths[0].iter()):
+            continue
+        out[formula] = Markup(etree.tostring(maths[0], encoding="unicode"))  # noqa: S704
+    return out
+
+
+_MATHML_NS = "http://www.w3.org/1998/Math/MathML"
+#: The attributes texmath writes; nothing else passes (no on…, no href).
+_MATHML_ATTRIBUTES = {"display", "form", "stretchy", "fence", "accent", "accentunder",
+                      "mathvariant", "lspace", "rspace", "linethickness", "columnalign",
+                      "rowspacing", "columnspacing", "separator", "largeop", "movablelimits",
+                      "symmetric", "minsize", "maxsize", "encoding", "width", "displaystyle",
+                      "scriptlevel", "columnlines", "rowlines", "frame", "equalrows",
+                      "equalcolumns", "rowalign", "align", "mathsize"}
 
 
 def _numbered(blocks: list[Block], context: str, targets: set[str]) -> list[dict[str, Any]]:
