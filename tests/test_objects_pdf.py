@@ -293,3 +293,33 @@ def test_a_table_made_a_figure_is_rendered_from_its_region(article, tmp_path):
     assert result.written == [figure.visual.image]
     with Image.open(tmp_path / figure.visual.image) as im:
         assert list(im.size) == pixels(tuple(table.visual.region[1:]))
+
+
+def test_a_docx_picture_is_copied_only_from_word_media_and_within_the_size(tmp_path,
+                                                                           monkeypatch):
+    import zipfile
+
+    import pipeline.writers.assets as assets
+    from pipeline.model import Block, Document, Visual
+
+    docx = tmp_path / "source.docx"
+    with zipfile.ZipFile(docx, "w") as z:
+        z.writestr("word/media/image1.png", _tiny_png())
+        z.writestr("word/document.xml", "<w:document/>")
+        z.writestr("word/media/big.png", _tiny_png() + b"\0" * 4096)
+
+    def doc_of(member: str) -> Document:
+        return Document({}, [Block("f1", "figure", "und", "", visual=Visual(
+            image="assets/docx-x.png", media=member))])
+
+    out = tmp_path / "assets"
+    assert assets.render_assets(doc_of("word/media/image1.png"), docx, out).written == [
+        "assets/docx-x.png"]
+    assert (out / "docx-x.png").read_bytes() == _tiny_png()
+    for member in ("word/document.xml", "word/media/../document.xml", "word/media/none.png"):
+        result = assets.render_assets(doc_of(member), docx, out)
+        assert not result.written and "f1" in result.notes[0], member
+    monkeypatch.setattr(assets, "MAX_IMAGE_BYTES", 1024)
+    result = assets.render_assets(doc_of("word/media/big.png"), docx, out)
+    assert not result.written and "over the limit of 1,024" in result.notes[0]
+    assert not (out / "docx-x.png").exists()  # no block names it any more

@@ -75,13 +75,14 @@ def _docx_member(source: Path, member: str) -> bytes:
         with zipfile.ZipFile(source) as z:
             info = z.getinfo(member)
             if info.file_size > MAX_IMAGE_BYTES:
-                raise ValueError(f"{member} is {info.file_size // 2**20} MB unpacked")
+                raise ValueError(f"{member} is {info.file_size:,} bytes unpacked, over the "
+                                 f"limit of {MAX_IMAGE_BYTES:,}")
             with z.open(info) as fh:
                 data = fh.read(MAX_IMAGE_BYTES + 1)
     except (KeyError, zipfile.BadZipFile, OSError) as exc:
         raise ValueError(f"{member} cannot be read from the package ({exc})") from None
     if len(data) > MAX_IMAGE_BYTES:
-        raise ValueError(f"{member} is over {MAX_IMAGE_BYTES // 2**20} MB unpacked")
+        raise ValueError(f"{member} is over the limit of {MAX_IMAGE_BYTES:,} bytes unpacked")
     return data
 
 
