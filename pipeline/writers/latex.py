@@ -267,11 +267,13 @@ def babel_name(lang: str) -> str:
 PROOF: ContextVar[Any] = ContextVar("basma_proof", default=None)
 
 
-def inline(block: Block, main_lang: str) -> Markup:
+def inline(block: Block, main_lang: str, start: int = 0) -> Markup:
     """A block's text with its spans: other languages, emphasis, citations and links.
 
     URLs, DOIs and e-mail addresses become links that may break at their
-    punctuation (``link_spans``); every other piece goes through ``escape``.
+    punctuation (``link_spans``); every other piece goes through ``escape``. With
+    ``start``, the text from there on (a caption without its source's label): the
+    offsets stay the block's, as a proof's word places must.
     """
     text = block.text
     links = link_spans(text)
@@ -280,7 +282,7 @@ def inline(block: Block, main_lang: str) -> Markup:
         cuts.update((s.start, s.end))
     for start, end, _ in links:
         cuts.update((start, end))
-    points = sorted(c for c in cuts if 0 <= c <= len(text))
+    points = sorted({start} | {c for c in cuts if start <= c <= len(text)})
     out: list[str] = []
     proof = PROOF.get()
     for a, b in zip(points, points[1:], strict=False):
@@ -605,8 +607,11 @@ class ObjectWriter:
         r"""``\basmacaption{label}{text}`` for each caption the edition prints."""
         out = []
         for cap in self._captions(obj):
-            text = _in_lang(cap.block, str(inline(cap.block, self.main_lang)), self.main_lang) \
-                if cap.text else ""
+            # The source's own caption is printed from its block, after its label (a proof
+            # places its words by their offsets there); a translation from its text.
+            shown = inline(cap.source, self.main_lang, cap.offset) if cap.source else \
+                inline(cap.block, self.main_lang)
+            text = _in_lang(cap.block, str(shown).strip(), self.main_lang) if cap.text else ""
             out.append(r"\basmacaption{" + str(escape(cap.label)) + "}{" + text + "}")
         return "\n".join(out)
 

@@ -206,6 +206,10 @@ class Caption:
     #: The caption as a block of its own text (``text``), its spans shifted to it:
     #: the writers render it with its emphasis and links.
     block: Block
+    #: The document's caption block when ``text`` is its own (not a translation), and
+    #: where in its text ``text`` starts (after the label).
+    source: Block | None = None
+    offset: int = 0
 
 
 def caption_for(obj: Block, caps: list[Block], lang: str, ui: dict[str, Any],
@@ -243,7 +247,9 @@ def caption_for(obj: Block, caps: list[Block], lang: str, ui: dict[str, Any],
             if end > start:
                 spans.append(dataclasses.replace(sp, start=start, end=end))
         block = dataclasses.replace(cap, text=text, spans=spans)
-        out.append(Caption(label if not out else "", block.text, cap.lang, block))
+        original = cap if any(cap is c for c in caps) else None  # not a translation
+        out.append(Caption(label if not out else "", block.text, cap.lang, block, original,
+                           offset))
     if not out and label:
         out.append(Caption(label, "", lang, Block(obj.id + "-caption", "caption", lang, "")))
     return out
