@@ -323,3 +323,23 @@ def test_a_docx_picture_is_copied_only_from_word_media_and_within_the_size(tmp_p
     result = assets.render_assets(doc_of("word/media/big.png"), docx, out)
     assert not result.written and "over the limit of 1,024" in result.notes[0]
     assert not (out / "docx-x.png").exists()  # no block names it any more
+
+
+def test_objects_are_numbered_captioned_and_named_in_the_text(article):
+    """The acceptance of issue 16 on the fixture: each object comes back with its number
+    and its caption, and the text's "1-сүрөттө", "2-таблицада", "(1)" link to it."""
+    _, expected, _, _, doc = article
+    objects = {(b.role, b.number): b for b in doc.blocks if b.role in ("table", "figure",
+                                                                        "equation")}
+    assert sorted(objects) == [("equation", "1"), ("figure", "1"), ("figure", "2"),
+                               ("table", "1"), ("table", "2")]
+    captions = {b.of: b.text for b in doc.by_role("caption")}
+    assert captions == {objects["table", "1"].id: expected.captions["ruled"],
+                        objects["table", "2"].id: expected.captions["unruled"],
+                        objects["figure", "1"].id: expected.captions["raster"],
+                        objects["figure", "2"].id: expected.captions["chart"]}
+    links = {b.text[s.start:s.end]: s.xref for b in doc.blocks for s in b.spans if s.xref}
+    assert links == {"1-таблицада": objects["table", "1"].id,
+                     "2-таблицада": objects["table", "2"].id,
+                     "1-сүрөттө": objects["figure", "1"].id,
+                     "(1)": objects["equation", "1"].id}
