@@ -343,3 +343,16 @@ def test_objects_are_numbered_captioned_and_named_in_the_text(article):
                      "2-таблицада": objects["table", "2"].id,
                      "1-сүрөттө": objects["figure", "1"].id,
                      "(1)": objects["equation", "1"].id}
+
+
+def test_a_logo_on_every_page_is_furniture_a_repeated_figure_in_the_text_is_not():
+    from pipeline.readers.pdf.objects import FoundObjects, PageObject
+
+    found = FoundObjects()
+    for page in range(1, 7):
+        found[page] = [PageObject("figure", (500.0, 20.0, 560.0, 60.0), Line([], role="figure")),
+                       PageObject("figure", (100.0, 300.0, 490.0, 500.0),
+                                  Line([], role="figure"))]
+    found.drop_recurring({page: 842.0 for page in range(1, 7)})
+    assert all([o.box[1] for o in objs] == [300.0] for objs in found.values())
+    assert "6 pictures repeated" in found.notes[0]

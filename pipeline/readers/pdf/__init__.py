@@ -208,6 +208,7 @@ def read_pdf(raw: bytes, name: str) -> Extraction:
     the cleaner joins them as it joins body lines.
     """
     pages, sizes, codes, objects = _read_pages(raw, name)
+    objects.drop_recurring({p.number: p.height for p in pages})
     if not sizes:
         return ocr(raw, name, len(pages))
     body_size = sizes.most_common(1)[0][0]

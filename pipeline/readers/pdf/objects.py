@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections import Counter
 from dataclasses import dataclass
 
 from ...model import Line, Run, Visual
@@ -116,6 +117,47 @@ class FoundObjects(dict):
     def __init__(self) -> None:
         super().__init__()
         self.notes: list[str] = []
+
+    def drop_recurring(self, heights: dict[int, float]) -> None:
+        """Leave out the figures in a page's head or foot (``MARGIN``) that stand at one
+        place on many pages (``RECURRING``): a journal's logo or banner drawn on every
+        page is the page's furniture, not a figure of the article. (Figures of the
+        text at one place page after page stay: they are not in the margins.)"""
+        def key(obj: PageObject) -> tuple[int, ...]:
+            return tuple(round(v / 3) for v in obj.box)
+
+        def margin(obj: PageObject, number: int) -> bool:
+            height = heights.get(number, 0.0)
+            return obj.box[3] < MARGIN * height or obj.box[1] > (1 - MARGIN) * height
+
+        seen = Counter(key(o) for found in self.values() for o in set_of(found))
+        least = max(3, RECURRING * len(heights))
+        dropped = 0
+        for number in list(self):
+            kept = [o for o in self[number] if o.kind != "figure" or seen[key(o)] < least
+                    or not margin(o, number)]
+            dropped += len(self[number]) - len(kept)
+            if kept:
+                self[number] = kept
+            else:
+                del self[number]
+        if dropped:
+            self.notes.append(f"{dropped} pictures repeated at one place on many pages "
+                              "(a logo, a banner) left out as page furniture")
+
+
+def set_of(found: list[PageObject]) -> list[PageObject]:
+    """A page's figures, one per place (two copies at one place count once)."""
+    out: dict[tuple[int, ...], PageObject] = {}
+    for o in found:
+        if o.kind == "figure":
+            out.setdefault(tuple(round(v / 3) for v in o.box), o)
+    return list(out.values())
+
+
+#: A figure in a page's head or foot (this share of its height) at the same place on
+#: this share of the pages (and on three at least) is page furniture.
+RECURRING, MARGIN = 0.3, 0.15
 
 
 def _drawn_objects(page, chars: list[dict], rows: list[list[dict]], width: float, number: int
