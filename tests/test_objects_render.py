@@ -352,3 +352,15 @@ def test_pages_give_equations_as_mathml(indexing):
     assert "(1)" in equation.text_content()
     hostile = page.find(".//div[@id='eq2']")  # its TeX refused: its text
     assert hostile.text_content().startswith("E = mc2") and hostile.find(".//math") is None
+
+
+def test_a_proof_places_caption_words_in_the_documents_caption(root):
+    from pipeline.writers.proof import ProofMarks
+
+    doc, marks = make_doc(), ProofMarks()
+    render_tex(make_edition(doc, "full", root=root), proof=marks)
+    caption = next(b for b in doc.blocks if b.id == "c1")
+    words = [caption.text[s:e] for ident, s, e in marks.words if ident == "c1"]
+    assert words[:3] == ["Мектептердин", "саны", r"\input{/etc/passwd}"]  # no label
+    paragraph = [w for ident, _, _ in marks.words if ident == "p1" for w in [ident]]
+    assert len(paragraph) == len(P1.split())  # every word of a paragraph, from its start

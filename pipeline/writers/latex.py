@@ -267,12 +267,12 @@ def babel_name(lang: str) -> str:
 PROOF: ContextVar[Any] = ContextVar("basma_proof", default=None)
 
 
-def inline(block: Block, main_lang: str, start: int = 0) -> Markup:
+def inline(block: Block, main_lang: str, offset: int = 0) -> Markup:
     """A block's text with its spans: other languages, emphasis, citations and links.
 
     URLs, DOIs and e-mail addresses become links that may break at their
     punctuation (``link_spans``); every other piece goes through ``escape``. With
-    ``start``, the text from there on (a caption without its source's label): the
+    ``offset``, the text from there on (a caption without its source's label): the
     offsets stay the block's, as a proof's word places must.
     """
     text = block.text
@@ -282,7 +282,7 @@ def inline(block: Block, main_lang: str, start: int = 0) -> Markup:
         cuts.update((s.start, s.end))
     for start, end, _ in links:
         cuts.update((start, end))
-    points = sorted({start} | {c for c in cuts if start <= c <= len(text)})
+    points = sorted({offset} | {c for c in cuts if offset <= c <= len(text)})
     out: list[str] = []
     proof = PROOF.get()
     for a, b in zip(points, points[1:], strict=False):
