@@ -338,12 +338,6 @@ def build(path: Path, outdir: Path | None, log: Callable[[str], None] = lambda s
     from .writers.editions import warn_unresolved_citations
 
     warn_unresolved_citations(doc, src)
-    # The pictures go where make puts them (build/<id>/assets/): the writers read them there.
-    assets = BY_NAME["assets"].resolve()(doc, src, Path("build") / article_id / "assets",
-                                         path if path.is_dir() else None)
-    for note in assets.notes:
-        log(f"note: {article_id}: {note}")
-
     # Everything is made in a scratch folder first and installed as one set only when
     # every file is there and every EPUB passed epubcheck (pipeline/install.py): a full
     # disk or a failing edition leaves the previous outputs exactly as they were.
@@ -353,9 +347,17 @@ def build(path: Path, outdir: Path | None, log: Callable[[str], None] = lambda s
     from .writers.epubcheck import check_epubs
 
     with tempfile.TemporaryDirectory(prefix="basma-build-") as tmp:
-        stage = Path(tmp)
+        stage = Path(tmp) / "out"
+        stage.mkdir()
+        # The pictures go to <root>/assets/, as make puts them in build/<id>/assets/ (the
+        # writers read them there); in the scratch folder, so that a build writes
+        # nothing outside its output folder.
+        root = Path(tmp) / "work"
+        assets = BY_NAME["assets"].resolve()(doc, src, root / "assets",
+                                             path if path.is_dir() else None)
+        for note in assets.notes:
+            log(f"note: {article_id}: {note}")
         (stage / "document.json").write_text(to_json(doc), encoding="utf-8")
-        root = Path("build") / article_id  # where the assets stage put the pictures
         indexing = BY_NAME["indexing"].resolve()(
             doc, journal_settings(path if path.is_dir() else None), article_id,
             indexing_timestamp(stage / "document.json"), translations, root=root)

@@ -53,9 +53,13 @@ TIMED_OUT = -9
 SNAPSHOT_READ_LIMIT = 64 * 2**20
 
 
-def output_names(stem: str) -> set[str]:
+def output_names(stem: str, editions: tuple[str, ...] | None = None) -> set[str]:
+    """The outputs a build names after ``stem``: of every edition, or of ``editions``
+    (keys, as ``build --editions`` takes them)."""
     names = {"document.json", "cleaning-report.html"}
-    return names | {f"{stem}{key}.{ext}" for key in EDITIONS for ext in ("pdf", "epub", "tex")}
+    suffixes = EDITIONS if editions is None else tuple(
+        "" if k == "full" else f".{k}" for k in editions)
+    return names | {f"{stem}{key}.{ext}" for key in suffixes for ext in ("pdf", "epub", "tex")}
 
 
 # --- inputs ------------------------------------------------------------------------------
@@ -152,6 +156,9 @@ class Case:
     command: tuple[str, ...] = ()
     #: A prefix to the command (``setpriv …``), to run the build with fewer rights.
     wrapper: tuple[str, ...] = ()
+    #: Only these editions (``build --editions``): a case about names or folders
+    #: needs one typeset edition, not four (each is two LuaLaTeX passes).
+    editions: tuple[str, ...] | None = None
 
     @property
     def slug(self) -> str:
@@ -287,6 +294,8 @@ def run_case(case: Case, root: Path, fixtures: Path, paths: Path) -> Run:
         args = [a.format(path=arg, out=out_arg) for a in case.command]
     else:
         args = ["build", arg] + (["-o", out_arg] if case.output else [])
+        if case.editions is not None:
+            args += ["--editions", ",".join(case.editions)]
     cmd = [*case.wrapper, sys.executable, "-m", "pipeline", *args]
     before = snapshot(root)
     started = time.monotonic()
@@ -361,7 +370,7 @@ def _built_problems(case: Case, run: Run) -> list[str]:
         problems.append(f"wrote outside the output folder: {outside}")
     if run.returncode == 0:
         now = sorted(p.name for p in run.outdir.iterdir())
-        expected = output_names(case.stem)
+        expected = output_names(case.stem, case.editions)
         if not expected <= set(now):
             problems.append(f"outputs missing: {sorted(expected - set(now))}")
         stale = [n for n in expected if run.after.get(outdir + n) == run.before.get(outdir + n)]
