@@ -423,3 +423,23 @@ def test_plan_under_the_odd_page_rule():
                     "sections": [{"section": "r", "articles": ["a", "b", "c"]}]}]})
     got = plan(journal, journal.issues[0], {"a": 6, "b": 3, "c": 1})
     assert [(r.first, r.last) for r in got.values()] == [(45, 50), (51, 53), (55, 55)]
+
+
+def test_meta_yaml_holds_its_own_fields_and_overrides_the_journals(tmp_path, capsys):
+    from pipeline.issue.pages import with_journal
+    from pipeline.meta import load_meta
+
+    path = _journal(tmp_path, "  - {volume: 4, number: 2, year: 2026, first_page: 45, "
+                    "sections: [{section: r, articles: [a]}]}\n")
+    path.write_text("journal: {name: {ky: Журнал, en: Journal}, issn: 1694-7568}\n"
+                    "license: CC BY 4.0\n" + path.read_text(encoding="utf-8"), encoding="utf-8")
+    own = load_meta("license: CC BY-SA 4.0\nfirst_page: 99\ndoi: 10.99999/a\n")
+    meta = with_journal(own, path, "a")
+    assert (meta.license, meta.doi, meta.journal.issn) == ("CC BY-SA 4.0", "10.99999/a",
+                                                           "1694-7568")
+    assert (meta.volume, meta.issue, meta.year, meta.first_page) == (4, "2", 2026, 45)
+    assert "meta.yaml's first_page left out — the article is in issue 4-2" in \
+        capsys.readouterr().err
+    loose = with_journal(load_meta("doi: 10.99999/b\n"), path, "b")  # in no issue
+    assert loose.journal.name["en"] == "Journal" and loose.volume is None \
+        and loose.first_page is None
