@@ -255,3 +255,14 @@ def test_slim_characters_carry_pdfplumbers_values(tmp_path):
               "bottom"}
     for s, f in zip(slim, full, strict=True):
         assert needed <= set(s) and {k: f[k] for k in s} == s
+
+
+def test_tex_polish_stroke_makes_l_with_stroke():
+    """OT1 sets ł as the "suppress" stroke drawn over l (Godłowski): one letter again."""
+    from pipeline.readers.pdf.encoding import tex_glyph
+
+    chars = _glyph_line("God", 0.0) + _glyph_line("lowski", 15.3)
+    chars.insert(3, {"text": tex_glyph("suppress"), "x0": 15.0, "x1": 19.5, "top": 100.0,
+                     "bottom": 110.0, "size": 10.0, "fontname": "CMR9"})
+    (line,), _ = page_lines(chars, 500.0)
+    assert line.text == "Godłowski"

@@ -386,6 +386,10 @@ class FontCodes:
 #: TeX Live's list of the glyph names TeX fonts use beyond Adobe's (greatermuch,
 #: circlecopyrt, prime in CMSY; the ligatures of CMR): name;hex[ hex…][,alternative…].
 TEX_GLYPHLIST = Path("/usr/share/texlive/texmf-dist/fonts/map/glyphlist/texglyphlist.txt")
+#: Glyphs of OT1 fonts that are pieces of a letter, which TeX's list leaves out:
+#: ``\l`` and ``\L`` draw "suppress" (the Polish stroke) over l and L
+#: (``words.compose_accents`` makes ł and Ł of them).
+TEX_PIECES = {"suppress": "\u0337"}
 #: CMEX names a delimiter or operator by its size: parenleftbig, summationdisplay.
 _TEX_SIZE = re.compile(r"(?<=[a-z])(bigg|Bigg|big|Big|display|text)$")
 
@@ -420,8 +424,10 @@ def tex_glyph(name: str) -> str | None:
     '≫'
     >>> tex_glyph("parenleftbig"), tex_glyph("summationdisplay") == "∑", tex_glyph("x1y")
     ('(', True, None)
+    >>> tex_glyph("suppress")
+    '\u0337'
     """
-    found = _tex_glyphs().get(name)
+    found = TEX_PIECES.get(name) or _tex_glyphs().get(name)
     if found:
         return found
     base = _TEX_SIZE.sub("", name)

@@ -130,6 +130,8 @@ _ACCENTS = {"´": "\u0301", "`": "\u0300", "ˆ": "\u0302", "^": "\u0302", "˜": 
 #: Dotless letters take their dot back under an accent above: ı + ´ is í.
 _DOTLESS = {"ı": "i", "ȷ": "j"}
 _BELOW = {"\u0327", "\u0328"}
+#: The stroke TeX draws over l and L for ł and Ł (Unicode gives them no decomposition).
+_STROKED = {"l": "ł", "L": "Ł"}
 
 
 def accent_mark(text: str) -> str | None:
@@ -156,8 +158,9 @@ def compose_accents(glyphs: list[dict]) -> list[dict]:
     LaTeX sets "Física" as F, ´, ı, s, i, c, a: the accent is a glyph placed over
     a dotless ı, which a text layer gives as "F´ısica". An accent goes with the
     letter next to it whose box it overlaps most (at least 40 % of the narrower
-    one); a dotless ı or ȷ under an accent above gets its dot back. An accent over
-    nothing (a typed ´ or ^) stays as it is.
+    one); a dotless ı or ȷ under an accent above gets its dot back, and TeX's stroke
+    over l or L (OT1's "suppress") makes ł or Ł. An accent over nothing (a typed ´
+    or ^) stays as it is.
 
     >>> g = [{"text": t, "x0": x, "x1": x + w} for t, x, w in
     ...      [("F", 0, 6), ("´", 6.5, 4), ("ı", 6.4, 3), ("s", 9.4, 4)]]
@@ -181,6 +184,10 @@ def compose_accents(glyphs: list[dict]) -> list[dict]:
         if best is None:
             continue
         letter = out[best]["text"]
+        if mark == "\u0337" and letter[:1] in _STROKED:
+            out[best] = dict(out[best], text=_STROKED[letter[:1]] + letter[1:])
+            drop.add(k)
+            continue
         if mark not in _BELOW:
             letter = _DOTLESS.get(letter[:1], letter[:1]) + letter[1:]
         out[best] = dict(out[best], text=unicodedata.normalize("NFC", letter + mark))
