@@ -11,7 +11,7 @@ first page.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -38,8 +38,7 @@ class Entry:
     meta: Meta
     document: Path
     pdf: Path
-    lang: str = "ky"
-    extra: dict[str, Any] = field(default_factory=dict)
+    lang: str = "ky"  # the body's language: the authors are named as it names them
 
     @property
     def dest(self) -> str:
