@@ -8,6 +8,9 @@ module per concern:
   clustered into rows by baseline, raised markers put back on their row;
 * ``words``: a row into words and runs; justified lines carry no space glyphs, so
   every line sets its own word-gap threshold from the histogram of its gaps;
+  once every page is read, the formula runs the glyphs alone do not show
+  (``mark_formulas``: a font the document uses only for lone formula letters,
+  operator names and formula-only fonts beside a formula, display lines);
 * ``layout``: a gutter is an x that a run of consecutive rows leaves empty, with
   text on both sides (a page may have several: three columns); rows that cross
   it (title, abstracts) are read whole, in place; then the reading order,
@@ -21,7 +24,8 @@ module per concern:
   start with a note number the text refers to (or carry a note over from the
   page before), handed on line by line for the cleaner to join;
 * ``encoding``: fonts without a ToUnicode map whose codes pdfminer cannot read
-  (8-bit Cyrillic LaTeX fonts) are decoded with the code page the evidence favours;
+  (8-bit Cyrillic LaTeX fonts) are decoded with the code page the evidence favours
+  (known words first; the language model only for fonts they leave undecided);
 * ``ocr``: a PDF without a text layer goes through Tesseract (kir+rus+eng) page
   by page when it is installed; otherwise the editor is told so. So does a page
   whose text layer is mostly non-words (known words: ``pipeline.lexicon``), and
@@ -33,7 +37,8 @@ module per concern:
 
 Here: opening the file (pdfminer's failures become one-line input errors)
 and the order of the steps. Pages are read one at a time: a page's characters
-become light ``PageLine`` objects (runs of text and a bounding box) and are
+(small dicts, ``geometry.slim_chars``) become light ``PageLine``
+objects (runs of text and a bounding box) and are
 released before the next page is read, so memory follows the text, not the PDF.
 """
 
