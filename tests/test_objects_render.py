@@ -68,6 +68,8 @@ def make_doc() -> Document:
               visual=Visual(tex=r"S = \pi r^{2} \tag{1}")),
         Block("eq2", "equation", "und", "E = mc2", number="2",
               visual=Visual(tex=r"\input{/etc/passwd}", image="assets/../../secret.png")),
+        Block("eq3", "equation", "und", "a + b = c", number="3",
+              visual=Visual(image="assets/eq-3.png", pixels=[120, 30])),
         Block("p3", "paragraph", "ky", "Акыркы абзац."),
     ])
 
@@ -78,6 +80,7 @@ def root(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("objects") / "build-id"
     (folder / "assets").mkdir(parents=True)
     (folder / "assets" / "fig-1.png").write_bytes(png(300, 150))
+    (folder / "assets" / "eq-3.png").write_bytes(png(120, 30))
     (folder.parent / "secret.png").write_bytes(png(4, 4))
     return folder
 
@@ -186,7 +189,7 @@ def pdf(root: Path, tex: str) -> Path:
 def test_pdf_holds_the_picture_and_links(pdf):
     listing = subprocess.run(["pdfimages", "-list", str(pdf)], capture_output=True,
                              text=True, check=True).stdout.splitlines()[2:]
-    assert [ln.split()[3:5] for ln in listing] == [["300", "150"]]
+    assert sorted(ln.split()[3:5] for ln in listing) == [["120", "30"], ["300", "150"]]
     raw = pdf.read_bytes()
     for dest in (b"basma.fig1", b"basma.tab1", b"basma.eq1"):
         assert raw.count(dest) >= 2, dest  # the destination and a link to it
@@ -194,6 +197,22 @@ def test_pdf_holds_the_picture_and_links(pdf):
                           text=True, check=True).stdout
     assert "Сүрөт 1." in text and "Таблица 1." in text and "(1)" in text
     assert "/etc/passwd" in text
+    # The formula's picture is marked with its text (/ActualText), the figure's with its
+    # description (/Alt), in the page's content stream.
+    content = b"".join(_inflated(raw))
+    assert b"/actualtext <feff00610020002b002000620020003d00200063>" in content.lower()
+    assert b"/alt <feff041c0435043a" in content.lower()
+
+
+def _inflated(pdf: bytes) -> list[bytes]:
+    """The PDF's Flate streams, decompressed (those that are)."""
+    out = []
+    for m in re.finditer(rb"stream\r?\n(.*?)endstream", pdf, re.S):
+        try:
+            out.append(zlib.decompress(m.group(1)))
+        except zlib.error:
+            continue
+    return out
 
 
 @pytest.mark.skipif(not shutil.which("pdftoppm"), reason="poppler missing")
@@ -234,7 +253,9 @@ def test_epub_figure_has_its_picture_alt_text_and_caption(epub):
     cover = re.search(r'properties="cover-image"[^>]*href="([^"]+)"', epub["EPUB/content.opf"])
     pictures = [n for n in epub if n.startswith("EPUB/media/") and n.endswith(".png")
                 and not n.endswith(cover.group(1))]
-    assert len(pictures) == 1
+    assert len(pictures) == 2  # the figure's and the formula's
+    formula = re.search(r'<div id="eq3" class="equation">.*?</div>', text, re.S).group()
+    assert re.search(r'<img [^>]*alt="a \+ b = c"', formula) and "(3)" in formula
     assert "secret" not in "".join(epub)  # no file named by the text went in
 
 

@@ -615,7 +615,10 @@ class ObjectWriter:
             out.append(r"\basmacaption{" + str(escape(cap.label)) + "}{" + text + "}")
         return "\n".join(out)
 
-    def picture_latex(self, obj: Block, dry: bool = False) -> str | None:
+    def picture_latex(self, obj: Block, dry: bool = False, text: str = "",
+                      kind: str = "Alt") -> str | None:
+        """The picture, marked with its description (``text``) as the PDF's ``/Alt``
+        (a figure) or ``/ActualText`` (a formula: what copying it gives)."""
         from .visuals import picture
 
         pic = picture(self.root, obj, self.problems)
@@ -627,8 +630,10 @@ class ObjectWriter:
         # The file name is the assets stage's own (visuals.ASSET_NAME), never the text's;
         # its digest in a comment makes the source change when the picture does, so make
         # typesets again.
-        return ("%basma-picture " + pic.sha256 + "\n" + r"\basmaimage{" + pic.file_name + "}{"
-                + f"{w:.2f}" + "}{" + f"{h:.2f}" + "}")
+        image = (r"\basmaimage{" + pic.file_name + "}{" + f"{w:.2f}" + "}{" + f"{h:.2f}" + "}")
+        if text.strip():
+            image = r"\basmaalt{" + kind + "}{" + pdf_hex(text) + "}{" + image + "}"
+        return "%basma-picture " + pic.sha256 + "\n" + image
 
     def latex(self, obj: Block, dry: bool = False) -> str:
         """The object's LaTeX (``dry``: only its packages and problems are noted)."""
@@ -642,7 +647,7 @@ class ObjectWriter:
         from .visuals import alt_text
 
         self.packages.add("graphicx")
-        image = self.picture_latex(obj, dry)
+        image = self.picture_latex(obj, dry, "" if dry else alt_text(obj, self._captions(obj)))
         if dry:
             return ""
         if image is None:  # the problem is recorded: the alt text holds its place
@@ -682,7 +687,7 @@ class ObjectWriter:
                        "TeX could stop at): it prints from its image or its text")
             if problem not in self.problems:
                 self.problems.append(problem)
-        image = None if tex else self.picture_latex(obj, dry)
+        image = None if tex else self.picture_latex(obj, dry, obj.text, "ActualText")
         if dry:
             return ""
         tag = (r"\tag{" + str(escape(obj.number)) + "}") if obj.number else ""
@@ -694,6 +699,20 @@ class ObjectWriter:
             math = r"\text{" + str(escape(" ".join(obj.text.split()) or "—")) + "}"
         return (r"\basmaanchor{" + object_anchor(obj.id) + "}%\n" + r"\[" + math + tag + r"\]"
                 + "\n")
+
+
+#: The longest description given to the PDF (characters): an alternative, not a page.
+MAX_ALT = 2000
+
+
+def pdf_hex(text: str) -> str:
+    """``text`` as a PDF text string in hexadecimal UTF-16 (only hex digits reach TeX).
+
+    >>> pdf_hex("S = π")
+    'FEFF00530020003D002003C0'
+    """
+    text = " ".join(tex_characters(text).split())[:MAX_ALT]
+    return ("\ufeff" + text).encode("utf-16-be", "surrogatepass").hex().upper()
 
 
 def long_table(block: Block) -> bool:
