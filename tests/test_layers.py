@@ -266,3 +266,16 @@ def test_tex_polish_stroke_makes_l_with_stroke():
                      "bottom": 110.0, "size": 10.0, "fontname": "CMR9"})
     (line,), _ = page_lines(chars, 500.0)
     assert line.text == "Godłowski"
+
+
+def test_latin_word_set_against_an_arabic_one_is_a_word_of_its_own():
+    """An Arabic line's generator sets "Python" against the Arabic word beside it (the
+    space is on its other side): where the direction changes, a word ends."""
+    chars, x = [], 0.0
+    for ch in ["ن", "م", *"Python", " ", "و", " ", "ع", "م", " ", *"ملاعلا"]:
+        width = 3.0 if ch == " " else 5.0
+        chars.append({"text": ch, "x0": x, "x1": x + width, "top": 100.0, "bottom": 110.0,
+                      "size": 10.0, "fontname": "TimesNewRomanPS-BoldMT"})
+        x += width
+    (line,), _ = page_lines(chars, 500.0)
+    assert line.text.split() == ["العالم", "مع", "و", "Python", "من"]

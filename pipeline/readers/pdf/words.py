@@ -371,6 +371,8 @@ def make_line(chars: list[dict], column: str) -> PageLine:
     kept = [c for c in chars if id(c) not in dropped and id(c) not in lead_ids]
     _scripts_of_math(kept, scripts, math)
     words = _words(kept, size)
+    if any(_RTL_BLOCKS.match(c["text"][:1]) for c in kept):
+        words = split_scripts(words)
     units: list[tuple[str, dict | None]] = []  # glyphs, and None for a word space
     for i, word in enumerate(words):
         if i:
@@ -434,6 +436,39 @@ def _runs(units: list[tuple[str, dict | None]], scripts: dict[int, str],
 #: without any is left as it is, without asking unicodedata about each character.
 _RTL_BLOCKS = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]")
 _MIRRORED = str.maketrans("()[]{}<>«»‹›", ")(][}{><»«›‹")
+
+
+def _direction(text: str) -> str | None:
+    """"R" for a right-to-left letter, "L" for a left-to-right one, None otherwise."""
+    if not text[:1].isalpha():
+        return None
+    return "R" if _RTL_BLOCKS.match(text[:1]) else "L"
+
+
+def split_scripts(words: list[list[dict]]) -> list[list[dict]]:
+    """Split words where right-to-left letters meet left-to-right ones with no gap.
+
+    An Arabic line's generator places a Latin word (Python) against the Arabic word
+    beside it, the space drawn on its other side: no word changes direction, so a
+    change between two letters is a word boundary. Digits and marks stay with the
+    letters around them.
+
+    >>> w = [[{"text": t} for t in "مPython"]]
+    >>> ["".join(c["text"] for c in word) for word in split_scripts(w)]
+    ['م', 'Python']
+    """
+    out: list[list[dict]] = []
+    for word in words:
+        out.append([word[0]])
+        last = _direction(word[0]["text"])
+        for c in word[1:]:
+            here = _direction(c["text"])
+            if here and last and here != last:
+                out.append([c])
+            else:
+                out[-1].append(c)
+            last = here or last
+    return out
 
 
 def _levels(units: list[str]) -> list[int]:
