@@ -127,12 +127,22 @@ def test_latex_table_is_booktabs_with_spanned_cells(tex):
 
 
 def test_latex_equation_is_numbered_and_unsafe_tex_is_not_used(tex, root):
-    assert r"\[S = \pi r^{2}\tag{1}\]" in tex
-    assert r"\text{E = mc2}\tag{2}" in tex  # neither its TeX nor a picture outside assets/
+    assert r"\[S = \pi r^{2} \tag{1}\]" in tex
+    assert r"\text{E = mc2} \tag{2}" in tex  # neither its TeX nor a picture outside assets/
     ed = make_edition(make_doc(), "full", root=root)
     render_tex(ed)
     assert any("equation eq2" in p and "not used" in p for p in ed.problems)
     assert any("eq2" in p and "not an image name" in p for p in ed.problems)
+
+
+def test_docx_formulas_pass_as_latex_and_a_trailing_control_space_is_dropped():
+    from pipeline.writers.visuals import safe_tex
+
+    # As pandoc gives a DOCX's cases and matrix: ending in a control space.
+    cases = "f(x) = \\left\\{ \\begin{matrix}\nx, & x \\geq 0 \\\\\n - x, & x < 0\n" \
+        "\\end{matrix} \\right.\\ "
+    assert safe_tex(cases).endswith(r"\end{matrix} \right.")
+    assert safe_tex("a \\") == "a" and safe_tex("a \\\\\\") is None
 
 
 def test_latex_links_cross_references(tex):

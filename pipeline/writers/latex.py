@@ -697,8 +697,8 @@ class ObjectWriter:
             math = r"\vcenter{\hbox{" + image + "}}"
         else:
             math = r"\text{" + str(escape(" ".join(obj.text.split()) or "—")) + "}"
-        return (r"\basmaanchor{" + object_anchor(obj.id) + "}%\n" + r"\[" + math + tag + r"\]"
-                + "\n")
+        return (r"\basmaanchor{" + object_anchor(obj.id) + "}%\n" + r"\[" + math + " " + tag
+                + r"\]" + "\n")
 
 
 #: The longest description given to the PDF (characters): an alternative, not a page.

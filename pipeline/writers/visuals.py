@@ -371,11 +371,24 @@ def safe_tex(tex: str | None) -> str | None:
     if not tex or len(tex) > MAX_TEX or "^^" in tex:
         return None
     # The number is the block's (printed by the writer), a label is LaTeX's own business.
-    tex = " ".join(_TAG_OR_LABEL.sub(" ", tex).split())
+    tex = _tidy(_TAG_OR_LABEL.sub(" ", tex))
     tokens = _MATH_TOKEN.findall(tex)
     if not tokens or not _math_ok(tokens):
         return None
     return re.sub(r"[^\x00-\x7f]+", lambda m: r"\text{" + m.group() + "}", tex).strip() or None
+
+
+def _tidy(tex: str) -> str:
+    r"""``tex`` on one line, without the spacing at its ends, a control space (``\ ``)
+    included: taking only the space of one would leave a lone ``\``.
+
+    >>> _tidy("  a \\ \\ \n"), _tidy("x\\ y")
+    ('a', 'x\\ y')
+    """
+    tex = re.sub(r"\s+", " ", tex).strip()
+    while tex.endswith("\\") and not tex.endswith("\\\\"):
+        tex = tex[:-1].rstrip()  # a control space's backslash, its space already gone
+    return tex
 
 
 def _math_ok(tokens: list[str]) -> bool:
@@ -467,7 +480,9 @@ class _MathParser:
             return
         if t in ("#", "%", "$", "^", "_", "}"):
             raise ValueError(f"{t} in a formula")
-        if not t.startswith("\\") or len(t) == 1:
+        if t == "\\":
+            raise ValueError("a lone backslash")
+        if not t.startswith("\\"):
             return  # a character
         name = t[1:]
         if len(name) == 1:
