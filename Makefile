@@ -277,7 +277,7 @@ test: deps
 	$(PY) -m pytest -q -n auto --dist loadfile --durations=15
 
 check: build
-	@$(PY) -m pipeline check $(foreach a,$(ARTICLES),output/$(a))
+	@$(PY) -m pipeline check $(foreach a,$(ARTICLES),output/$(a)) $(foreach i,$(ISSUES),output/issue-$(i))
 
 lint: $(VENV_OK)
 	$(PY) -m ruff check pipeline tests
