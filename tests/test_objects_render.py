@@ -395,3 +395,16 @@ def test_a_proof_places_caption_words_in_the_documents_caption(root):
     assert words[:3] == ["Мектептердин", "саны", r"\input{/etc/passwd}"]  # no label
     paragraph = [w for ident, _, _ in marks.words if ident == "p1" for w in [ident]]
     assert len(paragraph) == len(P1.split())  # every word of a paragraph, from its start
+
+
+@pytest.mark.parametrize("tex", [
+    r"\breve\overbrace{x}", r"\sqrt\iff", r"\sqrt'", "x^é", r"\mid\bigg", r"x\limits",
+    r"\degree", r"{a & b}", r"\left( x", r"x^1^2", r"\text{a^b}", "a \\\\ b", r"\catcode",
+])
+def test_formulas_tex_would_stop_at_are_refused(tex):
+    """Each of these stopped LuaLaTeX ("Missing { inserted", "Missing delimiter",
+    "Double superscript" …) when a generated formula got through (found by typesetting
+    thousands of random ones)."""
+    from pipeline.writers.visuals import safe_tex
+
+    assert safe_tex(tex) is None

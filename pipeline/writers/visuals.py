@@ -327,14 +327,13 @@ MATH_COMMANDS: dict[str, int] = {
         "leftarrow rightarrow to gets leftrightarrow Leftarrow Rightarrow Leftrightarrow "
         "longrightarrow longleftarrow Longrightarrow mapsto uparrow downarrow iff implies "
         "infty partial nabla forall exists nexists emptyset varnothing aleph hbar ell Re Im "
-        "wp angle triangle prime degree "
+        "wp angle triangle prime "
         "langle rangle lfloor rfloor lceil rceil lvert rvert lVert rVert vert Vert backslash "
-        "quad qquad left right middle big Big bigg Bigg bigl bigr Bigl Bigr displaystyle "
-        "textstyle scriptstyle limits nolimits nonumber notag".split(),
+        "quad qquad displaystyle textstyle scriptstyle".split(),
         0),
     **dict.fromkeys(
-        "sqrt text mathrm mathbf mathit mathsf mathtt mathcal mathbb mathfrak boldsymbol "
-        "operatorname hat widehat bar overline underline vec dot ddot tilde widetilde check "
+        "sqrt text operatorname mathrm mathbf mathit mathsf mathtt mathcal mathbb mathfrak "
+        "boldsymbol hat widehat bar overline underline vec dot ddot tilde widetilde check "
         "breve acute grave overbrace underbrace textrm textit textbf mbox".split(),
         1),
     **dict.fromkeys("frac dfrac tfrac binom dbinom tbinom stackrel overset underset".split(), 2),
@@ -344,9 +343,20 @@ MATH_ENVIRONMENTS = frozenset(
     "matrix pmatrix bmatrix Bmatrix vmatrix Vmatrix smallmatrix cases aligned gathered "
     "split array".split())
 _MATH_SYMBOLS = set(",;:! {}|\\_&#%$^")  # the control symbols: \, \; … \{ \} \\ \_ \& \# \% \$
-_TAG_OR_LABEL = re.compile(r"\\(?:tag\*?|label)\s*\{[^{}\\]*\}")
+_TAG_OR_LABEL = re.compile(r"\\(?:tag\*?|label)\s*\{[^{}\\]*\}|\\(?:nonumber|notag)(?![A-Za-z])")
 #: Commands whose argument is text, not mathematics.
-_TEXT_COMMANDS = frozenset({"text", "textrm", "textit", "textbf", "mbox"})
+_TEXT_COMMANDS = frozenset({"text", "textrm", "textit", "textbf", "mbox", "operatorname"})
+#: Commands that are one math character (``\mathchardef``): the only ones TeX takes as
+#: an unbraced argument (``x^\alpha``) as they are.
+_SINGLE_SYMBOLS = frozenset(
+    "alpha beta gamma delta epsilon varepsilon zeta eta theta vartheta iota kappa lambda mu "
+    "nu xi pi varpi rho varrho sigma varsigma tau upsilon phi varphi chi psi omega Gamma "
+    "Delta Theta Lambda Xi Pi Sigma Upsilon Phi Psi Omega infty partial nabla forall exists "
+    "aleph hbar ell wp Re Im prime pm mp times div cdot ast star circ bullet cup cap wedge "
+    "vee leq geq equiv approx sim subset supset in ni rightarrow leftarrow mid perp oplus "
+    "otimes emptyset angle langle rangle { }".split())
+#: Commands a delimiter must follow (``\big(``); ``\left`` and ``\right`` pair up.
+_SIZED = frozenset("middle big Big bigg Bigg bigl bigr Bigl Bigr biggl biggr".split())
 _MATH_TOKEN = re.compile(r"\\(?:[A-Za-z]+\*?|.)|.", re.S)
 #: The longest formula taken as LaTeX (a page of mathematics is an image, not one formula).
 MAX_TEX = 4000
@@ -457,6 +467,13 @@ class _MathParser:
         elif t is None or t in ("}", "^", "_", "&", "\\\\") or t in ("\\left", "\\right",
                                                                        "\\begin", "\\end"):
             raise ValueError("an argument is missing")
+        elif t.startswith("\\") and len(t) > 1 and t[1:] not in _SINGLE_SYMBOLS:
+            # TeX takes one token: a command with arguments, or one that expands to
+            # several (\\sec, \\iff, \\cdots), must be braced there.
+            raise ValueError(f"{t} as an argument needs braces")
+        elif len(t) == 1 and not (t.isascii() and (t.isalnum() or t in "+-=<>()[]|/*.,;:!?")):
+            # ' and ~ are active (several tokens), a letter outside ASCII becomes \\text{…}
+            raise ValueError(f"{t} as an argument needs braces")
         else:
             self.atom(in_env)
 
@@ -505,6 +522,9 @@ class _MathParser:
             self.sequence(True, "\\end")
             if self.take() != "\\end" or self.env_name() != env:
                 raise ValueError("an environment is not closed")
+            return
+        if name in _SIZED:
+            self.delimiter()
             return
         if name in ("right", "end") or name.rstrip("*") not in MATH_COMMANDS:
             raise ValueError(f"{t} is not allowed in a formula")
