@@ -177,14 +177,17 @@ endif
 endef
 
 outname = $(if $(filter full,$(2)),$(1),$(1).$(2))
+journal_pages = $(if $(and $(ISSUE_OF_$(1)),$(filter-out full,$(2))),build/$(1)/pages.json)
 
 # $(1) article id, $(2) edition key. The .tex and the EPUB's pandoc source come
 # from the editions stamp; they are rewritten only when their text changes, so an
 # edit that does not show in an edition does not re-typeset or re-pack it.
 define EDITION
 build/$(1)/out/$(call outname,$(1),$(2)).tex build/$(1)/$(2).epub.json: build/$(1)/editions.stamp ;
-build/$(1)/out/$(call outname,$(1),$(2)).pdf: build/$(1)/out/$(call outname,$(1),$(2)).tex | $(SYSTEM_OK)
-	$$(call STAGE,pdf '$$<' --workdir 'build/$(1)/tex-$(2)' -o '$$@',$(1),$$@)
+# A single-language edition of an issue's article prints the journal PDF's page range
+# (build/<id>/pages.json, given to LuaLaTeX, not written into its .tex: pipeline/issue).
+build/$(1)/out/$(call outname,$(1),$(2)).pdf: build/$(1)/out/$(call outname,$(1),$(2)).tex $(call journal_pages,$(1),$(2)) | $(SYSTEM_OK)
+	$$(call STAGE,pdf '$$<' --workdir 'build/$(1)/tex-$(2)' $(if $(call journal_pages,$(1),$(2)),--journal-pages '$(call journal_pages,$(1),$(2))') -o '$$@',$(1),$$@)
 build/$(1)/epub/$(call outname,$(1),$(2)).epub: build/$(1)/$(2).epub.json
 	$$(call STAGE,epub '$$<' -o '$$@',$(1),$$@)
 endef

@@ -140,7 +140,14 @@ def cmd_assets(args: argparse.Namespace) -> int:
 def cmd_pdf(args: argparse.Namespace) -> int:
     out = Path(args.output)
     workdir = Path(args.workdir) if args.workdir else Path("build") / "tex" / out.stem
-    BY_NAME["pdf"].resolve()(read_text(Path(args.input)), workdir, out.stem, out)
+    tex = read_text(Path(args.input))
+    if args.journal_pages:  # an issue's article: the journal PDF's range (pipeline/issue)
+        from .issue.pages import journal_range_tex, read_pages
+
+        pages = read_pages(Path(args.journal_pages))
+        if pages is not None:
+            tex = journal_range_tex(pages.last) + tex
+    BY_NAME["pdf"].resolve()(tex, workdir, out.stem, out)
     return 0
 
 
@@ -368,6 +375,9 @@ def build(path: Path, outdir: Path | None, log: Callable[[str], None] = lambda s
         for note in indexing.notes:
             log(f"note: {article_id}: {note}")
         typeset, pack = BY_NAME["pdf"].resolve(), BY_NAME["epub"].resolve()
+        from .issue.pages import journal_range_tex, with_last_page
+
+        journal_last: int | None = None
         for key, (tex, epub) in BY_NAME["editions"].resolve()(doc, translations,
                                                               root=root).items():
             if editions is not None and key not in editions:
@@ -375,6 +385,8 @@ def build(path: Path, outdir: Path | None, log: Callable[[str], None] = lambda s
             t1 = time.monotonic()
             name = output_name(article_id, key, "tex")[:-4]
             (stage / f"{name}.tex").write_text(tex, encoding="utf-8")
+            if key != "full" and journal_last is not None:
+                tex = journal_range_tex(journal_last) + tex
             try:
                 typeset(tex, stage / f"tex-{key}", name, stage / f"{name}.pdf")
             except BasmaError as exc:
@@ -388,12 +400,13 @@ def build(path: Path, outdir: Path | None, log: Callable[[str], None] = lambda s
             # The EPUB goes through its JSON source, exactly as make keeps it.
             epub_bytes = pack(json.loads(json.dumps(epub, ensure_ascii=False)), root=root)
             (stage / f"{name}.epub").write_bytes(epub_bytes)
+            # An issue's article: its last page is its journal PDF's (pipeline/issue), which
+            # the single-language editions, document.json and the indexing files then give.
+            if key == "full" and with_last_page(doc, editor.journal, editor.article,
+                                                stage / f"{name}.pdf"):
+                journal_last = doc.meta.last_page
             log(f"{article_id}: {key} edition {time.monotonic() - t1:.1f}s")
-        # An issue's article: its last page is its journal PDF's (pipeline/issue/pages.py),
-        # which document.json and the indexing files then give.
-        from .issue.pages import with_last_page
-
-        if with_last_page(doc, editor.journal, editor.article, stage / f"{article_id}.pdf"):
+        if journal_last is not None:
             (stage / "document.json").write_text(to_json(doc), encoding="utf-8")
             indexing = BY_NAME["indexing"].resolve()(
                 doc, journal_settings(path if path.is_dir() else None), article_id,
@@ -492,7 +505,10 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--source", required=True, help="the article's source (PDF or DOCX)")
     s.add_argument("--article-dir", help="the article's folder (the editor's images)")
     s.add_argument("--outdir", required=True, help="where the pictures go (build/<id>/assets)")
-    stage_command("pdf", cmd_pdf, "an edition's .tex").add_argument("--workdir")
+    s = stage_command("pdf", cmd_pdf, "an edition's .tex")
+    s.add_argument("--workdir")
+    s.add_argument("--journal-pages", help="an issue's article: its build/<id>/pages.json, "
+                   "whose range a single-language edition prints")
     stage_command("epub", cmd_epub, "an edition's .epub.json")
     s = stage_command("report", cmd_report, "document.json")
     s.add_argument("--cleaned", required=True)

@@ -298,3 +298,15 @@ def with_last_page(doc: Any, journal_path: Path | None, article: str | None, pdf
     pages = article_pages(pdf, doc.meta.first_page)
     doc.meta = doc.meta.model_copy(update={"first_page": pages.first, "last_page": pages.last})
     return True
+
+
+def journal_range_tex(last: int) -> str:
+    r"""What a single-language edition's typesetting is given before its source: the
+    journal PDF's last page, which its header and how-to-cite line print
+    (``\basmajournalrange``, templates/article.tex.j2). Only the pdf stage adds it, so
+    the edition's ``.tex`` does not depend on the journal PDF (no cycle in make).
+
+    >>> journal_range_tex(49)
+    '\\def\\basmajournallast{49}%\n'
+    """
+    return f"\\def\\basmajournallast{{{int(last)}}}%\n"

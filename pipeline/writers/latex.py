@@ -886,14 +886,16 @@ def page_range(meta: Meta, key: str) -> Markup | None:
 
     The last page is the metadata's, else the full edition's own (``\basmalastpage``,
     from the previous pass). A single-language edition is a different PDF: without
-    ``last_page`` it gives only the first page rather than its own length.
+    ``last_page`` it gives the journal PDF's range when its typesetting is told that
+    PDF's last page (``\basmajournalrange``: an issue's article, pipeline/issue), else
+    only the first page rather than its own length.
     """
     first = meta.first_page or 1
     if meta.last_page:
         return escape(f"{first}\u2013{meta.last_page}")
     if key == "full":
         return escape(f"{first}\u2013") + Markup(r"\basmalastpage{}")
-    return escape(str(first)) if meta.first_page else None
+    return escape(str(first)) + Markup(r"\basmajournalrange{}") if meta.first_page else None
 
 
 def _header(meta: Meta, lang: str, key: str = "full") -> tuple[Markup, Markup]:
