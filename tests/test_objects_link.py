@@ -172,3 +172,19 @@ def test_a_second_run_forgets_its_own_links():
     assert doc.blocks[1].of is None and not xrefs(doc.blocks[0])
     assert [s.style for s in doc.blocks[0].spans] == ["italic"]
     assert len(doc.problems) == 2 and all(p.startswith(PROBLEM) for p in doc.problems)
+
+
+def test_chapter_numbers_name_one_figure_and_ranges_stay_ranges():
+    """A handbook numbers figures by chapter ("Figure 7-26"): the caption's number is
+    "7-26", a mention of it links to that figure, and "Figures 1-2" (no such
+    compound) still names figures 1 and 2."""
+    doc = document([
+        para("Figure 7-26 shows the nut; Figures 1-2 show the bolts."),
+        figure("a"), para("Figure 7-26. Self-locking nuts"),
+        figure("b"), para("Figure 1. A bolt"),
+        figure("c"), para("Figure 2. Another bolt"),
+    ])
+    nut, one, two = doc.by_role("figure")
+    assert (nut.number, one.number, two.number) == ("7-26", "1", "2")
+    assert xrefs(by_text(doc, "Figure 7-26 shows")) == [
+        ("Figure 7-26", nut.id), ("Figures 1", one.id), ("2", two.id)]

@@ -51,8 +51,11 @@ _ARABIC = r"\d{1,3}(?:\.\d{1,3})?"
 #: sentence "Таблица 1 показывает …" goes on in lower case: it is body text).
 _LABEL_END = r"(?:\s*[.:—–-]\s*|\s*$|\s+(?-i:(?=[A-ZА-ЯЁҮӨҢ\d«\"“(])))"
 
+#: A chapter's object number, "7-26" (Figure 26 of chapter 7, as handbooks number
+#: them): one number in a caption; in the text, one when an object has it, else a range.
+_COMPOUND_NUM = r"\d{1,3}[-–]\d{1,3}(?!\d)"
 CAPTION_LABEL = re.compile(
-    rf"^\s*(?:(?P<word>{_FIGURE}|{_TABLE})\s*(?P<num>{_NUM})"
+    rf"^\s*(?:(?P<word>{_FIGURE}|{_TABLE})\s*(?P<num>{_COMPOUND_NUM}|{_NUM}(?![-–]\d))"
     rf"|(?P<num2>{_ARABIC})\s?[-–]\s?(?P<word2>{_KY_AFTER})){_LABEL_END}",
     re.IGNORECASE,
 )
@@ -68,6 +71,8 @@ XREF = re.compile(
     re.IGNORECASE,
 )
 _ONE_NUM = re.compile(_NUM, re.IGNORECASE)
+_COMPOUND_XREF = re.compile(rf"(?<!\w)(?P<word>{_FIGURE}|{_TABLE})\s?(?P<num>{_COMPOUND_NUM})",
+                            re.IGNORECASE)
 #: An equation's number in the text: "(3)", "(2.1)", "(4a)"; not "f(3)", not "[3]".
 EQUATION_REF = re.compile(r"(?<![\w)\]])\((?P<num>\d{1,3}(?:\.\d{1,3})?[a-z]?)\)(?![\w(])")
 #: The number an equation prints at its right: "… (3)", or LaTeX's "\tag{3}".
@@ -111,6 +116,8 @@ def caption_label(text: str) -> tuple[str, str, int] | None:
     (('table', '2', 11), ('figure', '1', 9))
     >>> caption_label("Table II Results"), caption_label("Таблица 1 показывает, что")
     (('table', 'II', 9), None)
+    >>> caption_label("Figure 7-26. Self-locking nuts")
+    ('figure', '7-26', 13)
     """
     m = CAPTION_LABEL.match(text)
     if not m:
@@ -263,10 +270,17 @@ def link_xrefs(blocks: list[Block], named: dict[tuple[str, str], list[str]]
         if block.role in _NO_XREFS:
             continue
         own = caption_label(block.text) if block.role == "caption" else None
-        found: list[tuple[int, int, str]] = []
+        # "Figure 7-26" names figure 7-26 where one exists, else figures 7 to 26.
+        found = [(m.start(), m.end(), named[key][0])
+                 for m in _COMPOUND_XREF.finditer(block.text)
+                 if (key := (kind_of(m.group("word")), m.group("num"))) in named
+                 and not (own and m.start() < own[2])]
+        compound = sorted((s, e) for s, e, _ in found)
         for start, end, kind, number in find_xrefs(block.text):
             if own and start < own[2]:
                 continue  # the caption's own label, never a link to itself
+            if _overlaps(compound, start, end):
+                continue
             ids = named.get((kind, number))
             if ids:
                 found.append((start, end, ids[0]))
