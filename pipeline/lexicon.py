@@ -41,6 +41,8 @@ __all__ = ["LANGS", "Words", "available", "cache_dir", "hyphen_evidence", "known
 LANGS = {"ky": "kir", "ru": "rus", "en": "eng"}
 #: Where Debian puts Tesseract 5's language data (``TESSDATA_PREFIX`` overrides it).
 TESSDATA = Path("/usr/share/tesseract-ocr/5/tessdata")
+#: Lookups remembered per list (a few MB at most); beyond, the memory starts afresh.
+ANSWERS_KEPT = 20_000
 #: Extracting one word list takes seconds; minutes mean something is wrong.
 BUILD_SECONDS = 120
 
@@ -75,8 +77,22 @@ class Words:
         with open(path, "rb") as fh:
             size = os.fstat(fh.fileno()).st_size
             self._data = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) if size else b""
+        #: Answers given: a document asks about the same words again and again (each
+        #: font's words under every code page, each page's junk check).
+        self._answers: dict[str, bool] = {}
 
     def __contains__(self, word: str) -> bool:
+        try:
+            return self._answers[word]
+        except KeyError:
+            pass
+        if len(self._answers) >= ANSWERS_KEPT:  # memory stays flat on a long PDF
+            self._answers.clear()
+        found = self._answers[word] = self._lookup(word)
+        return found
+
+    def _lookup(self, word: str) -> bool:
+        """Bisect the sorted list for ``word``."""
         key = normal(word).encode("utf-8")
         if not key or b"\n" in key:
             return False
