@@ -38,7 +38,6 @@ import pdfgen
 import pytest
 import yaml
 from badinput import (
-    EDITIONS,
     SMALL,
     TIMED_OUT,
     TITLE,
@@ -238,9 +237,22 @@ def odd_setup(cwd: Path, fixtures: Path) -> str:
 
 
 def outputs_text(run: Run) -> dict[str, str]:
-    """The text of every output of a run: PDFs through pdftotext, EPUBs member by member."""
+    """The text of every output of a run: PDFs through pdftotext, EPUBs member by member
+    (read once per run: the odd article's rows all look at the same build)."""
+    if id(run) not in _OUTPUTS_TEXT:
+        _OUTPUTS_TEXT[id(run)] = (run, _outputs_text(run))
+    return _OUTPUTS_TEXT[id(run)][1]
+
+
+_OUTPUTS_TEXT: dict[int, tuple[Run, dict[str, str]]] = {}
+
+
+def _outputs_text(run: Run) -> dict[str, str]:
     out = {}
     for path in sorted(run.outdir.iterdir()):
+        rel = path.relative_to(run.root).as_posix()
+        if rel in run.before and run.before[rel] == run.after.get(rel):
+            continue  # an earlier build's file this build did not make (another edition)
         if path.suffix == ".pdf":
             out[path.name] = subprocess.run(["pdftotext", str(path), "-"], capture_output=True,
                                             text=True, errors="replace").stdout
@@ -423,9 +435,14 @@ def limited(name: str, setup: Callable[[Path, Path], str], file: str, what: str,
     return refused(name, setup, file, what, memory=MEMORY, **kw)
 
 
+#: The odd article's editions: the journal's, and the Russian and English ones its checks
+#: read (the Kyrgyz edition is made by the same code as the other two).
+ODD_EDITIONS = ("full", "ru", "en")
+
+
 def odd(name: str, check: Callable[[Run], list[str]]) -> HostileCase:
     return HostileCase(name, odd_setup, ODD_STEM, status=0, timeout=300, slow=True,
-                       shared="odd", check=check)
+                       shared="odd", check=check, editions=ODD_EDITIONS)
 
 
 META_FILE = "art/meta.yaml"
@@ -692,7 +709,8 @@ def test_noisy_pdf_prints_at_most_one_line(runs):
 def test_odd_article_epubs_pass_epubcheck(runs, epubchecker):
     run = runs["a DOI with &"]
     assert run.returncode == 0, run.message
-    verdicts = epubchecker.check(*(run.outdir / f"{ODD_STEM}{k}.epub" for k in EDITIONS))
+    verdicts = epubchecker.check(*(run.outdir / f"{ODD_STEM}{'' if k == 'full' else '.' + k}.epub"
+                                   for k in ODD_EDITIONS))
     failed = [v.report() for v in verdicts if not v.ok]
     assert not failed, "\n".join(failed)
 
