@@ -356,3 +356,65 @@ def test_a_logo_on_every_page_is_furniture_a_repeated_figure_in_the_text_is_not(
     found.drop_recurring({page: 842.0 for page in range(1, 7)})
     assert all([o.box[1] for o in objs] == [300.0] for objs in found.values())
     assert "6 pictures repeated" in found.notes[0]
+
+
+@pytest.fixture(scope="module")
+def built(article, tmp_path_factory):
+    """The fixture built as an editor builds a file (the journal's edition only: the
+    objects print the same in every edition)."""
+    import os
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    path = article[0]
+    out = tmp_path_factory.mktemp("objects-built") / "out"
+    env = dict(os.environ, BASMA_EPUBCHECK="0", SOURCE_DATE_EPOCH="1767225600",
+               PYTHONPATH=str(ROOT))
+    proc = subprocess.run([sys.executable, "-m", "pipeline", "build", str(path), "-o", str(out),
+                           "--editions", "full"], cwd=path.parent, env=env,
+                          capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    return out
+
+
+def test_cross_references_link_to_their_objects_in_the_pdf_and_the_epub(built, epubchecker):
+    """Issue 16's acceptance on the fixture, from PDF source to the journal's PDF and
+    EPUB: every object prints (pictures in the PDF, <figure>, <table> with <th scope>,
+    the formula), and each "1-сүрөттө", "2-таблицада", "(1)" is a link to its object."""
+    import json
+    import subprocess
+    import zipfile
+
+    import pikepdf
+
+    from pipeline.writers.epub import anchor
+    from pipeline.writers.latex import object_anchor
+
+    doc = json.loads((built / "document.json").read_text(encoding="utf-8"))
+    targets = {s["xref"] for b in doc["blocks"] for s in b.get("spans", []) if s.get("xref")}
+    assert len(targets) == 4, targets
+    pdf = built / "objects.pdf"
+    listing = subprocess.run(["pdfimages", "-list", str(pdf)], capture_output=True, text=True,
+                             check=True).stdout.splitlines()[2:]
+    figures = [b for b in doc["blocks"] if b["role"] == "figure"]
+    assert len(listing) >= len(figures), listing  # the formula's picture may add one
+    with pikepdf.open(pdf) as p:
+        dests = {str(k) for k, _ in pikepdf.NameTree(p.Root.Names.Dests).items()}
+        links = {str(a.A.D) for page in p.pages for a in page.obj.get("/Annots", [])
+                 if "/A" in a and "/D" in a.A}
+    for ident in targets:
+        assert object_anchor(ident) in dests, ident
+        assert object_anchor(ident) in links, ident
+    with zipfile.ZipFile(built / "objects.epub") as z:
+        xhtml = "".join(z.read(n).decode("utf-8") for n in z.namelist()
+                        if n.endswith(".xhtml"))
+    assert xhtml.count("<figure") >= len(figures) and "<table" in xhtml
+    assert 'scope="col"' in xhtml and "<figcaption" in xhtml
+    assert not re.search(r'<img(?![^>]*alt="[^"]+")', xhtml), "an image without alt text"
+    for ident in targets:
+        assert f'id="{anchor(ident)}"' in xhtml, ident
+        assert re.search(rf'href="[^"]*#{re.escape(anchor(ident))}"', xhtml), ident
+    verdict = epubchecker.check(built / "objects.epub")[0]
+    assert verdict.ok, verdict.report()
