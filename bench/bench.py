@@ -15,14 +15,15 @@ project's), never in the working tree. Each figure is measured ``--repeat`` time
   the floor of the outputs that changed (and, for information, a note-only edit);
 * extraction: pages per second and peak memory of ``pipeline.readers.extract`` on a
   generated 300-page PDF, next to bare pdfplumber ``extract_words``, at 100 and
-  300 pages, and on each of the three longest PDFs of ``../shared/corpus/pdf``;
+  300 pages, on each of the three longest PDFs of ``../shared/corpus/pdf``, and on a
+  generated 20-page figure-heavy PDF (tables, figures and formulas on every sheet);
 * scale: 12 copies of the seed article with ``make -j2 build``, against 12 × the
   cold single-article build.
 
 Targets (PASS/MISS in the results): cold ≤ 1.25 × floor; no-op < 1 s; edit loop ≤
-1.3 × its floor; extraction ≥ 0.7 × bare pdfplumber's pages/s (on the generated PDF
-and on each of the corpus's three longest) and peak memory at 300 pages ≤ 1.2 × at
-100; 12 articles with -j2 ≤ 0.6 × twelve serial builds.
+1.3 × its floor; extraction ≥ 0.7 × bare pdfplumber's pages/s (on the generated PDF,
+on each of the corpus's three longest, and on the figure-heavy one) and peak memory
+at 300 pages ≤ 1.2 × at 100; 12 articles with -j2 ≤ 0.6 × twelve serial builds.
 
 How the builds are observed: a ``lualatex`` shim first on PATH and a ``pandoc`` shim
 (via ``PYPANDOC_PANDOC``) log every engine run (start, end, parent pid, folder,
@@ -717,15 +718,34 @@ def longest_corpus_pdfs(corpus: Path = CORPUS, count: int = CORPUS_LONGEST) -> l
     return [p for _, _, p in sorted(pages, key=lambda t: (-t[0], t[1]))[:count]]
 
 
+#: Pages of the generated figure-heavy PDF (issue 16: figures, tables and formulas must
+#: not take extraction below its speed target).
+FIGURE_HEAVY_PAGES = 20
+
+
+def make_figure_heavy_pdf(dest: Path, pages: int = FIGURE_HEAVY_PAGES) -> Path:
+    """tests/pdfgen_objects.py's article (a ruled and an unruled table, a raster figure, a
+    vector chart, a numbered formula on every other page) set to ``pages`` pages."""
+    sys.path.insert(0, str(ROOT / "tests"))
+    from pdfgen_objects import objects_pdf
+
+    dest.mkdir(parents=True, exist_ok=True)
+    path = dest / f"figure-heavy-{pages}.pdf"
+    objects_pdf(path, repeat=pages // 2)
+    return path
+
+
 def measure_corpus_extraction(project: Project, repeat: int) -> dict[str, Any]:
-    """Ours and bare pdfplumber side by side on each of the corpus's longest PDFs.
+    """Ours and bare pdfplumber side by side on each of the corpus's longest PDFs, and on
+    a generated figure-heavy one.
 
     Real PDFs have what the generated one lacks (object streams, math fonts,
     8-bit fonts without a map, several columns): the speed target must hold on
     each of them. Ours and bare alternate, so each ratio is taken per pair.
     """
     out: dict[str, Any] = {}
-    for pdf in longest_corpus_pdfs():
+    heavy = make_figure_heavy_pdf(project.root / ".bench-pdf")
+    for pdf in [*longest_corpus_pdfs(), heavy]:
         recs: dict[str, list[dict]] = {"ours": [], "bare": []}
         for rep in range(repeat):
             for mode in ("ours", "bare"):
