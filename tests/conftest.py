@@ -39,6 +39,12 @@ def copy_project(dest: Path, articles: tuple[str, ...] | None = None) -> Path:
             shutil.copytree(src, dest / name, ignore=shutil.ignore_patterns("__pycache__"))
         else:
             shutil.copy2(src, dest / name)
+    # The copy runs with this run's venv (a link to it): a pyproject.toml newer than
+    # the venv's stamp would make the copy's make reinstall the shared venv, pointing its
+    # editable install at the copy (and, once the copy is gone, at nothing).
+    stamp = VENV / ".installed"
+    if stamp.exists() and (dest / "pyproject.toml").stat().st_mtime > stamp.stat().st_mtime:
+        os.utime(dest / "pyproject.toml", (stamp.stat().st_atime, stamp.stat().st_mtime))
     return dest
 
 
