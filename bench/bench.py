@@ -1149,6 +1149,7 @@ def environment(repeat: int) -> dict[str, Any]:
 def write_results(results: dict[str, Any], out_dir: Path) -> None:
     results["meta"]["load_after"] = " ".join(f"{x:.2f}" for x in os.getloadavg())
     results["targets"] = evaluate(results)
+    out_dir.mkdir(parents=True, exist_ok=True)  # --out may name a new folder
     (out_dir / "results.json").write_text(json.dumps(results, indent=1, ensure_ascii=False)
                                           + "\n", encoding="utf-8")
     (out_dir / "results.md").write_text(render_markdown(results), encoding="utf-8")
