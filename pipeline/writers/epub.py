@@ -198,12 +198,10 @@ def table(rows: list[list[str]], header_rows: int = 0,
     cells (``Visual.merges``) get their row and column spans; the slots they cover
     are left out, as HTML wants.
     """
-    from .visuals import covered, hidden_slots, numeric_column
+    from .visuals import numeric_column, table_grid
 
-    n = max((len(r) for r in rows), default=0)
-    grid = [[*r, *[""] * (n - len(r))] for r in rows]
-    spans = covered(merges, len(grid), n)
-    hidden = hidden_slots(spans)
+    g = table_grid(rows, merges)
+    n, grid, spans, hidden = g.columns, g.rows, g.spans, g.hidden
     body_rows = grid[header_rows:]
     row_heads = int(n >= 2 and bool(body_rows) and all(r[0].strip() for r in body_rows)
                     and not numeric_column([r[0] for r in body_rows])

@@ -110,7 +110,7 @@ def object_view(b: Block, caps: list[Block], ed: Edition, targets: set[str],
     """A figure, table or equation as the template shows it: its captions (label in
     the page's language), its picture (``assets/…``, as the outputs hold it) with its
     alternative text, a table's cells with their spans and header scopes."""
-    from .visuals import alt_text, caption_for, covered, hidden_slots, picture, safe_tex
+    from .visuals import alt_text, caption_for, picture, safe_tex, table_grid
 
     shown = caption_for(b, caps, ed.lang, ui_strings(ed.lang), every=ed.key == "full")
     view: dict[str, Any] = {
@@ -129,11 +129,8 @@ def object_view(b: Block, caps: list[Block], ed: Edition, targets: set[str],
         view["mathml"] = mathml([view["tex"]]).get(view["tex"]) if view["tex"] else None
         view["text"] = xml_safe(" ".join(b.text.split()))
     if b.role == "table":
-        rows = b.cells or []
-        n = max((len(r) for r in rows), default=0)
-        grid = [[*r, *[""] * (n - len(r))] for r in rows]
-        spans = covered(b.visual.merges if b.visual else None, len(grid), n)
-        hidden = hidden_slots(spans)
+        g = table_grid(b.cells, b.visual.merges if b.visual else None)
+        grid, spans, hidden = g.rows, g.spans, g.hidden
         head = b.header_rows or 0
 
         def cells(k: int) -> list[dict[str, Any]]:

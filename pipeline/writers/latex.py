@@ -740,15 +740,12 @@ def table_latex(block: Block, main_lang: str, long: bool = True) -> str:
     \bottomrule
     \end{longtable}
     """
-    from .visuals import covered, hidden_slots
+    from .visuals import table_grid
 
-    rows = block.cells or []
-    n = max((len(r) for r in rows), default=0)
-    if not n:
+    g = table_grid(block.cells, block.visual.merges if block.visual else None)
+    if not g.columns:
         return ""
-    grid = [[*r, *[""] * (n - len(r))] for r in rows]
-    spans = covered(block.visual.merges if block.visual else None, len(grid), n)
-    hidden = hidden_slots(spans)
+    n, grid, spans, hidden = g.columns, g.rows, g.spans, g.hidden
     columns = _column_specs(grid, block.header_rows or 0, spans)
     env = "longtable" if long else "tabular"
     out = [r"\begin{" + env + "}{" + "".join(columns) + "}", r"\toprule"]

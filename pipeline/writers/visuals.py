@@ -298,6 +298,31 @@ def covered(merges: list[list[int]] | None, rows: int, cols: int) -> dict[tuple[
     return out
 
 
+@dataclass(frozen=True)
+class Grid:
+    """A table as every writer lays it out: its rows padded to one width, its spanned
+    cells (first slot → rows, columns) and the slots they cover besides their first."""
+
+    rows: list[list[str]]
+    columns: int
+    spans: dict[tuple[int, int], tuple[int, int]]
+    hidden: set[tuple[int, int]]
+
+
+def table_grid(rows: list[list[str]] | None, merges: list[list[int]] | None) -> Grid:
+    """The grid of a table's rows of cells and its ``Visual.merges``.
+
+    >>> g = table_grid([["a", "b"], ["c"]], [[0, 0, 1, 2]])
+    >>> g.rows, g.columns, g.spans, g.hidden
+    ([['a', 'b'], ['c', '']], 2, {(0, 0): (1, 2)}, {(0, 1)})
+    """
+    rows = rows or []
+    n = max((len(r) for r in rows), default=0)
+    grid = [[*r, *[""] * (n - len(r))] for r in rows]
+    spans = covered(merges, len(grid), n)
+    return Grid(grid, n, spans, hidden_slots(spans))
+
+
 def hidden_slots(spans: dict[tuple[int, int], tuple[int, int]]) -> set[tuple[int, int]]:
     """The slots a spanned cell covers besides its first."""
     out = set()

@@ -293,17 +293,14 @@ class _Body:
             append_text(formula, text)
 
     def table(self, parent: Any, b: Block) -> None:
-        from ..visuals import covered, hidden_slots
+        from ..visuals import table_grid
 
         wrap = _lang(sub(parent, "table-wrap", id=xml_id(b.id)),
                      b.lang if b.lang not in (self.a.lang, UNDETERMINED) else None)
         self.label_and_captions(wrap, b)
         table = sub(wrap, "table")
-        rows = b.cells or []
-        n = max((len(r) for r in rows), default=0)
-        grid = [[*r, *[""] * (n - len(r))] for r in rows]
-        spans = covered(b.visual.merges if b.visual else None, len(grid), n)
-        hidden = hidden_slots(spans)
+        g = table_grid(b.cells, b.visual.merges if b.visual else None)
+        grid, spans, hidden = g.rows, g.spans, g.hidden
         head = b.header_rows or 0
 
         def row_of(group: Any, k: int, tag: str) -> None:
