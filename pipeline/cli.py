@@ -18,11 +18,10 @@ import signal
 import sys
 import tempfile
 import time
-import traceback
 from collections.abc import Callable
 from pathlib import Path
 
-from .errors import BasmaError, InputError
+from .errors import BasmaError, InputError, boundary
 from .fileio import atomic_write
 from .stages import BY_NAME, TEXT_STAGES, read_model, read_text, run_text_stages, write_depfile
 from .stages import write_model as write_json
@@ -585,7 +584,8 @@ def main(argv: list[str] | None = None) -> int:
     # SIGTERM unwinds like Ctrl-C, so scratch folders are removed on the way out.
     signal.signal(signal.SIGTERM, _terminate)
     started = time.monotonic()
-    try:
+
+    def work() -> int:
         status = args.func(args)
         if getattr(args, "deps", None):
             target = args.dep_target or args.output
@@ -598,31 +598,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"[{article}] {args.command:<11} {out.name:<34} "
                   f"{time.monotonic() - started:5.1f}s", file=sys.stderr)
         return status
-    except BasmaError as exc:
-        if debug:
-            traceback.print_exc()
-        print(exc.one_line(), file=sys.stderr)
-        return 1
-    except OSError as exc:
-        if debug:
-            traceback.print_exc()
-        where = exc.filename or _guess_path(argv)
-        print(f"error: {where}: {exc.strerror or exc} — free some space or check the "
-              "folder's permissions; the previous outputs are unchanged", file=sys.stderr)
-        return 1
-    except MemoryError:
-        print(f"error: {_guess_path(argv)}: the input is too large to process in memory — "
-              "split it or send a smaller file", file=sys.stderr)
-        return 1
-    except KeyboardInterrupt:
-        print("error: interrupted — the previous outputs are unchanged", file=sys.stderr)
-        return 130
-    except Exception as exc:  # noqa: BLE001 - the boundary: never a traceback for editors
-        if debug:
-            traceback.print_exc()
-        print(f"error: {_guess_path(argv)}: internal error ({type(exc).__name__}: {exc}) — "
-              "run again with --debug and report it", file=sys.stderr)
-        return 3
+
+    return boundary(work, _guess_path(argv), debug)
 
 
 def run_stage(name: str, argv: list[str]) -> int:
