@@ -10,12 +10,11 @@ copy of the tagged document.
 import copy
 import io
 import os
-import subprocess
 import zipfile
 from pathlib import Path
 
-import pypandoc
 import pytest
+from docxgen import docx_from_markdown
 from PIL import Image
 
 from pipeline.cleaner import clean
@@ -53,14 +52,6 @@ $$a^2+b^2=c^2$$     (2)
 Жыйынтыгында (2) боюнча окуучулар көбөйдү ![](chart.png){width=3in height=2in} жана белги
 ![](photo.jpg){height=0.15in} менен.
 """
-
-
-def docx_from_markdown(markdown: str, dest: Path) -> Path:
-    """A DOCX made by pandoc from ``markdown``; its pictures are found beside ``dest``."""
-    subprocess.run([pypandoc.get_pandoc_path(), "--from=markdown", "--to=docx",
-                    f"--resource-path={dest.parent}", "-o", str(dest)],
-                   input=markdown.encode("utf-8"), check=True)
-    return dest
 
 
 @pytest.fixture(scope="module")

@@ -13,8 +13,8 @@ import sys
 import zipfile
 from pathlib import Path
 
-import pypandoc
 import pytest
+from docxgen import docx_from_markdown
 
 from pipeline.errors import BasmaError, InputError
 from pipeline.readers import extract
@@ -45,15 +45,6 @@ ARTICLE = """\
 
 CELLS = [["Өлкө", "Жыл", "Cyber Home"], ["Кыргызстан", "2020", "41"],
          ["Казакстан", "2021", "5% & #1"]]
-
-
-def docx_from_markdown(markdown: str, dest: Path) -> Path:
-    """A DOCX made by pandoc from ``markdown``, as Word would give it to the editor;
-    images are looked up next to ``dest``."""
-    subprocess.run([pypandoc.get_pandoc_path(), "--from=markdown", "--to=docx",
-                    f"--resource-path={dest.parent}", "-o", str(dest)],
-                   input=markdown.encode("utf-8"), check=True)
-    return dest
 
 
 @pytest.fixture(scope="module")
