@@ -19,6 +19,8 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from .symbolfonts import dingbat_table
+
 # --- the Kyrgyz alphabet -----------------------------------------------------------------
 
 #: The Kyrgyz alphabet in its order: Russian's 33 letters with ң after н, ө after о and
@@ -186,13 +188,7 @@ SYMBOL_ENCODING = {
     **_encoding(0xC0, "ℵℑℜ℘⊗⊕∅∩∪⊃⊇⊄⊂⊆∈∉∠∇®©™∏√⋅¬∧∨⇔⇐⇑⇒⇓"),
     **_encoding(0xE0, "◊⟨®©™∑⎛⎜⎝⎡⎢⎣⎧⎨⎩⎪\0⟩∫⌠⎮⌡⎞⎟⎠⎤⎥⎦⎫⎬⎭"),
 }
-#: The Wingdings slots that documents use as list bullets and check marks (and the
-#: smileys an e-mail client turns "J" into), byte → Unicode.
-WINGDINGS_ENCODING = {
-    0x4A: "☺", 0x4C: "☹", 0x6C: "●", 0x6E: "■", 0x6F: "□", 0x71: "❑", 0x75: "◆",
-    0x76: "❖", 0xA7: "▪", 0xA8: "◻", 0xD8: "➢", 0xFB: "✘", 0xFC: "✔", 0xFD: "☒",
-    0xFE: "☑",
-}
+#: Wingdings, Wingdings 2 and 3 and Webdings: ``symbolfonts`` (Unicode 7.0's table).
 #: Where symbol fonts' characters land: U+F000 + byte (the range Word and the PDF
 #: producers use for a symbol font without a Unicode map).
 SYMBOL_FONT_PUA = range(0xF020, 0xF100)
@@ -201,10 +197,12 @@ SYMBOL_FONT_PUA = range(0xF020, 0xF100)
 PRIVATE_USE = re.compile("[\ue000-\uf8ff\U000f0000-\U000ffffd\U00100000-\U0010fffd]")
 
 
+@lru_cache(maxsize=64)
 def symbol_font_table(font: str | None) -> tuple[str, dict[str, str]]:
     """The symbol font a font name is, and its private-use → Unicode table.
 
-    A font that is neither Wingdings nor Symbol by name (or a text dump's unknown
+    A font that is neither a dingbat font (Wingdings, Wingdings 2 and 3, Webdings:
+    Unicode 7.0's table, ``symbolfonts``) nor Symbol by name (or a text dump's unknown
     font) is read as Symbol: Word's default bullet and its Greek and math letters
     come from Symbol, far the commonest source of these code points.
 
@@ -215,7 +213,5 @@ def symbol_font_table(font: str | None) -> tuple[str, dict[str, str]]:
     >>> name, table["\\uf0b7"], table["\\uf061"], table["\\uf0ae"], table["\\uf0b4"]
     ('Symbol', '•', 'α', '→', '×')
     """
-    lowered = (font or "").lower()
-    name, encoding = ("Wingdings", WINGDINGS_ENCODING) if "wingding" in lowered else (
-        "Symbol", SYMBOL_ENCODING)
+    name, encoding = dingbat_table(font) or ("Symbol", SYMBOL_ENCODING)
     return name, {chr(0xF000 + byte): ch for byte, ch in encoding.items()}

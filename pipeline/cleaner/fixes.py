@@ -320,7 +320,8 @@ def map_private_use(font: str, text: str, vocabulary: Counter[str],
     known = [c for c in found if c in table]
     if known:
         # A font not named as a symbol font (or a text dump's) is read as Symbol.
-        how = "" if name.lower() in font.lower() else ", assumed: the font's name does not say"
+        how = (", assumed: the font's name does not say" if name == "Symbol"
+               and "symbol" not in font.lower() else "")
         verdict.decisions.append(
             f"{font}: {len(known)} private-use characters read as the {name} font's "
             f"({', '.join(sorted({f'U+{ord(c):04X} {table[c]}' for c in known}))}){how}")

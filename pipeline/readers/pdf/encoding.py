@@ -20,7 +20,9 @@ embedded Type 1 font's own encoding names them. A subset font whose glyphs are
 named by their index in the Macintosh standard order (``/g68`` is "a", as a
 TrueType font turned into Type 1 names them) is read through that order. Symbol
 and Wingdings private-use codes (U+F0xx) and Adobe's corporate-use ones (U+F8E5–
-U+F8FE) become their characters here, so none reaches the text or the audit trail.
+U+F8FE) become their characters here, so none reaches the text or the audit trail;
+so do the codes of a Wingdings or Webdings font whose text is the codes themselves
+("l", "ü": ``dingbats``, by Unicode 7.0's table of them).
 A code that no evidence explains becomes U+FFFD, never ``(cid:N)``, and the notes
 say which font and how many; one standing alone at a line start is the bullet •.
 """
@@ -35,6 +37,8 @@ from functools import cache
 from pathlib import Path
 
 from ...alphabet import CP1251_SLOTS, KY_ALPHABET, symbol_font_table
+from .dingbats import bullet_column
+from .dingbats import take_over as take_over_dingbats
 
 #: Candidate code pages for an 8-bit font without a usable map, in order of
 #: preference when the evidence is even. T2A is LaTeX's Cyrillic font encoding:
@@ -60,7 +64,9 @@ _T2A_LOW = {0x00: "`", 0x01: "´", 0x02: "ˆ", 0x03: "˜", 0x04: "¨", 0x05: "˝
             0x07: "ˇ", 0x08: "˘", 0x09: "¯", 0x0A: "˙", 0x0B: "¸", 0x0C: "˛", 0x0E: "⟨",
             0x0F: "⟩", 0x10: "“", 0x11: "”", 0x15: "–", 0x16: "—", 0x17: "", 0x19: "ı",
             0x1B: "ff", 0x1C: "fi", 0x1D: "fl", 0x1E: "ffi", 0x1F: "ffl"}
-_LONE_GLYPH = re.compile("\\s*(\ufffd+|\\S)\\s+(?=\\S)")
+#: A glyph and a space opening a line's text; the text may be the next run's (a
+#: bullet in its own font).
+_LONE_GLYPH = re.compile("\\s*(\ufffd+|\\S)\\s+(?=\\S|$)")
 _GLYPH_INDEX = re.compile(r"[gG](\d{1,3})")
 #: A decoding must make at least this share of a font's words likely text, or the
 #: font's codes are shown as U+FFFD for the editor.
@@ -91,7 +97,8 @@ GCGID_NAMES = {"SM590000": "‣"}
 ADOBE_CORPORATE = dict(zip(
     [chr(c) for c in range(0xF8E5, 0xF8FF)],
     "\u23af\u23d0\u23af®©™⎛⎜⎝⎡⎢⎣⎧⎨⎩⎪⎮⎞⎟⎠⎤⎥⎦⎫⎬⎭", strict=True))
-_SYMBOL_NAMED = re.compile(r"symbol|wingding", re.I)
+_SYMBOL_NAMED = re.compile(r"symbol|wingding|webding", re.I)
+_DINGBAT = re.compile(r"dingbat|wingding|webding", re.I)
 _SYMBOLIC = re.compile(r"symbol|dingbat|wingding|webding|cmsy|cmex|cmmi|msam|msbm|math|"
                        r"mtextra|euclid|rsfs|wasy|stmary", re.I)
 
@@ -134,6 +141,10 @@ class FontCodes:
     by_glyph_order: list[str] = field(default_factory=list)
     unknown: Counter[str] = field(default_factory=Counter)  # font → (cid:N) glyphs left
     symbols: dict[str, Counter[str]] = field(default_factory=dict)  # font → PUA codes read
+    #: Dingbat fonts whose codes were taken over as they loaded (``dingbats``): font →
+    #: how, for the notes' label; and the notes on glyphs they left unread.
+    dingbat_fonts: dict[str, str] = field(default_factory=dict)
+    dingbat_notes: list[str] = field(default_factory=list)
 
     def hook(self, rsrcmgr) -> None:
         """Wrap the resource manager's font loading so every new font is inspected."""
@@ -166,6 +177,11 @@ class FontCodes:
         from pdfminer.pdftypes import resolve1
         from pdfminer.psparser import PSLiteral
 
+        # A Wingdings or Webdings font's codes are pictures, never a code page's letters.
+        how = take_over_dingbats(font, spec, self.dingbat_notes)
+        if how is not None:
+            self.dingbat_fonts[str(getattr(font, "fontname", ""))] = how
+            return
         if not hasattr(font, "cid2unicode"):
             return
         mapped = getattr(font, "unicode_map", None) is not None
@@ -271,10 +287,13 @@ class FontCodes:
                     # A font not named as a symbol font is read as Symbol, as the
                     # cleaner would (Word's bullets and Greek come from Symbol).
                     label = font.split("+", 1)[-1] + (
-                        "" if _SYMBOL_NAMED.search(font) else " (assumed Symbol: the font's "
-                                                              "name does not say)")
-                    self.symbols.setdefault(label, Counter())[
-                        f"U+{ord(text):04X} {table[text]}"] += 1
+                        self.dingbat_fonts.get(font) or ("" if _SYMBOL_NAMED.search(font) else
+                                                         " (assumed Symbol: the font's name "
+                                                         "does not say)"))
+                    # A code the PDF gave as its text is named by its byte, not U+F0xx.
+                    code = (f"0x{ord(text) - 0xF000:02X}" if self.dingbat_fonts.get(font)
+                            else f"U+{ord(text):04X}")
+                    self.symbols.setdefault(label, Counter())[f"{code} {table[text]}"] += 1
 
     def decode(self, lines: list) -> list[str]:
         """Decode every marker in the lines' runs, font by font; the decisions as notes."""
@@ -351,14 +370,15 @@ class FontCodes:
         for ln in lines:
             run = next((r for r in ln.runs if r.text.strip()), None)
             m = _LONE_GLYPH.match(run.text) if run is not None else None
-            # A math font's unread glyph at a line start is a formula's, not a bullet.
-            if m and (len(run.text) > m.end() or len(ln.runs) > 1) and not _SYMBOLIC.search(
-                    run.font or ""):
+            # A math font's unread glyph at a line start is a formula's, not a bullet;
+            # a dingbat font's is a bullet (or a check box) all the same.
+            if m and (len(run.text) > m.end() or len(ln.runs) > 1) and (
+                    not _SYMBOLIC.search(run.font or "") or _DINGBAT.search(run.font or "")):
                 openers.append((run, m))
         by_order = set(self.by_glyph_order)
         stray = Counter(m.group(1) for run, m in openers if run.font in by_order
                         and len(m.group(1)) == 1 and m.group(1) not in _GOOD)
-        found = 0
+        found = sum(bullet_column(ln) for ln in lines if ln.cells)
         for run, m in openers:
             glyph = m.group(1)
             if set(glyph) == {"\ufffd"} or (run.font in by_order and stray[glyph] >= 2):
@@ -366,13 +386,15 @@ class FontCodes:
                 found += 1
         if not found:
             return []
-        return [f"{found} line(s) opening with an unreadable glyph as a word of its own: "
+        return [f"{found} line(s) or table cell(s) opening with an unreadable glyph as a word "
+                f"of its own: "
                 f"read as the list bullet • (U+FFFD ones are counted below among the unread "
                 f"glyphs)"]
 
     def _unknown_notes(self) -> list[str]:
         notes = [f"{font}: {sum(n.values())} private-use code(s) read as the symbol font's "
                  f"({', '.join(sorted(n))})" for font, n in sorted(self.symbols.items())]
+        notes += self.dingbat_notes
         notes += [f"{len(self.by_glyph_order)} font(s) read by glyph index in the standard "
                  f"glyph order: {', '.join(sorted(set(self.by_glyph_order)))}"
                  ] if self.by_glyph_order else []
