@@ -251,6 +251,27 @@ def test_display_formula_needs_math_and_a_place_apart():
     assert find_displays(prose, 70, 455) == []
 
 
+def test_a_fraction_between_two_formulas_goes_to_the_nearer_one():
+    # Two displays whose denominator and numerator face each other: each picture
+    # must hold its own pieces, or the second's numerator prints twice, cut.
+    flow = [_line("ä", 200, 210, 100, True), _line("3 = −4πG + Q, (1)", 190, 525, 110, True),
+            _line("a", 200, 210, 120, True), _line("ȧ2 1 1", 200, 300, 133, True),
+            _line("3 = 8πG − R − Q, (2)", 190, 525, 141, True),
+            _line("a2 2 2", 200, 300, 151, True)]
+    first, second = find_displays(flow, 70, 455)
+    assert (first.start, first.end, first.label) == (0, 3, "(1)")
+    assert (second.start, second.end, second.label) == (3, 6, "(2)")
+
+
+def test_an_appendix_formula_keeps_its_number():
+    flow = [_line("Бул тиркемедеги формула төмөнкүдөй жазылат жана колдонулат", 70, 525, 100),
+            _line("ρ(t, r) = ρb exp(−r2), (A.1)", 190, 525, 130, math=True)]
+    (d,) = find_displays(flow, 70, 455)
+    assert (d.label, d.text) == ("(A.1)", "ρ(t, r) = ρb exp(−r2),")
+    from pipeline.segment.objects import EQUATION_REF
+    assert EQUATION_REF.search("from (A.1) and (3)").group("num") == "A.1"
+
+
 def test_shapes_cluster_into_drawings():
     shapes = [((0, 0, 10, 10), "rect"), ((14, 0, 30, 10), "curve"), ((200, 0, 210, 5), "rule")]
     assert [b for b, _ in cluster(shapes)] == [(0, 0, 30, 10), (200, 0, 210, 5)]

@@ -73,11 +73,14 @@ XREF = re.compile(
 _ONE_NUM = re.compile(_NUM, re.IGNORECASE)
 _COMPOUND_XREF = re.compile(rf"(?<!\w)(?P<word>{_FIGURE}|{_TABLE})\s?(?P<num>{_COMPOUND_NUM})",
                             re.IGNORECASE)
-#: An equation's number in the text: "(3)", "(2.1)", "(4a)"; not "f(3)", not "[3]".
-EQUATION_REF = re.compile(r"(?<![\w)\]])\((?P<num>\d{1,3}(?:\.\d{1,3})?[a-z]?)\)(?![\w(])")
+#: An equation's number in the text: "(3)", "(2.1)", "(4a)", an appendix's "(A.1)";
+#: not "f(3)", not "[3]".
+EQUATION_REF = re.compile(
+    r"(?<![\w)\]])\((?P<num>(?:[A-Z]\.?)?\d{1,3}(?:\.\d{1,3})?[a-z]?)\)(?![\w(])")
 #: The number an equation prints at its right: "… (3)", or LaTeX's "\tag{3}".
 _EQUATION_NUMBER = re.compile(
-    r"(?:^|\s|\\q?quad|#)\((?P<num>\d{1,3}(?:\.\d{1,3})?[a-z]?)\)\s*$|\\tag\*?\{(?P<tag>[^{}]{1,12})\}")
+    r"(?:^|\s|\\q?quad|#)\((?P<num>(?:[A-Z]\.?)?\d{1,3}(?:\.\d{1,3})?[a-z]?)\)\s*$"
+    r"|\\tag\*?\{(?P<tag>[^{}]{1,12})\}")
 
 #: Roles whose text never refers to a figure: front matter and the reference list.
 _NO_XREFS = ("reference", "references_heading", "title", "keywords", "author", "affiliation",

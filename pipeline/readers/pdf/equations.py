@@ -18,8 +18,9 @@ from dataclasses import dataclass
 
 from .geometry import PageLine
 
-#: An equation's number at the end of its line.
-NUMBER = re.compile(r"\s*\(\s*(\d{1,3}(?:\.\d{1,3})*[a-zа-я]?)\s*\)\s*$")
+#: An equation's number at the end of its line: "(4)", "(2.3)", "(4a)", and an
+#: appendix's "(A.1)" / "(B2)", numbered apart from the body's.
+NUMBER = re.compile(r"\s*\(\s*((?:[A-ZА-Я]\.?)?\d{1,3}(?:\.\d{1,3})*[a-zа-я]?)\s*\)\s*$")
 #: Glyphs a formula is made of besides math-font letters.
 _MATH_GLYPHS = set("=+−-–×·∙/^_<>≤≥≠≈∑∫∏√∞∂∆∇±∓∈∉⊂⊆∪∩∀∃→←↔⇒⇔′″()[]{}|,.;:!0123456789")
 _GREEK = re.compile(r"[\u0370-\u03ff]")
@@ -140,11 +141,19 @@ def _grow(d: Display, flow: list[PageLine], left: float, others: list[Display]) 
     that no other formula has."""
     taken = {i for f in others for i in range(f.start, f.end)}
     start, end = d.start, d.end
+
+    def gap(upper: int, lower: int) -> float:
+        return flow[lower].top - flow[upper].bottom
+
+    # A piece between two formulas (this one's denominator, the next one's numerator)
+    # goes to the one it is closer to: taking it whole would print it twice, cut.
     while start > 0 and start - 1 not in taken and _piece(flow[start - 1], left) and (
-            flow[start].top - flow[start - 1].bottom < 0.8 * flow[start].size):
+            gap(start - 1, start) < 0.8 * flow[start].size) and not (
+            start - 2 in taken and gap(start - 2, start - 1) < gap(start - 1, start)):
         start -= 1
     while end < len(flow) and end not in taken and _piece(flow[end], left) and (
-            flow[end].top - flow[end - 1].bottom < 0.8 * flow[end].size):
+            gap(end - 1, end) < 0.8 * flow[end].size) and not (
+            end + 1 in taken and gap(end, end + 1) < gap(end - 1, end)):
         end += 1
     if (start, end) == (d.start, d.end):
         return d
