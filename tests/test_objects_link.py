@@ -188,3 +188,28 @@ def test_chapter_numbers_name_one_figure_and_ranges_stay_ranges():
     assert (nut.number, one.number, two.number) == ("7-26", "1", "2")
     assert xrefs(by_text(doc, "Figure 7-26 shows")) == [
         ("Figure 7-26", nut.id), ("Figures 1", one.id), ("2", two.id)]
+
+
+def test_a_range_links_what_it_leaves_unprinted():
+    """"рис. 3–5" means figure 4 too: the dash links it (the first of several
+    between); a list "1, 3" leaves nothing out, and a number the article lacks
+    between a range's ends is no problem."""
+    pictures = []
+    for n in range(1, 6):
+        pictures += [figure(f"f{n}"), para(f"Рис. {n}. Схема {n}")]
+    doc = document([
+        para("Как видно на рис. 3–5, и на рис. 1, 3; Figures 1 – 4 too."),
+        para("Сүрөт 3–5 жана табл. 1–3."),
+        *pictures,
+        table([["a", "b"], ["1", "2"]]), para("Таблица 3. Итоги"),
+    ])
+    f1, f2, f3, f4, f5 = doc.by_role("figure")
+    assert xrefs(by_text(doc, "Как видно")) == [
+        ("рис. 3", f3.id), ("–", f4.id), ("5", f5.id), ("рис. 1", f1.id), ("3", f3.id),
+        ("Figures 1", f1.id), ("–", f2.id), ("4", f4.id)]
+    tab = doc.by_role("table")[0]
+    ky = by_text(doc, "Сүрөт 3–5")
+    # Tables 1 and 2 do not exist: an end is a mention the article lacks, the middle
+    # is not; table 3 is linked.
+    assert xrefs(ky) == [("Сүрөт 3", f3.id), ("–", f4.id), ("5", f5.id), ("3", tab.id)]
+    assert len(doc.problems) == 1 and "names табл. 1 (" in doc.problems[0]

@@ -14,7 +14,8 @@ The text then names them: "Сүрөт 1", "1-сүрөттө", "сүрөттө 2"
 "на рисунке 2", "табл. 3", "Figure 4", "Fig. 4", "Tables 2 and 3", and "(1)" for an
 equation (only when the article has an equation (1), and never a list's "(1)" at
 the start of a block or after a colon). Each becomes a span whose ``xref`` is the
-object's id, as citations become spans with their targets (``citations.py``).
+object's id, as citations become spans with their targets (``citations.py``); a
+range's dash stands for what it leaves unprinted ("рис. 3–5": figure 4).
 
 Nothing here is an error: a caption with no object beside it, two objects with one
 number, or a text that names a figure the article lacks are ``problems``. A text dump
@@ -94,6 +95,9 @@ _TEXT_SOURCE_END = ("a text source carries no figures, tables or equations, so t
                     "missing from the editions: build from the article's PDF or Word file")
 #: How many names a problem lists before "…".
 _SHOWN = 8
+#: The most numbers a range's dash stands for ("рис. 3–12"; a larger gap is no range
+#: of figures: "Tables 1–100" would be a typo or a count).
+_RANGE_MAX = 10
 
 
 def kind_of(word: str) -> str:
@@ -148,7 +152,8 @@ def find_xrefs(text: str) -> list[tuple[int, int, str, str]]:
     """Mentions of figures and tables: (start, end, kind, number) per number named.
 
     The first number's span takes the word with it ("Figures 1"); a further number
-    is its own span. A range "2–4" names its two ends.
+    is its own span. A range "2–4" names its two ends (and its dash the numbers
+    between: ``range_middles``).
 
     >>> find_xrefs("1-сүрөттө жана Таблица 2 көрсөтүлгөн")
     [(0, 9, 'figure', '1'), (15, 24, 'table', '2')]
@@ -166,6 +171,34 @@ def find_xrefs(text: str) -> list[tuple[int, int, str, str]]:
         for k, n in enumerate(_ONE_NUM.finditer(m.group("nums"))):
             start = m.start() if k == 0 else m.start("nums") + n.start()
             out.append((start, m.start("nums") + n.end(), kind, n.group()))
+    return out
+
+
+def range_middles(text: str) -> list[tuple[int, int, str, list[str]]]:
+    """The numbers a range leaves unprinted: (start, end of its dash, kind, numbers).
+
+    "рис. 3–5" prints figures 3 and 5 and means 4 too: its dash stands for what lies
+    between (at most ``_RANGE_MAX`` numbers, whole ones only: "1.2–1.4" says nothing
+    of what is between). A list ("1, 3", "1 and 3") leaves nothing out.
+
+    >>> range_middles("Figures 3–5 and 7, Сүрөт 2 - 6, табл. 1-2, рис. 1.1–1.3")
+    [(9, 10, 'figure', ['4']), (27, 28, 'figure', ['3', '4', '5'])]
+    """
+    out = []
+    for m in XREF.finditer(text):
+        if m.group("word2"):
+            continue
+        nums = list(_ONE_NUM.finditer(m.group("nums")))
+        for a, b in zip(nums, nums[1:], strict=False):
+            between = m.group("nums")[a.end():b.start()]
+            if between.strip() not in ("–", "—", "-") or not (
+                    a.group().isdigit() and b.group().isdigit()):
+                continue
+            low, high = int(a.group()), int(b.group())
+            if 1 < high - low <= _RANGE_MAX + 1:
+                dash = m.start("nums") + a.end() + len(between) - len(between.lstrip())
+                out.append((dash, dash + 1, kind_of(m.group("word")),
+                            [str(n) for n in range(low + 1, high)]))
     return out
 
 
@@ -291,6 +324,13 @@ def link_xrefs(blocks: list[Block], named: dict[tuple[str, str], list[str]]
                 missing.append((block, kind, number, block.text[start:end]))
         found += [(s, e, named[("equation", n)][0]) for s, e, n in _equation_refs(block,
                                                                                   equations)]
+        # A range's dash links what it leaves unprinted ("рис. 3–5": figure 4), the
+        # first of them when there are several: a span holds one link. What the
+        # article lacks there is no problem: the range only says "up to".
+        for start, end, kind, numbers in range_middles(block.text):
+            ids = [named[(kind, n)][0] for n in numbers if (kind, n) in named]
+            if ids and not (own and start < own[2]) and not _overlaps(compound, start, end):
+                found.append((start, end, ids[0]))
         # A citation already there keeps its place (its spans do not overlap each
         # other: a sorted list of them answers "does this overlap one" by bisection).
         taken = sorted((s.start, s.end) for s in block.spans if s.cite or s.xref)
