@@ -91,5 +91,10 @@ def check(path: Path) -> None:
 
 
 if __name__ == "__main__":
+    if not sys.argv[1:] or sys.argv[1] in ("-h", "--help"):
+        print(__doc__.strip())
+        sys.exit(0 if sys.argv[1:] else 2)
     for name in sys.argv[1:]:
+        if not Path(name).is_file():
+            sys.exit(f"error: {name}: no such file — give the paths of PDFs to check")
         check(Path(name))
