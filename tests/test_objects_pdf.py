@@ -439,3 +439,44 @@ def test_cross_references_link_to_their_objects_in_the_pdf_and_the_epub(built, e
         assert re.search(rf'href="[^"]*#{re.escape(anchor(ident))}"', xhtml), ident
     verdict = epubchecker.check(built / "objects.epub")[0]
     assert verdict.ok, verdict.report()
+
+
+CONTENTS = [("1. Киришүү", "3"), ("2. Изилдөөнүн ыкмалары", "5"),
+            ("3. Мектептердеги абал жана анын өзгөрүшү", "8"), ("Корутунду", "12"),
+            ("Адабияттар", "14")]
+
+
+def test_a_table_of_contents_is_a_table_of_entries_and_pages(tmp_path):
+    # A source's contents: entries, dot leaders, pages at the right edge. Read as text,
+    # the leaders were paragraphs of dots and the pages stray numbers.
+    from pdfgen import BOLD, REGULAR, register_fonts
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfgen.canvas import Canvas
+
+    register_fonts()
+    path = tmp_path / "contents.pdf"
+    c = Canvas(str(path), pagesize=A4)
+    c.setFont(BOLD, 14)
+    c.drawString(72, 770, "Мектептердин абалы")
+    c.drawString(72, 740, "Мазмуну")
+    y = 715.0
+    for entry, page in CONTENTS:
+        c.setFont(REGULAR, 11)
+        c.drawString(72, y, entry)
+        x = 72 + pdfmetrics.stringWidth(entry, REGULAR, 11) + 6
+        while x < 500:
+            c.drawString(x, y, ".")
+            x += 5.5
+        c.drawRightString(523, y, page)
+        y -= 16
+    c.setFont(REGULAR, 11)
+    for k in range(4):
+        c.drawString(72, y - 20 - 14 * k, "Бул макалада мектептердин абалы жана алардын "
+                     "өнүгүшү кеңири талкууланат, ар бир бөлүмдө.")
+    c.save()
+    doc = run_text_stages(path, upto="segment")
+    (table,) = [b for b in doc.blocks if b.role == "table"]
+    assert table.cells == [[e, p] for e, p in CONTENTS]
+    assert not any(". . . ." in b.text or "....." in b.text for b in doc.blocks)
+    assert any(b.text.startswith("Бул макалада") for b in doc.blocks if b.role == "paragraph")

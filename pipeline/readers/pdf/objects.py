@@ -29,7 +29,7 @@ from .equations import find_displays
 from .figures import figure_regions, pixels, take_words
 from .geometry import PageLine
 from .layout import column_label, find_columns, page_lines, page_rows
-from .tables import ruled_tables, unruled_tables
+from .tables import contents_tables, ruled_tables, unruled_tables
 from .words import make_line
 
 #: A caption's first words: the object's name and number.
@@ -194,11 +194,19 @@ def page_objects(page, chars: list[dict], width: float, number: int,
             if notes is not None:
                 notes.append(f"page {number}: figures and tables not looked for "
                              f"({type(exc).__name__})")
+    try:
+        contents = contents_tables(rows)
+    except Exception as exc:  # as above: text only
+        contents = []
+        if notes is not None:
+            notes.append(f"page {number}: contents not looked for ({type(exc).__name__})")
+    if contents:
+        rows = _without(rows, set().union(*(t.used for t in contents)))
     lines, gutters = page_lines(chars, width, rows)
     try:
-        unruled = unruled_tables(rows, gutters, width, CAPTION)
+        unruled = contents + unruled_tables(rows, gutters, width, CAPTION)
     except Exception as exc:  # as above: text only
-        unruled = []
+        unruled = contents
         if notes is not None:
             notes.append(f"page {number}: unruled tables not looked for ({type(exc).__name__})")
     if unruled:

@@ -491,3 +491,88 @@ def _unruled(rows: list[list[dict]], cut: list[list[list[dict]]],
                 sum(1 for t in row if t) > sum(1 for t in cells[0] if t) for row in cells[1:]):
             header = 1  # a head that leaves the stub columns empty
     return FoundTable(box, cells, [], header, used, runs)
+
+
+# --- tables of contents -----------------------------------------------------------------
+
+#: A contents entry's page: arabic or roman, after its leader.
+_TOC_PAGE = re.compile(r"[.\s]*(\d{1,4}|[ivxlcdm]{1,7})", re.IGNORECASE)
+#: A leader: this many dots in a row (spaces between them aside).
+LEADER_DOTS = 4
+
+
+def _leader(row: list[dict]) -> tuple[int, int] | None:
+    """Where a row's dot leader starts and ends (glyph indices), when it has one that
+    ends the entry: what follows it is a page number or nothing."""
+    ink = [k for k, c in enumerate(row) if not c["text"].isspace()]
+    k = 0
+    while k < len(ink):
+        if row[ink[k]]["text"] != ".":
+            k += 1
+            continue
+        end = k
+        while end < len(ink) and row[ink[end]]["text"] == ".":
+            end += 1
+        if end - k >= LEADER_DOTS and k > 0:
+            after = "".join(row[i]["text"] for i in ink[end:])
+            if not after or _TOC_PAGE.fullmatch(after):
+                return ink[k], (ink[end] if end < len(ink) else len(row))
+            return None
+        k = end
+    return None
+
+
+def contents_tables(rows: list[list[dict]]) -> list[FoundTable]:
+    """A source's table of contents, as a table of entries and their pages.
+
+    Its lines are an entry, a dot leader and a page number ("1.2 Roles . . . . 8"):
+    read as text, the leaders are noise and the page numbers stray words, and docling
+    and the journal's readers alike see a two-column table. Three leader lines in a
+    row make one; a line without a leader between them is an entry wrapped onto the
+    next line's. The page numbers are the source's, which the editor may drop with a
+    ``table_as: text`` correction or delete.
+
+    >>> def row(text, top):
+    ...     return [dict(text=ch, x0=10.0 + 5 * i, x1=14.0 + 5 * i, top=top, bottom=top + 9,
+    ...                  size=9.0, fontname="Times") for i, ch in enumerate(text)]
+    >>> rows = [row("Contents", 0)] + [row(f"{t} . . . . . {p}", 12 * k + 20)
+    ...         for k, (t, p) in enumerate([("Notices", "vii"), ("Preface", "xi"), ("Roles", "8")])]
+    >>> [t.cells for t in contents_tables(rows)]
+    [[['Notices', 'vii'], ['Preface', 'xi'], ['Roles', '8']]]
+    """
+    out: list[FoundTable] = []
+    marks = [_leader(r) for r in rows]
+    i = 0
+    while i < len(rows):
+        if marks[i] is None:
+            i += 1
+            continue
+        j, entries = i, []
+        pending: list[list[dict]] = []
+        while j < len(rows):
+            if marks[j] is None:
+                # One wrapped line, close to the entry below it.
+                if pending or j + 1 >= len(rows) or marks[j + 1] is None:
+                    break
+                pending = [rows[j]]
+                j += 1
+                continue
+            start, end = marks[j]
+            entries.append((pending + [rows[j][:start]], [rows[j][end:]], pending + [rows[j]]))
+            pending = []
+            j += 1
+        if len(entries) < 3:
+            i = j if j > i else i + 1
+            continue
+        runs = [[cell_run(entry), cell_run(page)] for entry, page, _ in entries]
+        for pair in runs:
+            pair[1] = pair[1].with_text(pair[1].text.strip(" ."))
+        glyphs = [c for _, _, whole in entries for r in whole for c in r
+                  if not c["text"].isspace()]
+        box = (min(c["x0"] for c in glyphs), min(c["top"] for c in glyphs),
+               max(c["x1"] for c in glyphs), max(c["bottom"] for c in glyphs))
+        used = {id(c) for _, _, whole in entries for r in whole for c in r}
+        out.append(FoundTable(box, [[r.text for r in pair] for pair in runs], [], None, used,
+                              runs))
+        i = j
+    return out
