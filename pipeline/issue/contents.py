@@ -11,6 +11,7 @@ first page.
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -146,6 +147,9 @@ def front_tex(journal: JournalFile, issue: Issue, items: list[Entry]) -> str:
         sections=sections,
         pdf_title=pdf_escape(f"{names[main]}. {issue_label(issue, 'en')}"),
         pdf_date=Markup(epoch),
+        # Fixed by the journal and the issue, as an article's is by its DOI and edition.
+        pdf_uuid=Markup(uuid.uuid5(uuid.NAMESPACE_URL,
+                                   f"{j.issn if j else ''}/{issue.key}#issue")),
     )
 
 
