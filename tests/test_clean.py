@@ -288,3 +288,20 @@ def test_typography_follows_the_block_language_and_leaves_segmentation_alone():
     assert doc.blocks[1].text == "a – b where x - y holds"
     assert doc.blocks[2].text == "Рост 78\u202f% в\u00a0школе"
     assert {c.where for c in doc.changes} == {"block b1", "block b2", "block b3"}
+
+
+def test_a_paragraph_goes_on_after_the_figure_that_interrupted_it():
+    # phd_article p. 12: "…записи движений для" / figure / "Рис. 4 …" / "акселерометра. …":
+    # the sentence went on after the figure, and was glued to its caption.
+    from pipeline.cleaner.lines import join_lines
+    from pipeline.model import Line, Run, Visual
+
+    lines = [Line([Run("Набор данных содержит записи движений")], fill=1.0),
+             Line([Run("")], role="figure", visual=Visual(region=[12, 72, 100, 500, 350])),
+             Line([Run("Рис. 4 Зависимость ошибки")], role="caption"),
+             Line([Run("акселерометра для шести классов.")], fill=0.6, para_hint=True),
+             Line([Run("Кийинки абзац.")], para_hint=True)]
+    paras = join_lines(lines, [])
+    assert [(p.role, p.text) for p in paras] == [
+        (None, "Набор данных содержит записи движений акселерометра для шести классов."),
+        ("figure", ""), ("caption", "Рис. 4 Зависимость ошибки"), (None, "Кийинки абзац.")]

@@ -182,6 +182,7 @@ def join_lines(
     paras: list[Paragraph] = []
     prev: Line | None = None
     hint = page_break = False
+    held: list[Paragraph] = []  # figures and tables set inside a paragraph (``_interrupted``)
     for line in lines:
         if not line.text.strip() and line.visual is None:
             # Emptied by the cleaning (a lone soft hyphen or control): nothing to join,
@@ -193,10 +194,20 @@ def join_lines(
                                        page_break=line.page_break or page_break)
             hint = page_break = False
         if line.role is not None:
+            paras.extend(held)
+            held = []
             paras.append(hinted_paragraph(line))
             prev = None  # nothing joins onto a reader's block either
             continue
-        if prev is None or breaks(prev, line, bool(paras and paras[-1].bullet)):
+        interrupted = _interrupted(paras) if prev is None and breaks is starts_paragraph and (
+            fixes.CONTINUATION.match(line.text)) else None
+        if interrupted is not None:
+            # The floats wait until the paragraph they interrupted ends.
+            held, paras[interrupted + 1:] = paras[interrupted + 1:], []
+            _join(paras[-1], line, counts, changes)
+        elif prev is None or breaks(prev, line, bool(paras and paras[-1].bullet)):
+            paras.extend(held)
+            held = []
             runs = [r.with_text(r.text) for r in line.runs]
             runs[0].text = runs[0].text.lstrip()
             bullet, rest = fixes.split_bullet(runs[0].text) if bullets else (None, "")
@@ -206,7 +217,31 @@ def join_lines(
         else:
             _join(paras[-1], line, counts, changes)
         prev = line
-    return paras
+    return paras + held
+
+
+#: Blocks a page sets apart from the text's flow: a paragraph goes on after them.
+_FLOATS = ("figure", "table", "caption")
+
+
+def _interrupted(paras: list[Paragraph]) -> int | None:
+    """The paragraph a figure or table (with its caption) broke off mid-sentence, when
+    the line after them continues it: the float is set where the page had room, not
+    where the sentence ends. An equation is part of its sentence, so not one.
+
+    >>> p = Paragraph(runs=[Run("Набор данных")])
+    >>> fig = Paragraph(runs=[Run("")], role="figure")
+    >>> _interrupted([p, fig, Paragraph(runs=[Run("Рис. 1")], role="caption")])
+    0
+    >>> _interrupted([Paragraph(runs=[Run("Набор данных.")]), fig]) is None
+    True
+    """
+    k = len(paras) - 1
+    while k >= 0 and paras[k].role in _FLOATS:
+        k -= 1
+    if k < 0 or k == len(paras) - 1 or paras[k].role is not None or paras[k].footnote:
+        return None
+    return None if _ends_terminal(paras[k].text) else k
 
 
 def hinted_paragraph(line: Line) -> Paragraph:

@@ -55,7 +55,15 @@ from .footnotes import count_notes, footnote_start, note_lines
 from .furniture import furniture
 from .geometry import Page, PageLine, slim_chars
 from .layout import adopt_gutter, column_widths, reading_order
-from .objects import FoundObjects, expand, mark_displays, object_counts, page_objects, place_objects
+from .objects import (
+    FoundObjects,
+    captions,
+    expand,
+    mark_displays,
+    object_counts,
+    page_objects,
+    place_objects,
+)
 from .ocr import ocr, reread_junk_pages
 from .paragraphs import model_lines, pitches
 from .words import mark_formulas
@@ -227,6 +235,7 @@ def read_pdf(raw: bytes, name: str) -> Extraction:
     out: list[Line] = []
     notes: list[Line] = []
     last: PageLine | None = None  # the body line read last, on whichever page
+    spans: list[tuple[int, int]] = []  # each page's lines in ``out``
     for page in pages:
         lefts: dict[str, float] = {}
         for ln in page.lines:
@@ -236,6 +245,7 @@ def read_pdf(raw: bytes, name: str) -> Extraction:
                                             page.gutters, body_size))
         displays = [0]  # the page's display formulas so far (their image names)
         marks = {m for ln in page.lines for m in ln.marks}  # note references on this page
+        first = len(out)
         for f, flow in enumerate(flows):
             carried = bool(notes) and notes[-1].page >= page.number - 1
             k = footnote_start(flow, flows[f + 1:], body_size, page.height, carried,
@@ -254,6 +264,7 @@ def read_pdf(raw: bytes, name: str) -> Extraction:
             out.extend(expand(body, model_lines(body, above, after_break, page.number, left,
                                                 width, steps, last)))
             above = last = body[-1]
+        spans.append((first, len(out)))
         page.lines = []  # converted: the model's lines are all that is kept
     layouts = Counter(len(p.gutters) + 1 for p in pages if p.gutters)
     report = [f"{len(pages)} pages ({layouts[2]} in two columns"
@@ -263,6 +274,11 @@ def read_pdf(raw: bytes, name: str) -> Extraction:
               f"{count_notes(notes)} footnotes" + object_counts(out)]
     report.extend(objects.notes)
     report.extend(codes.decode(out + notes))
+    # Captions again, page by page, now that legacy-encoded text reads as letters
+    # ("Рис. 4" was still codes), and across flows: a figure set across the columns
+    # is a flow of its own and its caption starts the next. A caption left a free
+    # line was joined by the cleaner to the paragraph the figure interrupted.
+    out = [ln for a, b in spans for ln in captions(out[a:b])]
     report.extend(mark_formulas(out + notes))
     report.extend(reread_junk_pages(raw, name, out, notes))  # a junk text layer: OCR it
     if empty:

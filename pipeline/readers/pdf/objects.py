@@ -327,6 +327,15 @@ def _captions_kind(line: Line, kind: str) -> bool:
     return m is not None and (m.group(1) in TABLE_NAMES) == (kind == "table")
 
 
+def _captioned(lines: list[Line], i: int) -> bool:
+    """Whether object ``lines[i]`` has its caption already (this is a second look, across
+    a page's flows): one below it, or one above it that no object before it owns."""
+    if i + 1 < len(lines) and lines[i + 1].role == "caption":
+        return True
+    return i >= 1 and lines[i - 1].role == "caption" and (
+        i < 2 or lines[i - 2].role not in ("figure", "table"))
+
+
 def captions(lines: list[Line]) -> list[Line]:
     """Each object's caption, beside it, as one caption line.
 
@@ -339,7 +348,7 @@ def captions(lines: list[Line]) -> list[Line]:
     i = 0
     while i < len(out):
         kind = out[i].role
-        if kind not in ("figure", "table"):
+        if kind not in ("figure", "table") or _captioned(out, i):
             i += 1
             continue
         start = i - 1
