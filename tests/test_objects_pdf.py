@@ -249,6 +249,9 @@ def test_display_formula_needs_math_and_a_place_apart():
     assert (d.start, d.end, d.label, d.text) == (1, 2, "(2)", "E = mc2")
     prose = [_line("Мектептер саны (3)", 70, 525, 100)]
     assert find_displays(prose, 70, 455) == []
+    # Symbols enough, but the line runs to the column's edge: a sentence of prose.
+    where = [_line("where ρb = Ωm × (3H0)/(8πG), Ωm = 0.27, H0 = 70 km s Mpc", 92, 523, 100)]
+    assert find_displays(where, 70, 455) == []
 
 
 def test_a_fraction_between_two_formulas_goes_to_the_nearer_one():

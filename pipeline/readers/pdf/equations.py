@@ -73,7 +73,10 @@ def _display(ln: PageLine, left: float, width: float, edge: float | None = None
     if label is not None:
         return set_apart and share >= NUMBERED_SHARE and len(body) >= 2, label, body
     margin_left, margin_right = ln.x0 - left, left + width - ln.x1
-    centred = set_apart and abs(margin_left - margin_right) < 0.25 * width
+    # Centred leaves room on both sides: a line running to the right edge is prose
+    # ("where ρb = Ωm × (3H0)/(8πG), Ωm = 0.27 …"), however many symbols it has.
+    centred = set_apart and margin_right >= 1.5 * ln.size and (
+        abs(margin_left - margin_right) < 0.25 * width)
     return centred and share >= MATH_SHARE and len(body) >= 3 and any(
         ch in "=<>≤≥≈∑∫" for ch in body), None, body
 
