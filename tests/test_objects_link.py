@@ -193,13 +193,14 @@ def test_chapter_numbers_name_one_figure_and_ranges_stay_ranges():
 def test_a_range_links_what_it_leaves_unprinted():
     """"рис. 3–5" means figure 4 too: the dash links it (the first of several
     between); a list "1, 3" leaves nothing out, and a number the article lacks
-    between a range's ends is no problem."""
+    between a range's ends is no problem. Kyrgyz "2–4-сүрөттөрдө" alike."""
     pictures = []
     for n in range(1, 6):
         pictures += [figure(f"f{n}"), para(f"Рис. {n}. Схема {n}")]
     doc = document([
         para("Как видно на рис. 3–5, и на рис. 1, 3; Figures 1 – 4 too."),
         para("Сүрөт 3–5 жана табл. 1–3."),
+        para("Ал эми 2–4-сүрөттөрдө жана 5-сүрөттө."),
         *pictures,
         table([["a", "b"], ["1", "2"]]), para("Таблица 3. Итоги"),
     ])
@@ -213,3 +214,6 @@ def test_a_range_links_what_it_leaves_unprinted():
     # is not; table 3 is linked.
     assert xrefs(ky) == [("Сүрөт 3", f3.id), ("–", f4.id), ("5", f5.id), ("3", tab.id)]
     assert len(doc.problems) == 1 and "names табл. 1 (" in doc.problems[0]
+    # Kyrgyz prints the range before its word: "2–4-сүрөттөрдө".
+    assert xrefs(by_text(doc, "Ал эми")) == [
+        ("2", f2.id), ("–", f3.id), ("4-сүрөттөрдө", f4.id), ("5-сүрөттө", f5.id)]

@@ -61,14 +61,15 @@ CAPTION_LABEL = re.compile(
     re.IGNORECASE,
 )
 #: A cross-reference: a word and one number or several ("Figures 1 and 2", "рис. 1, 3",
-#: "табл. 2–4"), or Kyrgyz number first ("1-сүрөттө").
+#: "табл. 2–4"), or Kyrgyz number first ("1-сүрөттө", a range "3–5-сүрөттөрдө").
 _SEP = r"\s*(?:,|;|–|—|-|and|&|и|жана|or|или|же)\s*"
-#: A further number is not the start of a Kyrgyz "2-таблица".
-_NOT_KY = rf"(?!\s?[-–]\s?(?:{_KY_AFTER}|формул))"
+#: A further number is not the start of a Kyrgyz "2-таблица" (or "2–4-таблица").
+_NOT_KY = rf"(?!\s?[-–]\s?(?:\d{{1,3}}\s?[-–]\s?)?(?:{_KY_AFTER}|формул))"
 XREF = re.compile(
     rf"(?<!\w)(?P<word>{_FIGURE}|{_TABLE}|{_EQUATION})\s?"
     rf"(?P<nums>{_NUM}(?:{_SEP}{_NUM}{_NOT_KY})*)"
-    rf"|(?<![\w.,\-–])(?P<num2>{_ARABIC})\s?[-–]\s?(?P<word2>{_KY_AFTER}|формул\w*)(?!\w)",
+    rf"|(?<![\w.,\-–])(?:(?P<low>\d{{1,3}})\s?[–—-]\s?)?"
+    rf"(?P<num2>{_ARABIC})\s?[-–]\s?(?P<word2>{_KY_AFTER}|формул\w*)(?!\w)",
     re.IGNORECASE,
 )
 _ONE_NUM = re.compile(_NUM, re.IGNORECASE)
@@ -161,11 +162,16 @@ def find_xrefs(text: str) -> list[tuple[int, int, str, str]]:
     [(4, 13, 'figure', '1'), (18, 19, 'figure', '3'), (21, 27, 'figure', '4')]
     >>> find_xrefs("как видно на рисунке 2 и в табл. 3")
     [(13, 22, 'figure', '2'), (27, 34, 'table', '3')]
+    >>> find_xrefs("3–5-сүрөттөрдө")
+    [(0, 1, 'figure', '3'), (2, 14, 'figure', '5')]
     """
     out = []
     for m in XREF.finditer(text):
         if m.group("word2"):
-            out.append((m.start(), m.end(), kind_of(m.group("word2")), m.group("num2")))
+            kind = kind_of(m.group("word2"))
+            if m.group("low"):
+                out.append((m.start("low"), m.end("low"), kind, m.group("low")))
+            out.append((m.start("num2"), m.end(), kind, m.group("num2")))
             continue
         kind = kind_of(m.group("word"))
         for k, n in enumerate(_ONE_NUM.finditer(m.group("nums"))):
@@ -183,22 +189,29 @@ def range_middles(text: str) -> list[tuple[int, int, str, list[str]]]:
 
     >>> range_middles("Figures 3–5 and 7, Сүрөт 2 - 6, табл. 1-2, рис. 1.1–1.3")
     [(9, 10, 'figure', ['4']), (27, 28, 'figure', ['3', '4', '5'])]
+    >>> range_middles("2–4-таблицаларда")
+    [(1, 2, 'table', ['3'])]
     """
     out = []
     for m in XREF.finditer(text):
-        if m.group("word2"):
-            continue
-        nums = list(_ONE_NUM.finditer(m.group("nums")))
-        for a, b in zip(nums, nums[1:], strict=False):
-            between = m.group("nums")[a.end():b.start()]
-            if between.strip() not in ("–", "—", "-") or not (
-                    a.group().isdigit() and b.group().isdigit()):
+        if m.group("word2"):  # Kyrgyz "3–5-сүрөттөрдө"
+            pairs = [(m.start("low"), m.group("low"), m.start("num2"), m.group("num2"))
+                     ] if m.group("low") else []
+            kind = kind_of(m.group("word2"))
+        else:
+            nums = list(_ONE_NUM.finditer(m.group("nums")))
+            at = m.start("nums")
+            pairs = [(at + a.start(), a.group(), at + b.start(), b.group())
+                     for a, b in zip(nums, nums[1:], strict=False)]
+            kind = kind_of(m.group("word"))
+        for a_start, a, b_start, b in pairs:
+            between = text[a_start + len(a):b_start]
+            if between.strip() not in ("–", "—", "-") or not (a.isdigit() and b.isdigit()):
                 continue
-            low, high = int(a.group()), int(b.group())
+            low, high = int(a), int(b)
             if 1 < high - low <= _RANGE_MAX + 1:
-                dash = m.start("nums") + a.end() + len(between) - len(between.lstrip())
-                out.append((dash, dash + 1, kind_of(m.group("word")),
-                            [str(n) for n in range(low + 1, high)]))
+                dash = a_start + len(a) + len(between) - len(between.lstrip())
+                out.append((dash, dash + 1, kind, [str(n) for n in range(low + 1, high)]))
     return out
 
 
