@@ -266,6 +266,23 @@ def test_a_fraction_between_two_formulas_goes_to_the_nearer_one():
     assert (second.start, second.end, second.label) == (3, 6, "(2)")
 
 
+def test_a_formula_flush_with_the_margin_is_found_by_its_number():
+    # phd_article's (4): the formula starts at the margin and its number sits on a
+    # line of its own below the fraction; the number is the evidence.
+    flow = [_line("Параметрлер төмөнкү маселени чечүү менен табылат жана колдонулат", 70, 525,
+                  100),
+            _line("ŴRBM, b̂vis = arg max p(D; W, bvis) = exp −E(x, h)", 70, 500, 115, True),
+            _line("h∈{0,1}", 380, 410, 127, True),
+            _line("(4)", 505, 525, 136),
+            _line("Мындан ары ушул формула колдонулат жана изилденет.", 70, 525, 150)]
+    (d,) = find_displays(flow, 70, 455)
+    assert (d.start, d.end, d.label) == (1, 4, "(4)")
+    # Prose above a lone number is not made a formula.
+    prose = [flow[0], _line("Мектептердин саны жана алардын абалы жөнүндө маалымат", 70, 525,
+                            115), flow[3]]
+    assert [x.label for x in find_displays(prose, 70, 455)] == []
+
+
 def test_an_appendix_formula_keeps_its_number():
     flow = [_line("Бул тиркемедеги формула төмөнкүдөй жазылат жана колдонулат", 70, 525, 100),
             _line("ρ(t, r) = ρb exp(−r2), (A.1)", 190, 525, 130, math=True)]

@@ -106,6 +106,12 @@ def find_displays(flow: list[PageLine], left: float, width: float) -> list[Displ
                 ln.top - flow[i - 1].bottom < 2 * ln.size):
             out[-1] = Display(out[-1].start, i + 1, lone, out[-1].text)
             continue
+        if lone and start is None:
+            first = _numbered_above(flow, i, out[-1].end if out else 0)
+            if first is not None:
+                out.append(Display(first, i + 1, lone,
+                                   " ".join(flow[k].text.strip() for k in range(first, i))))
+                continue
         if start is not None and not (is_display and near):
             out.append(Display(start, i, None, " ".join(texts)))
             start, texts = None, []
@@ -121,6 +127,26 @@ def find_displays(flow: list[PageLine], left: float, width: float) -> list[Displ
     for k, d in enumerate(out):
         grown.append(_grow(d, flow, left, grown + out[k + 1:]))
     return grown
+
+
+def _numbered_above(flow: list[PageLine], i: int, floor: int) -> int | None:
+    """The first line of a formula that ends just above the lone number ``flow[i]``,
+    even one set flush with the margin (phd_article's (4) starts there): the number
+    is the evidence, so its lines need only be math, not set apart, and may hold a
+    few long names ("ŴRBM, b̂vis, b̂hid = arg max …"). None when the lines above are
+    prose, or hold no relation."""
+    k = i
+    while k - 1 >= floor and i - (k - 1) <= 4:
+        ln = flow[k - 1]
+        text = ln.text.strip()
+        if not text or len(_WORD.findall(text)) > 4 or math_share(text, ln) < NUMBERED_SHARE:
+            break
+        if flow[k].top - ln.bottom >= 2 * ln.size:
+            break
+        k -= 1
+    if k == i or not any(ch in "=<>≤≥≈≡∈" for j in range(k, i) for ch in flow[j].text):
+        return None
+    return k
 
 
 def _lone_number(ln: PageLine, left: float, width: float, edge: float | None) -> str | None:
