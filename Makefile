@@ -32,9 +32,10 @@ APT_PACKAGES := texlive-luatex texlive-lang-cyrillic texlive-lang-english \
 
 # Article ids reach file names, make and the shell: only plain names are built, and
 # every other folder is named in a warning (nothing from it is ever expanded).
+# input/archive/ is the back catalogue, built by the Snakefile, not an article.
 SAFE_ID := ^[A-Za-z0-9][A-Za-z0-9._-]*$$
 ARTICLES := $(shell find input -mindepth 1 -maxdepth 1 -type d -printf '%f\n' 2>/dev/null \
-  | LC_ALL=C grep -E '$(SAFE_ID)' | LC_ALL=C sort)
+  | LC_ALL=C grep -E '$(SAFE_ID)' | LC_ALL=C grep -vx archive | LC_ALL=C sort)
 SKIPPED := $(shell find input -mindepth 1 -maxdepth 1 -type d -printf '%f\n' 2>/dev/null \
   | LC_ALL=C grep -cvE '$(SAFE_ID)')
 KEYS := full ky ru en

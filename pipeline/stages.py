@@ -35,6 +35,24 @@ ROUTING_MODULES = frozenset({"pipeline", "pipeline.__main__", "pipeline.cli", "p
 
 
 @dataclass(frozen=True)
+class Resources:
+    """What one run of a stage may take, for a scheduler (the Snakefile; a SLURM job's
+    ``--cpus-per-task``, ``--mem`` and ``--time``). Each covers the limits the stage's
+    own programs run under (``pipeline/limits.py``: tests/test_snakemake.py checks it),
+    so a stage stops with its one-line error before the scheduler kills it."""
+
+    threads: int = 1  # Tesseract is held to one OpenMP thread (readers/pdf/ocr.py)
+    mem_mb: int = 2048  # the Python process with its model, for the text stages
+    runtime: int = 10  # minutes
+    #: Minutes more for each page of a PDF source (OCR: a page's pdftoppm and Tesseract
+    #: runs have 300 s each).
+    runtime_per_page: int = 0
+    #: Another try after a failure, only where one can come from outside the input
+    #: (a busy node); a stage that failed on its input fails the same way again.
+    retries: int = 0
+
+
+@dataclass(frozen=True)
 class Stage:
     """One step from an input file to an output file."""
 
@@ -45,6 +63,7 @@ class Stage:
     #              meta is still the dict extraction found; "Document": a typed Meta)
     output: str  # the output file, relative to the article's build folder
     help: str
+    resources: Resources = Resources()
 
     def resolve(self) -> Callable[..., Any]:
         module, _, attr = self.function.partition(":")
@@ -65,7 +84,9 @@ class Stage:
 #: The text stages, in order: each reads the one before it.
 TEXT_STAGES: tuple[Stage, ...] = (
     Stage("extract", "pipeline.readers:extract", "source", "Extraction", "extract.json",
-          "the source's text with its fonts and positions"),
+          "the source's text with its fonts and positions",
+          # OCR: Tesseract and pdftoppm under 2 GB each (one at a time) beside pdfplumber.
+          Resources(mem_mb=3072, runtime=10, runtime_per_page=10)),
     Stage("clean", "pipeline.cleaner:clean", "Extraction", "Cleaned", "clean.json",
           "repair what extraction broke, and record every change"),
     Stage("segment", "pipeline.segment:segment", "Cleaned", "FoundDocument", "segment.json",
@@ -86,9 +107,13 @@ WRITER_STAGES: tuple[Stage, ...] = (
     Stage("editions", "pipeline.writers.editions:edition_sources", "Document", "sources",
           "editions.stamp", "every edition's LaTeX source and EPUB source"),
     Stage("pdf", "pipeline.writers.typeset:typeset", "tex", "pdf", "<id>.<key>.pdf",
-          "typeset an edition's .tex with LuaLaTeX"),
+          "typeset an edition's .tex with LuaLaTeX",
+          # Up to three LuaLaTeX passes of 600 s under 3 GB; a pass can be killed from
+          # outside (a node short of memory), so one more try.
+          Resources(mem_mb=3584, runtime=35, retries=1)),
     Stage("epub", "pipeline.writers.epub:epub_from_source", "epub-source", "epub",
-          "<id>.<key>.epub", "pack an edition's EPUB with pandoc"),
+          "<id>.<key>.epub", "pack an edition's EPUB with pandoc",
+          Resources(mem_mb=3584, runtime=10)),  # pandoc: 300 s under 3 GB
     Stage("indexing", "pipeline.writers.indexing:indexing_files", "Document", "files",
           "indexing.stamp", "JATS, Crossref, DOAJ and eLibrary XML, and the web pages"),
 )
