@@ -466,9 +466,11 @@ CONTENTS = [("1. Киришүү", "3"), ("2. Изилдөөнүн ыкмалар
             ("Адабияттар", "14")]
 
 
-def test_a_table_of_contents_is_a_table_of_entries_and_pages(tmp_path):
-    # A source's contents: entries, dot leaders, pages at the right edge. Read as text,
-    # the leaders were paragraphs of dots and the pages stray numbers.
+@pytest.mark.parametrize("leaders", [True, False], ids=["leaders", "gaps"])
+def test_a_table_of_contents_is_a_table_of_entries_and_pages(tmp_path, leaders):
+    # A source's contents: entries, dot leaders (or a wide gap), pages at the right edge.
+    # Read as text, the leaders were paragraphs of dots and the pages stray numbers (or,
+    # without leaders, a column of numbers after the entries).
     from pdfgen import BOLD, REGULAR, register_fonts
     from reportlab.lib.pagesizes import A4
     from reportlab.pdfbase import pdfmetrics
@@ -485,7 +487,7 @@ def test_a_table_of_contents_is_a_table_of_entries_and_pages(tmp_path):
         c.setFont(REGULAR, 11)
         c.drawString(72, y, entry)
         x = 72 + pdfmetrics.stringWidth(entry, REGULAR, 11) + 6
-        while x < 500:
+        while leaders and x < 500:
             c.drawString(x, y, ".")
             x += 5.5
         c.drawRightString(523, y, page)

@@ -522,15 +522,39 @@ def _leader(row: list[dict]) -> tuple[int, int] | None:
     return None
 
 
+def _gapped(row: list[dict]) -> tuple[int, int] | None:
+    """Where a contents line without a leader leaves its gap: the entry, a wide space,
+    the page number at the right (grobid_0807: "1. Introduction        2")."""
+    ink = [k for k, c in enumerate(row) if not c["text"].isspace()]
+    for a, b in zip(reversed(ink[:-1]), reversed(ink[1:]), strict=True):
+        if row[b]["x0"] - row[a]["x1"] > 3 * glyph_size(row[b]):
+            page = "".join(row[k]["text"] for k in ink if k >= b)
+            entry = "".join(row[k]["text"] for k in ink if k <= a)
+            if _TOC_PAGE.fullmatch(page) and not page.startswith(".") and sum(
+                    ch.isalpha() for ch in entry) >= 2:
+                return a + 1, b
+            return None
+    return None
+
+
+def _page_order(pages: list[str]) -> bool:
+    """Whether arabic page numbers never go back, as a contents' do."""
+    numbers = [int(p) for p in pages if p.isdigit()]
+    return all(a <= b for a, b in zip(numbers, numbers[1:], strict=False))
+
+
 def contents_tables(rows: list[list[dict]]) -> list[FoundTable]:
     """A source's table of contents, as a table of entries and their pages.
 
-    Its lines are an entry, a dot leader and a page number ("1.2 Roles . . . . 8"):
-    read as text, the leaders are noise and the page numbers stray words, and docling
-    and the journal's readers alike see a two-column table. Three leader lines in a
-    row make one; a line without a leader between them is an entry wrapped onto the
-    next line's. The page numbers are the source's, which the editor may drop with a
-    ``table_as: text`` correction or delete.
+    Its lines are an entry, a dot leader and a page number ("1.2 Roles . . . . 8"),
+    or an entry and its page far apart at the right edge: read as text, the leaders
+    are noise and the page numbers stray words (or a column of their own), and
+    docling and the journal's readers alike see a two-column table. Three leader
+    lines in a row make one; without leaders it takes four whose pages end at one
+    edge and never go back. A line without a page between them is an entry wrapped
+    onto the next line's; one far to the right (a running head) is passed over. The
+    page numbers are the source's, which the editor may drop with a ``table_as:
+    text`` correction or delete.
 
     >>> def row(text, top):
     ...     return [dict(text=ch, x0=10.0 + 5 * i, x1=14.0 + 5 * i, top=top, bottom=top + 9,
@@ -539,18 +563,35 @@ def contents_tables(rows: list[list[dict]]) -> list[FoundTable]:
     ...         for k, (t, p) in enumerate([("Notices", "vii"), ("Preface", "xi"), ("Roles", "8")])]
     >>> [t.cells for t in contents_tables(rows)]
     [[['Notices', 'vii'], ['Preface', 'xi'], ['Roles', '8']]]
+    >>> rows = [row(f"{t:<40}{p:>3}", 12 * k) for k, (t, p) in enumerate(
+    ...         [("1. Introduction", "2"), ("2. Methods", "4"), ("3. Results", "9"),
+    ...          ("References", "14")])]
+    >>> [t.cells for t in contents_tables(rows)]
+    [[['1. Introduction', '2'], ['2. Methods', '4'], ['3. Results', '9'], ['References', '14']]]
+    >>> contents_tables(rows[:2] + rows[3:] + rows[2:3])  # a page back: not contents
+    []
     """
     out: list[FoundTable] = []
-    marks = [_leader(r) for r in rows]
+    leaders = [_leader(r) for r in rows]
+    marks = [m or _gapped(r) for m, r in zip(leaders, rows, strict=True)]
     i = 0
     while i < len(rows):
         if marks[i] is None:
             i += 1
             continue
-        j, entries = i, []
+        left = rows[i][0]["x0"]
+        page_x = rows[i][marks[i][1]]["x0"] if marks[i][1] < len(rows[i]) else rows[i][-1]["x1"]
+        j, entries, leadered = i, [], 0
         pending: list[list[dict]] = []
         while j < len(rows):
+            if entries and rows[j][0]["top"] - entries[-1][2][-1][0]["bottom"] > 3 * glyph_size(
+                    rows[j][0]):
+                break  # far below the last entry: the page's foot
             if marks[j] is None:
+                x0 = next((c["x0"] for c in rows[j] if not c["text"].isspace()), left)
+                if x0 > left + 0.5 * (page_x - left) and not pending:
+                    j += 1  # a running head or a margin note beside the contents
+                    continue
                 # One wrapped line, close to the entry below it.
                 if pending or j + 1 >= len(rows) or marks[j + 1] is None:
                     break
@@ -558,15 +599,19 @@ def contents_tables(rows: list[list[dict]]) -> list[FoundTable]:
                 j += 1
                 continue
             start, end = marks[j]
+            leadered += leaders[j] is not None
             entries.append((pending + [rows[j][:start]], [rows[j][end:]], pending + [rows[j]]))
             pending = []
             j += 1
-        if len(entries) < 3:
-            i = j if j > i else i + 1
-            continue
         runs = [[cell_run(entry), cell_run(page)] for entry, page, _ in entries]
         for pair in runs:
             pair[1] = pair[1].with_text(pair[1].text.strip(" ."))
+        edges = [max(c["x1"] for c in page[0]) for _, page, _ in entries if page[0]]
+        aligned = bool(edges) and max(edges) - min(edges) < 1.5 * glyph_size(rows[i][0])
+        if len(entries) < 3 or not leadered and not (
+                len(entries) >= 4 and aligned and _page_order([p.text for _, p in runs])):
+            i = i + 1 if j == i else j
+            continue
         glyphs = [c for _, _, whole in entries for r in whole for c in r
                   if not c["text"].isspace()]
         box = (min(c["x0"] for c in glyphs), min(c["top"] for c in glyphs),
