@@ -15,6 +15,7 @@ import pikepdf
 import pytest
 
 from pipeline import alphabet, symbolfonts
+from pipeline.cleaner import clean
 from pipeline.cleaner.fixes import map_private_use
 from pipeline.readers.pdf import read_pdf
 
@@ -61,6 +62,10 @@ def _lines(raw: bytes) -> tuple[list[str], list[str]]:
     return ["".join(r.text for r in ln.runs).strip() for ln in ext.lines], ext.notes
 
 
+def _bullets(raw: bytes) -> list[tuple[str | None, str]]:
+    return [(p.bullet, p.text) for p in clean(read_pdf(raw, "fixture.pdf")).paragraphs]
+
+
 def _simple_wingdings(pdf: pikepdf.Pdf, name: str, tounicode: bytes | None) -> pikepdf.Object:
     font = pikepdf.Dictionary(
         Type=pikepdf.Name.Font, Subtype=pikepdf.Name.TrueType,
@@ -79,9 +84,15 @@ def test_simple_wingdings_codes_become_their_characters(echo):
     font = _simple_wingdings(pdf, "Wingdings-Regular", _echo_map(codes, 1) if echo else None)
     words = ["Lawyers", "Paralegals", "Students"]
     ops = [_item("F2", bytes([c]), w, k) for k, (c, w) in enumerate(zip(codes, words, strict=True))]
-    lines, notes = _lines(_page(pdf, {"F2": font}, ops))
+    raw = _page(pdf, {"F2": font}, ops)
+    lines, notes = _lines(raw)
     assert "\u26ab Lawyers" in lines and "\u25aa Paralegals" in lines
     assert "\u2713 Students" in lines
+    # Word's bullets open list items; its tick stays in the text, for the reader.
+    items = _bullets(raw)
+    assert ("\u26ab", "Lawyers") in items
+    assert any(b == "\u25aa" and t.startswith("Paralegals") for b, t in items)
+    assert any(t.endswith("\u2713 Students") for _, t in items)
     assert not any(ln.startswith(("l ", "§", "ü")) for ln in lines)
     said = [n for n in notes if n.startswith("Wingdings-Regular (the PDF gave the codes")]
     assert said and "0xFC ✓" in said[0] and "3 private-use" in said[0]

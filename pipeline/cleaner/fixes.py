@@ -534,8 +534,11 @@ def nbsp_before_dash(text: str) -> str:
 
 # --- lines into paragraphs ----------------------------------------------------------------
 
-#: Dashes and bullets that open a list item; "1)" and "a)" numbered items.
-BULLET = re.compile(r"^\s*(?P<b>[–—•·▪◦‣*-]|\d{1,2}[.)](?=\s)|[а-яa-z]\))\s+(?=\S)")
+#: Dashes and bullets that open a list item; "1)" and "a)" numbered items. Word's
+#: Wingdings bullets as Unicode 7.0 maps them (``symbolfonts``: "l" ⚫, "n" ◼, "q" ❑,
+#: "v" ❖, "u" ◆, "Ø" ⮚) and as other fonts draw them (● ■ ➢); not its ticks and boxes,
+#: which a survey's reader needs to see.
+BULLET = re.compile(r"^\s*(?P<b>[–—•·▪◦‣*⚫●◼■❑❖◆⮚➢-]|\d{1,2}[.)](?=\s)|[а-яa-z]\))\s+(?=\S)")
 #: A line ending in one of these can end a paragraph.
 TERMINAL = tuple(".!?:;…»\"”")
 #: Lines starting with these continue the sentence before them.

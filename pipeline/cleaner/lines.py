@@ -211,8 +211,15 @@ def join_lines(
             runs = [r.with_text(r.text) for r in line.runs]
             runs[0].text = runs[0].text.lstrip()
             bullet, rest = fixes.split_bullet(runs[0].text) if bullets else (None, "")
+            if bullets and not bullet and len(runs) > 1 and runs[1].text[:1].strip():
+                # A bullet in a font of its own is a run of its own ("⚫ ", then the
+                # text); not a number or a dash, which a heading or a sentence opens with.
+                bullet, rest = fixes.split_bullet(runs[0].text + runs[1].text[0])
+                bullet, rest = (bullet, rest[:-1]) if bullet in _GLYPH_BULLETS else (None, "")
             if bullet:
                 runs[0].text = rest
+                if not rest and len(runs) > 1:
+                    del runs[0]
             paras.append(Paragraph(runs=runs, page=line.page, line=line.number, bullet=bullet))
         else:
             _join(paras[-1], line, counts, changes)
@@ -220,6 +227,8 @@ def join_lines(
     return paras + held
 
 
+#: Bullets drawn as a glyph (not a dash or a number), which may come in a run of their own.
+_GLYPH_BULLETS = frozenset("•·▪◦‣*⚫●◼■❑❖◆⮚➢")
 #: Blocks a page sets apart from the text's flow: a paragraph goes on after them.
 _FLOATS = ("figure", "table", "caption")
 

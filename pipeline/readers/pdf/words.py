@@ -25,8 +25,9 @@ GAP_CAP_EM = 0.25
 GAP_DEFAULT_EM = 0.12
 #: A jump in a line's sorted gaps smaller than this is noise, not a boundary.
 GAP_JUMP_EM = 0.05
-#: A list marker before a hanging indent: dash, bullet, "1." / "1)" or "а)".
-_MARKER = re.compile(r"[–—•·▪◦‣*-]|\d{1,2}[.)]|[а-яa-z]\)")
+#: A list marker before a hanging indent: dash, bullet (the cleaner's ``BULLET``s,
+#: Word's Wingdings ones too), "1." / "1)" or "а)".
+_MARKER = re.compile(r"[–—•·▪◦‣*⚫●◼■❑❖◆⮚➢-]|\d{1,2}[.)]|[а-яa-z]\)")
 
 
 def _is_bold(font: str) -> bool:
