@@ -198,3 +198,18 @@ def test_tables_are_unicode_characters_for_every_glyph(font):
     for pua, ch in table.items():
         assert 0xF020 <= ord(pua) <= 0xF0FF and not alphabet.PRIVATE_USE.match(ch)
         assert unicodedata.category(ch)[0] in "SNPZ", (hex(ord(pua)), ch)
+
+
+def test_a_page_opening_with_a_bulleted_list_has_no_title_of_it():
+    # table_mislabeled's page opens with check-box items: they were seven "titles".
+    from pipeline.model import Cleaned, Paragraph, Run
+    from pipeline.segment import segment
+
+    items = [Paragraph([Run(t, "regular", 9.0)], page=1, bullet="•")
+             for t in ("They work in parallel to State funded practitioners",
+                       "They coordinate appointments of private practitioners")]
+    doc = segment(Cleaned("fixture", [*items, Paragraph([Run("24. If your country has a "
+                                                            "provider, do its lawyers act?",
+                                                            "bold", 9.0)], page=1)]))
+    assert [b.role for b in doc.blocks[:2]] == ["list_item", "list_item"]
+    assert not doc.by_role("title")

@@ -191,6 +191,8 @@ def front_matter(para: Paragraph, text: str, add: Callable[..., Block], meta: di
         return True
     if para.bullet and para.bullet[:1].isdigit():
         return False  # "1. Введение": a numbered heading, the body's first line
+    if para.bullet and not para.bullet[:1].isalnum():
+        return False  # "• …": a list item, the body's; a title has no bullet
     if _looks_like_title(para) or (
         len(text.split()) <= 25 and not text.endswith((".", ";", ",", ":"))
     ):
