@@ -83,7 +83,8 @@ def test_simple_wingdings_codes_become_their_characters(echo):
     codes = [0x6C, 0xA7, 0xFC]
     font = _simple_wingdings(pdf, "Wingdings-Regular", _echo_map(codes, 1) if echo else None)
     words = ["Lawyers", "Paralegals", "Students"]
-    ops = [_item("F2", bytes([c]), w, k) for k, (c, w) in enumerate(zip(codes, words, strict=True))]
+    ops = [_item("F2", bytes([c]) + b" ", w, k)
+           for k, (c, w) in enumerate(zip(codes, words, strict=True))]
     raw = _page(pdf, {"F2": font}, ops)
     lines, notes = _lines(raw)
     assert "\u26ab Lawyers" in lines and "\u25aa Paralegals" in lines
@@ -95,7 +96,8 @@ def test_simple_wingdings_codes_become_their_characters(echo):
     assert any(t.endswith("\u2713 Students") for _, t in items)
     assert not any(ln.startswith(("l ", "§", "ü")) for ln in lines)
     said = [n for n in notes if n.startswith("Wingdings-Regular (the PDF gave the codes")]
-    assert said and "0xFC ✓" in said[0] and "3 private-use" in said[0]
+    assert said == ["Wingdings-Regular (the PDF gave the codes themselves as text): 3 code(s) "
+                    "read by Unicode's table of the font (0x6C ⚫, 0xA7 ▪, 0xFC ✓)"]  # no space
 
 
 def test_simple_wingdings_real_characters_kept_and_other_fonts_untouched():

@@ -87,6 +87,8 @@ def _simple(font, spec, table: dict[int, str]) -> bool:
     font.cid2unicode = dict(font.cid2unicode)  # pdfminer shares one table per encoding
     changed = False
     for code in table:
+        if code == 0x20:
+            continue  # the font's space is a space whatever the PDF says
         if mapped is not None and code in mapped:
             if _is_code(code, mapped[code]):
                 mapped[code] = chr(0xF000 + code)
@@ -115,7 +117,9 @@ def _composite(font, spec, name: str, dingbat: str, table: dict[int, str],
     unread = []
     for cid in echoed:
         code = codes.get(cid)
-        if code is not None and code in table:
+        if code == 0x20:
+            mapped[cid] = " "
+        elif code is not None and code in table:
             mapped[cid] = chr(0xF000 + code)
         else:
             del mapped[cid]  # pdfminer then gives (cid:N): U+FFFD, counted per font

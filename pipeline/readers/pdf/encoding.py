@@ -392,8 +392,11 @@ class FontCodes:
                 f"glyphs)"]
 
     def _unknown_notes(self) -> list[str]:
-        notes = [f"{font}: {sum(n.values())} private-use code(s) read as the symbol font's "
-                 f"({', '.join(sorted(n))})" for font, n in sorted(self.symbols.items())]
+        # A dingbat font's codes its text gave as letters are named by byte ("0x6C ⚫").
+        notes = [f"{font}: {sum(n.values())} "
+                 + ("code(s) read by Unicode's table of the font" if min(n).startswith("0x")
+                    else "private-use code(s) read as the symbol font's")
+                 + f" ({', '.join(sorted(n))})" for font, n in sorted(self.symbols.items())]
         notes += self.dingbat_notes
         notes += [f"{len(self.by_glyph_order)} font(s) read by glyph index in the standard "
                  f"glyph order: {', '.join(sorted(set(self.by_glyph_order)))}"
