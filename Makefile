@@ -4,7 +4,7 @@
 #   make build   install what is missing (apt packages, the venv), build every article
 #   make test    install, then run the test suite
 #   make check   validate every output (epubcheck, fonts embedded, no missing glyphs)
-#   make bench   benchmarks (bench/results.md)
+#   make bench   benchmarks (bench/results.md, the archive's throughput: bench/results.throughput.md)
 #   make clean   remove generated files only (build/, output/)
 #   make proof   a proof round of every article (PROOF=<id>: one), kept in proofs/<id>/<n>/
 #   make clean-proofs   remove the kept proof rounds
@@ -294,6 +294,7 @@ corpus: deps
 
 bench: deps
 	$(PY) bench/bench.py
+	$(PY) bench/throughput.py
 	BASMA_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(PY) -m pytest -q -p no:cacheprovider -o addopts= tests/test_fuzz.py
 
 # A proof round of every article, or of one (make proof PROOF=<id>): the journal PDF

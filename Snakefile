@@ -264,8 +264,8 @@ for L in LAYOUTS:
                 journal=lambda wc, L=L: L.journal(wc),
             output: f"{B}/out/document.json" if where == "out" else f"{B}/document.json"
             wildcard_constraints:
-                id=(f"(?!(?:{_alternatives(IN_ISSUE)})$){SAFE}" if where == "out"
-                    else _alternatives(IN_ISSUE)),
+                id=(SAFE if L.archive else f"(?!(?:{_alternatives(IN_ISSUE)})$){SAFE}"
+                    if where == "out" else _alternatives(IN_ISSUE)),
             log: logf(L, "document")
             benchmark: bench(L, "document")
             threads: res.threads

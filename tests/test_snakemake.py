@@ -11,6 +11,7 @@ resources of the stage table against the limits its programs run under.
 from __future__ import annotations
 
 import os
+import re
 import shlex
 import shutil
 import subprocess
@@ -31,6 +32,7 @@ pytestmark = pytest.mark.skipif(not SNAKEMAKE.exists(), reason="snakemake is not
 def scratch(dest: Path, articles=(SEED_ID,)) -> Path:
     project = copy_project(dest, articles)
     shutil.copy2(ROOT / "Snakefile", project / "Snakefile")
+    shutil.copytree(ROOT / "profiles", project / "profiles")
     (project / ".venv").symlink_to(VENV)
     return project
 
@@ -60,7 +62,8 @@ def make_jobs(project: Path, *args: str) -> Jobs:
     prereqs: dict[str, list[str]] = {}
     target = None
     for line in proc.stdout.splitlines():
-        if line.startswith("Makefile:") and ": update target '" in line:
+        if line.startswith("Makefile:") and (": update target '" in line
+                                             or line.endswith("' does not exist")):
             target = line.split("'")[1]
             recipes[target] = []
             continue
@@ -84,21 +87,30 @@ def make_jobs(project: Path, *args: str) -> Jobs:
     return jobs
 
 
-def snakemake_jobs(project: Path, *args: str) -> Jobs:
-    """The jobs of `snakemake --dry-run`: command → (outputs, inputs)."""
-    proc = subprocess.run([str(SNAKEMAKE), "--dry-run", "--printshellcmds", "--cores", "1",
-                           *args], cwd=project, env=_env(), capture_output=True, text=True)
+def dry_run(project: Path) -> str:
+    """What the SLURM profile would submit, the seed's and the archive's jobs (the profile
+    prints every job's shell command): one dry run for the tests below."""
+    proc = subprocess.run([str(SNAKEMAKE), "--profile", "profiles/slurm", "--dry-run", "all",
+                           "archive"], cwd=project, env=_env(), capture_output=True, text=True)
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    return proc.stdout
+
+
+def snakemake_jobs(dry_run_text: str) -> Jobs:
+    """The jobs of `snakemake --dry-run` but the archive's: command → (outputs, inputs)."""
     jobs: Jobs = {}
     fields: dict[str, str] = {}
     shell: list[str] | None = None
-    for line in (proc.stdout + "\n").splitlines():
+    for line in (dry_run_text + "\n").splitlines():
         if shell is not None:
             if line.strip():
                 shell.append(line)
                 continue
-            jobs[_command(shell)] = (frozenset(fields.get("output", "").split(", ")) - {""},
-                                     frozenset(fields.get("input", "").split(", ")) - {""})
+            outputs = frozenset(fields.get("output", "").split(", ")) - {""}
+            if not any(f.startswith("output/archive/") or f.startswith("build/archive/")
+                       for f in outputs):
+                jobs[_command(shell)] = (outputs,
+                                         frozenset(fields.get("input", "").split(", ")) - {""})
             shell, fields = None, {}
         elif line.startswith(("rule ", "localrule ")):
             fields = {}
@@ -149,16 +161,21 @@ def seed_copy(tmp_path_factory) -> Path:
     return project
 
 
-def test_the_rule_graphs_of_make_and_snakemake_are_the_same(seed_copy):
+@pytest.fixture(scope="module")
+def planned(seed_copy) -> str:
+    return dry_run(seed_copy)
+
+
+def test_the_rule_graphs_of_make_and_snakemake_are_the_same(seed_copy, planned):
     make = make_jobs(seed_copy)
-    snake = snakemake_jobs(seed_copy)
+    snake = snakemake_jobs(planned)
     assert differences(make, snake, stage_names(seed_copy)) == []
     # The seed's every step, its issue's too (each edition's pdf and epub: 4 + 4).
     assert len(make) == 24, sorted(c[0][3] for c in make)
     assert not any("archive" in f for outs, ins in make.values() for f in outs | ins)
 
 
-def test_a_stage_added_to_the_table_alone_fails_the_comparison(seed_copy, tmp_path):
+def test_a_stage_added_to_the_table_alone_fails_the_comparison(seed_copy, planned, tmp_path):
     project = tmp_path / "p"
     shutil.copytree(seed_copy, project, symlinks=True)
     stages = project / "pipeline" / "stages.py"
@@ -168,7 +185,7 @@ def test_a_stage_added_to_the_table_alone_fails_the_comparison(seed_copy, tmp_pa
     stages.write_text(text.replace(old, old + ' + (Stage("spelling", "pipeline.writers.report:'
                                    'render_report", "Document", "html", "spelling.html", '
                                    '"a throwaway stage"),)'), encoding="utf-8")
-    found = differences(make_jobs(project), snakemake_jobs(seed_copy), stage_names(project))
+    found = differences(make_jobs(project), snakemake_jobs(planned), stage_names(project))
     assert found == ["make runs no spelling stage of the table",
                      "snakemake runs no spelling stage of the table"]
     # And the Snakefile itself refuses to plan without the new stage's rule.
@@ -179,17 +196,18 @@ def test_a_stage_added_to_the_table_alone_fails_the_comparison(seed_copy, tmp_pa
             in proc.stdout + proc.stderr)
 
 
-def test_the_archive_is_planned_with_resources_and_make_ignores_it(seed_copy):
-    proc = subprocess.run([str(SNAKEMAKE), "--dry-run", "--cores", "1", "archive"],
-                          cwd=seed_copy, env=_env(), capture_output=True, text=True)
-    assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
-    out = proc.stdout
-    assert "build/archive/1998/2/Asanov-1998/extract.json" in out
-    assert "input/archive/1998/2/Асанов 1998.pdf" in out
-    assert "output/archive/1998/2/Asanov-1998/.basma-installed" in out
-    block = out[out.index("rule archive_pdf_full:"):]
-    block = block[:block.index("\n\n")]
-    assert "mem_mb=3584" in block and "runtime=35" in block
+def test_the_slurm_profile_plans_every_job_with_resources(seed_copy, planned):
+    """The cluster's dry run (no cluster needed): the seed and the archive, every job with
+    its memory and time, OCR and LuaLaTeX with their own."""
+    blocks = dict(re.findall(r"^rule (\w+):\n(.*?)(?=\n\n)", planned, re.M | re.S))
+    assert "resources" in blocks.pop("all") and blocks.pop("archive")  # targets: no command
+    assert len(blocks) == 24 + 19  # the seed's jobs, its issue's; the archive PDF's (no issue)
+    for name, block in blocks.items():
+        assert re.search(r"resources: .*mem_mb=\d+.*runtime=\d+", block), name
+    assert "mem_mb=3584" in blocks["archive_pdf_full"] and "runtime=35" in blocks["pdf_ky"]
+    assert "mem_mb=3072" in blocks["archive_extract"]
+    assert "input: input/archive/1998/2/Асанов 1998.pdf" in blocks["archive_extract"]
+    assert "output/archive/1998/2/Asanov-1998/.basma-installed" in blocks["archive_install"]
     proc = subprocess.run(["make", "-n", "locked-build"], cwd=seed_copy, env=_env(),
                           capture_output=True, text=True)
     assert proc.returncode == 0 and "archive" not in proc.stdout + proc.stderr

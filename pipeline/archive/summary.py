@@ -5,7 +5,8 @@ not (``onsuccess``/``onerror``), to ``output/archive/<year>/<issue>/summary.md``
 ``summary.tsv``, one row an article:
 
 * pages, and whether the text came from OCR or the PDF's text layer (``extract.json``);
-* seconds: the wall time of its jobs (Snakemake's ``benchmark:`` files);
+* seconds: the wall time of its jobs that finished (Snakemake's ``benchmark:`` files:
+  a failed job writes none);
 * problems: for an article that did not build, the one-line error of the first stage
   that failed (each archive job's output is kept in ``logs/<stage>.log``); else how many
   typesetting warnings its PDFs have;
