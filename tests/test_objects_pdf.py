@@ -502,3 +502,17 @@ def test_a_table_of_contents_is_a_table_of_entries_and_pages(tmp_path, leaders):
     assert table.cells == [[e, p] for e, p in CONTENTS]
     assert not any(". . . ." in b.text or "....." in b.text for b in doc.blocks)
     assert any(b.text.startswith("Бул макалада") for b in doc.blocks if b.role == "paragraph")
+
+
+def test_a_word_across_a_figure_edge_goes_whole_to_one_side():
+    # redp's cover: a figure region's edge cut "row" into "ow" (figure) and "r" (text).
+    from pipeline.readers.pdf.figures import take_words
+
+    def glyphs(word: str, x: float) -> list[dict]:
+        return [dict(text=ch, x0=x + 5 * i, x1=x + 5 * i + 4.5, top=100.0, bottom=109.0,
+                     size=9.0) for i, ch in enumerate(word)]
+
+    row = glyphs("Leverage", 0) + glyphs("row", 50) + glyphs("permissions", 70)
+    taken, used, grown = take_words([(57.0, 90.0, 300.0, 200.0)], [row], CAPTION)
+    assert "".join(c["text"] for c in taken[0][0]) == "rowpermissions"
+    assert grown[0][0] == 50.0 and not any(id(c) in used for c in row[:8])

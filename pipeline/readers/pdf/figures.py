@@ -192,6 +192,28 @@ def figure_regions(page, rows: list[list[dict]], tables: list[Box],
     return sorted(out, key=lambda b: (b[1], b[0]))
 
 
+def _row_words(row: list[dict]) -> list[list[dict]]:
+    """A row's glyphs in words: cut at spaces and at gaps wider than a fifth of the size.
+
+    >>> g = [dict(text=t, x0=x, x1=x + 4, size=8.0) for t, x in (("a", 0), ("b", 4), (" ", 8),
+    ...                                                       ("c", 12))]
+    >>> [[c["text"] for c in w] for w in _row_words(g)]
+    [['a', 'b'], ['c']]
+    """
+    words: list[list[dict]] = []
+    last = None
+    for c in row:
+        if c["text"].isspace():
+            last = None
+            continue
+        if last is not None and c["x0"] - last["x1"] <= 0.2 * glyph_size(c):
+            words[-1].append(c)
+        else:
+            words.append([c])
+        last = c
+    return words
+
+
 def take_words(regions: list[Box], rows: list[list[dict]], caption: re.Pattern[str]
                ) -> tuple[list[list[list[dict]]], set[int], list[Box]]:
     """Each region's rows of glyphs (its labels), the ids of the glyphs taken, and the
@@ -222,8 +244,12 @@ def take_words(regions: list[Box], rows: list[list[dict]], caption: re.Pattern[s
         for k, box in enumerate(regions):
             if bottom < box[1] - glyph_size(row[0]) or top > box[3] + glyph_size(row[0]):
                 continue
-            inside = [c for c in row
-                      if _inside((c["x0"], c["top"], c["x1"], c["bottom"]), box, 1.0)]
+            # Word by word: a word across the region's edge goes whole to the side that
+            # holds most of it (redp's cover had "ow permissions" in the figure and
+            # "Leverage r" left in the text).
+            inside = [c for word in _row_words(row) if 2 * sum(
+                _inside((g["x0"], g["top"], g["x1"], g["bottom"]), box, 1.0) for g in word)
+                > len(word) for c in word]
             if not inside:
                 x0, x1 = row[0]["x0"], max(c["x1"] for c in row)
                 gap = max(box[1] - bottom, top - box[3])
