@@ -21,11 +21,21 @@ ORCID = re.compile(r"\b\d{4}-\d{4}-\d{4}-\d{3}[\dX]\b")
 #: search would otherwise rescan the run from each of its characters (a 300 KB token
 #: without spaces took over an hour).
 EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+\.[\w.-]*\w")
-DATES = re.compile(
-    r"^\s*(Received|Accepted|Келип\s+түштү|Кабыл\s+алынды|Поступила(\s+в\s+редакцию)?|"
-    r"Принята(\s+к\s+печати)?|Published(\s+online)?|Опубликована)\s*[:.]?\s*(?P<date>.+)$",
-    re.IGNORECASE,
-)
+_DATE_WORDS = (r"(Received|Accepted|Келип\s+түштү|Кабыл\s+алынды|Поступила(\s+в\s+редакцию)?|"
+               r"Принята(\s+к\s+печати)?|Published(\s+online)?|Опубликована)")
+DATES = re.compile(rf"^\s*{_DATE_WORDS}\s*[:.]?\s*(?P<date>.+)$", re.IGNORECASE)
+#: A journal line that ends with the dates: "Z. Naturforsch. 54 a, 272-273 (1999);
+#: received December 15, 1998".
+DATES_AFTER = re.compile(rf"[;,(]\s*{_DATE_WORDS}\s*[:.]?\s*(?P<date>[^;()]+?)\s*\)?\s*$",
+                         re.IGNORECASE)
+_MONTHS = {m: i for i, names in enumerate((
+    "january", "february", "march", "april", "may", "june", "july", "august", "september",
+    "october", "november", "december"), 1) for m in (names, names[:3])}
+_MONTHS.update({m: i for i, m in enumerate(
+    "января февраля марта апреля мая июня июля августа сентября октября ноября декабря".split(),
+    1)})
+_WORD_DATE = re.compile(r"^(?:(?P<d1>\d{1,2})\s+(?P<m1>[^\W\d]+)\.?|(?P<m2>[^\W\d]+)\.?\s+"
+                        r"(?P<d2>\d{1,2}),?)\s+(?P<y>\d{4})(?:\s*г\.?)?$")
 _UP = "A-ZА-ЯЁӨҮҢ"
 _LOW = "a-zа-яёөүң"
 _NAME = (
@@ -35,9 +45,12 @@ _NAME = (
 )
 AUTHOR = re.compile(rf"^\s*(?P<name>{_NAME})\s*[¹²³⁴⁵⁶⁷⁸⁹⁰*∗†‡\d,]*\s*$")
 #: A name written out: "Usama Ahmed", "Lars Andersson", "Anita M. Armbruster".
+#: A given name may be hyphenated ("Woo-Pyo Hong"), and a scan's text layer reads the
+#: superscript star after a name as quotes ("Young-Dae Jung''").
 FULL_NAME = re.compile(
-    rf"^\s*(?P<name>[{_UP}][{_LOW}]+(?:\s+[{_UP}]\.)?(?:\s+[{_UP}][{_LOW}'’-]+){{1,2}})"
-    rf"\s*[¹²³⁴⁵⁶⁷⁸⁹⁰*∗†‡\d,]*\s*$"
+    rf"^\s*(?P<name>[{_UP}][{_LOW}]+(?:-[{_UP}][{_LOW}]+)?(?:\s+[{_UP}]\.)?"
+    rf"(?:\s+[{_UP}][{_LOW}’-]+){{1,2}})"
+    rf"\s*[¹²³⁴⁵⁶⁷⁸⁹⁰*∗†‡\d,'\"]*\s*$"
 )
 AUTHOR_SEPARATOR = re.compile(r"\s*(?:[,;]|\s(?:and|жана|и)\s)\s*(?=[A-ZА-ЯЁӨҮҢ])")
 INSTITUTION = re.compile(
@@ -129,11 +142,14 @@ def _title_case(text: str) -> bool:
 
 
 def front_matter(para: Paragraph, text: str, add: Callable[..., Block], meta: dict,
-                 blocks: list[Block], sizes: dict[int, float | None]) -> bool:
+                 blocks: list[Block], sizes: dict[int, float | None],
+                 nxt: Paragraph | None = None) -> bool:
     """Roles of what precedes the body: UDC, dates, authors, affiliations, titles.
 
-    ``sizes`` maps ``id(block)`` to the type size of the paragraph it came from.
-    Returns False when ``para`` is the first paragraph of the body.
+    ``sizes`` maps ``id(block)`` to the type size of the paragraph it came from
+    (for a title, the size most of its letters are set in); ``nxt`` is the
+    paragraph after ``para``. Returns False when ``para`` is the first paragraph
+    of the body.
     """
     m = UDC.match(text)
     if m:
@@ -141,9 +157,7 @@ def front_matter(para: Paragraph, text: str, add: Callable[..., Block], meta: di
         return True
     m = DATES.match(text)
     if m:
-        key = ("received" if re.match(r"(rec|кел|пост)", m.group(1), re.I)
-               else "published" if re.match(r"(pub|опуб)", m.group(1), re.I) else "accepted")
-        meta[key] = m.group("date").strip()
+        meta[_date_key(m.group(1))] = iso_date(m.group("date").strip())
         return True
     if MARKERS_ONLY.match(text):
         return True  # superscripts that belong to a name or the title
@@ -165,9 +179,10 @@ def front_matter(para: Paragraph, text: str, add: Callable[..., Block], meta: di
     size = _size(para)
     titles = [b for b in blocks if b.role == "title"]
     # A name written out is told from a title line by coming after the title in
-    # smaller type.
+    # smaller type, or by the affiliation it is followed by.
     title_size = sizes.get(id(titles[-1])) if titles else None
-    full = bool(titles and size and title_size and size < 0.8 * title_size)
+    full = bool(titles and size and title_size and size < 0.8 * title_size) or bool(
+        titles and nxt is not None and _reads_as_affiliation(nxt.text.strip()))
     names = split_authors(text, full_names=full)
     if names:
         for name in names:
@@ -183,6 +198,16 @@ def front_matter(para: Paragraph, text: str, add: Callable[..., Block], meta: di
     if IDENTIFIER.search(text):
         add("paragraph", text, para)  # "Online at …, doi:…": front matter, never a title
         return True
+    m = DATES_AFTER.search(text)
+    if m:
+        # The journal's line, set under the names, ends with the dates: the line stays
+        # front matter (it is printed), the date goes to the metadata.
+        meta[_date_key(m.group(1))] = iso_date(m.group("date").strip())
+        add("paragraph", text, para)
+        return True
+    if iso_date(text) != text:
+        add("paragraph", text, para)  # "8 мая 2016 г." under the title: the paper's date
+        return True
     if after_names and (SUPERSCRIPT_LEAD.match(text) or (
         INSTITUTION.search(text) and "," in text and not text.isupper()
     )):
@@ -193,26 +218,102 @@ def front_matter(para: Paragraph, text: str, add: Callable[..., Block], meta: di
         return False  # "1. Введение": a numbered heading, the body's first line
     if para.bullet and not para.bullet[:1].isalnum():
         return False  # "• …": a list item, the body's; a title has no bullet
+    main = _main_size(para)
+    prev = blocks[-1] if blocks else None
+    if (prev is not None and prev.role == "title" and main and sizes.get(id(prev)) == main
+            and prev.page == para.page and text.endswith(".") and len(text.split()) <= 12
+            and _looks_like_title(para, ended=True)):
+        # "БИБЛИОГРАФИЧЕСКАЯ ЗАПИСЬ." under "Система стандартов … делу": a title's parts
+        # (series, title, subtitle) are set apart by periods; the period says it goes on.
+        prev.text = f"{prev.text.rstrip('.')}. {strip_markers(text)}"
+        return True
     if _looks_like_title(para) or (
         len(text.split()) <= 25 and not text.endswith((".", ";", ",", ":"))
     ):
         title = strip_markers(text)
         if not title:
             return True
-        prev = blocks[-1] if blocks else None
-        if (prev is not None and prev.role == "title" and size and not para.bullet
-                and sizes.get(id(prev)) == size and _continues_title(prev, title)):
+        if titles and titles[0].page < para.page:
+            return False  # a title is on one page: a later page's line is the body's
+        largest = max((sizes.get(id(t)) or 0.0 for t in titles), default=0.0)
+        if main and largest and (main < _SMALLER * largest or not _one_type(para, main)):
+            # A cover's list, a brochure's lines, the note "Издание официальное":
+            # a title is set in the front matter's largest type, and in one type.
+            add("paragraph", title, para)
+            return True
+        if main and largest and largest < _SMALLER * main:
+            for t in titles:  # "Front cover", "МЕЖГОСУДАРСТВЕННЫЙ СТАНДАРТ": a kicker
+                t.role = "paragraph"
+        if (prev is not None and prev.role == "title" and main and not para.bullet
+                and sizes.get(id(prev)) == main and prev.page == para.page
+                and (prev.text.endswith(".") or _continues_title(prev, title))):
+            # A title ends with a period only where a part of it does ("… ЗАПИСЬ."):
+            # the next line of its type is its next part.
             prev.text = f"{prev.text} {title}"
             return True
-        add("title", title, para)
+        block = add("title", title, para)
+        sizes[id(block)] = main
         return True
     return False
 
 
-def _looks_like_title(para: Paragraph) -> bool:
+#: How much smaller than the title a line is when it is not one of the titles (a
+#: title in a second language may be set a little smaller than the first).
+_SMALLER = 0.7
+
+
+def _main_size(para: Paragraph) -> float | None:
+    """The size most of a paragraph's letters are set in: a logo's one large word
+    or a footnote marker does not make a paragraph's type."""
+    count: dict[float, int] = {}
+    for r in para.runs:
+        n = sum(c.isalnum() for c in r.text)
+        if r.size and n:
+            count[round(r.size, 1)] = count.get(round(r.size, 1), 0) + n
+    return max(count, key=lambda k: (count[k], k)) if count else None
+
+
+def _one_type(para: Paragraph, size: float) -> bool:
+    """Whether most of a paragraph's letters are set in ``size``: a line the reader
+    joined from several ("Минск" 4.5 pt, a hidden line at 2 pt, "Предисловие" 10 pt)
+    is not one title line."""
+    letters = [(round(r.size, 1), sum(c.isalnum() for c in r.text)) for r in para.runs
+               if r.size]
+    total = sum(n for _, n in letters)
+    return not total or 3 * sum(n for s, n in letters if s == size) >= 2 * total
+
+
+def _reads_as_affiliation(text: str) -> bool:
+    """Whether a line after a name line gives the names' institution or contact."""
+    return bool(EMAIL.search(text) or SUPERSCRIPT_LEAD.match(text)
+                or (INSTITUTION.search(text) and "," in text and not text.isupper()))
+
+
+def _date_key(word: str) -> str:
+    if re.match(r"(rec|кел|пост)", word, re.I):
+        return "received"
+    return "published" if re.match(r"(pub|опуб)", word, re.I) else "accepted"
+
+
+def iso_date(text: str) -> str:
+    """A date written in words as the metadata writes it; any other text as it is.
+
+    >>> iso_date("December 15, 1998"), iso_date("8 мая 2016 г."), iso_date("2026-01-15")
+    ('1998-12-15', '2016-05-08', '2026-01-15')
+    """
+    m = _WORD_DATE.match(text.strip())
+    month = _MONTHS.get((m.group("m1") or m.group("m2")).casefold()) if m else None
+    if not m or not month:
+        return text
+    day = int(m.group("d1") or m.group("d2"))
+    return f"{int(m.group('y')):04d}-{month:02d}-{day:02d}"
+
+
+def _looks_like_title(para: Paragraph, ended: bool = False) -> bool:
+    """A line in capitals or all in bold; ``ended`` allows the period of a title's part."""
     text = para.text.strip()
     words = text.split()
-    if not words or len(words) > 30 or text.endswith((".", ";", ",")):
+    if not words or len(words) > 30 or text.endswith((";", ",") if ended else (".", ";", ",")):
         return False
     letters = [c for c in text if c.isalpha()]
     upper = sum(c.isupper() for c in letters)
