@@ -18,7 +18,6 @@ warning, as make leaves out such an article folder.
 from __future__ import annotations
 
 import re
-import shlex
 import sys
 from dataclasses import dataclass
 from functools import lru_cache
@@ -116,7 +115,7 @@ def _folders(parent: Path, warn, what: str) -> list[str]:
         if SAFE_ID.fullmatch(entry.name):
             names.append(entry.name)
         else:
-            warn(f"warning: {shlex.quote(str(entry))}: not built — a {what} folder's name "
+            warn(f"warning: {str(entry)!r}: not built — a {what} folder's name "
                  "is letters, digits, \".\", \"_\" and \"-\" (rename it, e.g. to "
                  f"{safe_id(entry.name)})")
     return names
