@@ -516,3 +516,35 @@ def test_a_word_across_a_figure_edge_goes_whole_to_one_side():
     taken, used, grown = take_words([(57.0, 90.0, 300.0, 200.0)], [row], CAPTION)
     assert "".join(c["text"] for c in taken[0][0]) == "rowpermissions"
     assert grown[0][0] == 50.0 and not any(id(c) in used for c in row[:8])
+
+
+def test_a_figure_on_a_rotated_page_is_rendered_where_the_page_shows_it(tmp_path):
+    # A landscape page is often a portrait page with /Rotate 90: pdfplumber measures it
+    # as shown, and the picture must be cut from the page as shown (it was refused).
+    import io
+
+    import pdfplumber
+    import pikepdf
+    from PIL import Image
+
+    from pipeline.writers.assets import _Renderer
+
+    plain, rotated = tmp_path / "plain.pdf", tmp_path / "rotated.pdf"
+    objects_pdf(plain)
+    with pikepdf.open(plain) as pdf:
+        pdf.pages[0].Rotate = 90
+        pdf.save(rotated)
+    with pdfplumber.open(rotated) as pdf:
+        page = pdf.pages[0]
+        assert page.width > page.height  # shown landscape
+        im = page.images[0]
+        box = [float(im[k]) for k in ("x0", "top", "x1", "bottom")]
+    renderer = _Renderer(rotated)
+    try:
+        png = renderer.render([1, *box], None)
+    finally:
+        renderer.close()
+    with Image.open(io.BytesIO(png)) as picture:
+        colours = picture.convert("RGB").getcolors(1 << 22)
+    blue = sum(n for n, (r, _, b) in colours if b > r + 60)
+    assert blue > 0.05 * sum(n for n, _ in colours)  # the bars, not the page's text

@@ -113,10 +113,15 @@ class _Renderer:
             raise ValueError(f"region {region} is not on a page of the PDF")
         page = self.pdf[index]
         try:
-            if page.get_rotation() % 360:
-                raise ValueError(f"page {page_no} is rotated; its regions are not rendered")
             mx0, _my0, _mx1, my1 = page.get_mediabox()
             cx0, cy0, cx1, cy1 = page.get_cropbox()
+            if page.get_rotation() % 360:
+                # pdfplumber measures a rotated page as it is shown, as pdfium renders
+                # it: the whole page is rendered and the region cut out of it.
+                if (cx0, cy0, cx1, cy1) != tuple(page.get_mediabox()):
+                    raise ValueError(f"page {page_no} is rotated and cropped; its regions "
+                                     "are not rendered")
+                return self._shown(page, (x0, top, x1, bottom), size)
             # pdfplumber measures from the media box's top left; pdfium crops the crop box.
             left, right = mx0 + x0 - cx0, cx1 - (mx0 + x1)
             upper, lower = cy1 - (my1 - top), (my1 - bottom) - cy0
@@ -136,6 +141,30 @@ class _Renderer:
         if image.size != (width, height):
             canvas = Image.new("RGB", (width, height), "white")
             canvas.paste(image.crop((0, 0, min(width, image.width), min(height, image.height))))
+            image = canvas
+        return _png(image)
+
+    def _shown(self, page, box: tuple[float, float, float, float],
+               size: list[int] | None) -> bytes:
+        """A region of a rotated page, in the page's shown coordinates, as PNG."""
+        from PIL import Image
+
+        from ..readers.pdf.figures import pixels
+
+        x0, top, x1, bottom = box
+        width, height = size or pixels(box)
+        if width * height > MAX_PIXELS or width < 1 or height < 1:
+            raise ValueError(f"region {list(box)} would be {width}×{height} pixels")
+        scale = min(width / max(x1 - x0, 1e-3), height / max(bottom - top, 1e-3))
+        shown_w, shown_h = page.get_size()
+        if shown_w * shown_h * scale * scale > MAX_PIXELS:
+            raise ValueError(f"the page would be too large to render at {scale:.1f}×")
+        image = page.render(scale=scale, draw_annots=False).to_pil().convert("RGB")
+        left, upper = round(x0 * scale), round(top * scale)
+        image = image.crop((left, upper, left + width, upper + height))
+        if image.size != (width, height):
+            canvas = Image.new("RGB", (width, height), "white")
+            canvas.paste(image)
             image = canvas
         return _png(image)
 
