@@ -217,9 +217,9 @@ if _missing:
 
 
 def bench(L, name):
-    """Every job is timed, its seconds and peak memory kept in build/…/bench/<job>.tsv
-    (the only files here make does not write): the archive's summary adds them up, the
-    throughput bench reads them, and they tell a cluster's limits from real runs."""
+    """Every job is timed into build/…/bench/<job>.tsv (with the archive's logs, the only
+    files here make does not write): the archive's summary and the throughput bench add
+    up the seconds; Snakemake samples the memory, which misses a short job's peak."""
     return f"{L.B}/bench/{name}.tsv"
 
 
