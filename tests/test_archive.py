@@ -114,3 +114,48 @@ def test_one_corrupt_pdf_is_listed_and_skipped(tmp_path):
     table = (project / "output/archive/2003/4/summary.md").read_text(encoding="utf-8")
     assert table.startswith(f"# Archive 2003/4: {count - 1} of {count} built\n")
     assert "| Buzulgan-fail | Бузулган файл.pdf |  |  |" in table
+
+
+def test_the_summary_reads_what_the_jobs_left(tmp_path, monkeypatch):
+    """In-process, from the files an archive run leaves: an OCR'd article built with a
+    typesetting warning, one whose PDF stage failed after an older good build, one never
+    run; a "|" in a file name stays inside its cell."""
+    import json
+    import time
+
+    from pipeline.archive.summary import write_summaries
+
+    monkeypatch.chdir(tmp_path)
+    ocr, failed, never = (ArchiveArticle("1994", "3", aid, f"input/archive/1994/3/{name}")
+                          for aid, name in (("a", "a|1.pdf"), ("b", "b.pdf"), ("c", "c.pdf")))
+    for a, notes in ((ocr, ["2 pages without a text layer read by OCR (kir+rus+eng)"]),
+                     (failed, []), (never, None)):
+        if notes is None:
+            continue
+        build = Path(a.build)
+        (build / "bench").mkdir(parents=True)
+        (build / "extract.json").write_text(json.dumps({"pages": 2, "notes": notes}))
+        (build / "bench" / "extract.tsv").write_text("s\th:m:s\tmax_rss\n1.25\t0:00:01\t90\n")
+        (build / "bench" / "tag.tsv").write_text("s\th:m:s\tmax_rss\n0.5\t0:00:00\t30\n")
+        Path(a.output).mkdir(parents=True)
+        (Path(a.output) / ".basma-installed").write_text("")
+    (Path(ocr.build) / "tex-full").mkdir()
+    (Path(ocr.build) / "tex-full" / "a.problems").write_text("overfull line on page 2\n")
+    time.sleep(0.01)
+    (Path(failed.build) / "logs").mkdir()
+    (Path(failed.build) / "logs" / "pdf-ky.log").write_text(
+        "[b] pdf …\nerror: build/…/b.ky.tex: LuaLaTeX failed — see the log\n")
+    (Path(failed.build) / "logs" / "extract.log").write_text("[b] extract 0.4 s\n")
+    written = write_summaries([ocr, failed, never])
+    assert written == [Path("output/archive/1994/3/summary.md")]
+    rows = list(csv.DictReader(Path("output/archive/1994/3/summary.tsv").open(),
+                               delimiter="\t"))
+    assert [(r["article"], r["pages"], r["text"], r["seconds"], r["problems"], r["built"])
+            for r in rows] == [
+        ("a", "2", "OCR", "1.8", "1 typesetting warning", "yes"),
+        ("b", "2", "text layer", "1.8", "error: build/…/b.ky.tex: LuaLaTeX failed — see the log",
+         "no"),
+        ("c", "", "", "0.0", "not run to the end (run the archive again)", "no")]
+    table = Path("output/archive/1994/3/summary.md").read_text(encoding="utf-8")
+    assert table.startswith("# Archive 1994/3: 1 of 3 built\n")
+    assert "| a | a\\|1.pdf | 2 | OCR | 1.8 | 1 typesetting warning | yes |" in table

@@ -22,7 +22,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import re
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -73,12 +72,13 @@ def _extraction(a: ArchiveArticle) -> tuple[str, str]:
         ex = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return "", ""
-    notes = " ".join(ex.get("notes") or [])
-    ocr = re.search(r"(\d+) pages? without a text layer read by OCR", notes)
-    if ocr and int(ocr.group(1)) >= int(ex.get("pages") or 1):
+    notes = ex.get("notes") or []
+    # readers/pdf/ocr.py's notes: a PDF without a text layer, or pages whose layer was junk.
+    replaced = sum("replaced by its OCR reading" in n for n in notes)
+    if any("without a text layer read by OCR" in n for n in notes):
         text = "OCR"
-    elif ocr or "by OCR" in notes:
-        text = "text layer + OCR"
+    elif replaced:
+        text = f"text layer, OCR on {replaced} page{'s' * (replaced != 1)}"
     else:
         text = "text layer"
     return str(ex.get("pages") or ""), text
