@@ -69,12 +69,13 @@ def test_a_cover_has_one_title_in_its_largest_type_and_later_pages_are_body():
         para("Implement roles and separation of duties", 14, bold=True),
         Paragraph([Run("Protect col column ma", size=14), Run(" ibm.com/redbooks", size=15),
                    Run(" Redpaper", size=70)], 1),
+        para("Redpaper", 70, bold=True),
         para("Contents", 24, page=2, bold=True),
         para("DB2 for i", 18.8, page=3),
         para("Expert help to achieve your business requirements", 11, page=3),
     )
     assert titles(doc) == ["Row and Column Access Control Support in IBM DB2 for i"]
-    assert got[0] == ("paragraph", "Front cover")
+    assert got[0] == ("paragraph", "Front cover") and ("paragraph", "Redpaper") in got
     assert ("heading", "Contents") in got
 
 
@@ -108,3 +109,31 @@ def test_the_papers_date_under_the_title_leaves_the_names_in_the_front_matter():
     assert [t for r, t in got if r == "author"] == ["О. Ю. Бахтеев", "М. С. Попова",
                                                     "В. В. Стрижов"]
     assert [b.role for b in doc.blocks].count("abstract") == 1
+
+
+def test_the_marks_beside_the_names_say_whose_affiliations_are_whose():
+    """JCAP 2008: the marks '1,2' and '3,4' set above the two names, four institutions."""
+    places = ["School of Physics, University of Melbourne, VIC 3010, Australia",
+              "Nicolaus Copernicus Astronomical Center, Bartycka 18, 00-716 Warsaw, Poland",
+              "Department of Mathematics, University of Miami, Coral Gables, FL 33124, USA",
+              "Albert Einstein Institute, Am Mühlenberg 1, D-14467 Golm, Germany"]
+    doc, _ = blocks(
+        para("Apparent and average accelerations of the Universe", 24.8, bold=True),
+        Paragraph([Run("1", size=10), Run(",", size=10), Run("2 3", size=10),
+                   Run(",", size=10), Run("4", size=10)], 1),
+        para("Krzysztof Bolejko and Lars Andersson", 14.3, bold=True),
+        *(para(p, 10.9) for p in places),
+    )
+    assert [(a["name"], a["affiliation"]) for a in doc.meta["authors"]] == [
+        ("Krzysztof Bolejko", "; ".join(places[:2])), ("Lars Andersson", "; ".join(places[2:]))]
+
+
+def test_marks_after_the_names_pair_them_with_their_places_in_the_marks_order():
+    doc, _ = blocks(
+        para("Цифровое образование в школах Кыргызстана", 15, bold=True),
+        para("Асанов А.А.², Петрова Б.В.¹", 11),
+        para("¹Кыргыз улуттук университети, Бишкек, Кыргызстан", 9),
+        para("²Ош мамлекеттик университети, Ош, Кыргызстан", 9),
+    )
+    assert [(a["name"], a["affiliation"][:6]) for a in doc.meta["authors"]] == [
+        ("Асанов А.А.", "Ош мам"), ("Петрова Б.В.", "Кыргыз")]

@@ -228,9 +228,9 @@ def segment(cleaned: Cleaned) -> Document:
         if m and not any(b.role == "heading" for b in blocks):
             add("keywords", text[m.end():].rstrip("."), para, label=m.group(0).strip())
             continue
-        nxt = paras[i + 1] if i + 1 < len(paras) else None
+        around = (paras[i - 1] if i else None, paras[i + 1] if i + 1 < len(paras) else None)
         if not state.body_started and front_matter(para, text, add, meta, blocks, sizes,
-                                                   nxt):
+                                                   around):
             continue
         state.body_started = True
         _body_block(para, text, add, body_size)

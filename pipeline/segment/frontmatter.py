@@ -143,14 +143,16 @@ def _title_case(text: str) -> bool:
 
 def front_matter(para: Paragraph, text: str, add: Callable[..., Block], meta: dict,
                  blocks: list[Block], sizes: dict[int, float | None],
-                 nxt: Paragraph | None = None) -> bool:
+                 around: tuple[Paragraph | None, Paragraph | None] = (None, None)) -> bool:
     """Roles of what precedes the body: UDC, dates, authors, affiliations, titles.
 
     ``sizes`` maps ``id(block)`` to the type size of the paragraph it came from
-    (for a title, the size most of its letters are set in); ``nxt`` is the
-    paragraph after ``para``. Returns False when ``para`` is the first paragraph
-    of the body.
+    (for a title, the size most of its letters are set in); ``around`` holds the
+    paragraphs before and after ``para``. Returns False when ``para`` is the first
+    paragraph of the body. An author block's ``number`` is the marks printed beside
+    the name ("1,2"), which say which affiliations are the author's.
     """
+    before, nxt = around
     m = UDC.match(text)
     if m:
         meta["udc"] = m.group("code").strip()
@@ -181,12 +183,18 @@ def front_matter(para: Paragraph, text: str, add: Callable[..., Block], meta: di
     # A name written out is told from a title line by coming after the title in
     # smaller type, or by the affiliation it is followed by.
     title_size = sizes.get(id(titles[-1])) if titles else None
-    full = bool(titles and size and title_size and size < 0.8 * title_size) or bool(
-        titles and nxt is not None and _reads_as_affiliation(nxt.text.strip()))
-    names = split_authors(text, full_names=full)
+    smaller = bool(titles and size and title_size and size < 0.8 * title_size)
+    names = split_authors(text, full_names=smaller)
+    if not names and titles and nxt is not None and _reads_as_affiliation(nxt.text.strip()):
+        # A scan sets names and title in one type ("Woo-Pyo Hong and Young-Dae Jung*"):
+        # two names or more, or names with their marks, before the institution.
+        names = split_authors(text, full_names=True)
+        if names and len(names) < 2 and strip_markers(text) == text:
+            names = None
     if names:
-        for name in names:
-            add("author", name, para)
+        marks = _marks(text, names, before)
+        for name, mark in zip(names, marks, strict=True):
+            add("author", name, para, number=mark)
         return True
     # An affiliation names an institution and, after a comma, its city; a title
     # in capitals may name an institution too but has no such comma.
@@ -242,6 +250,9 @@ def front_matter(para: Paragraph, text: str, add: Callable[..., Block], meta: di
             add("paragraph", title, para)
             return True
         if main and largest and largest < _SMALLER * main:
+            if len(title.split()) < 2:
+                add("paragraph", title, para)  # a logo's word, a drop capital: no title
+                return True
             for t in titles:  # "Front cover", "МЕЖГОСУДАРСТВЕННЫЙ СТАНДАРТ": a kicker
                 t.role = "paragraph"
         if (prev is not None and prev.role == "title" and main and not para.bullet
@@ -271,6 +282,27 @@ def _main_size(para: Paragraph) -> float | None:
         if r.size and n:
             count[round(r.size, 1)] = count.get(round(r.size, 1), 0) + n
     return max(count, key=lambda k: (count[k], k)) if count else None
+
+
+_SUPERSCRIPT_DIGITS = str.maketrans("¹²³⁴⁵⁶⁷⁸⁹⁰", "1234567890")
+
+
+def _marks(text: str, names: list[str], before: Paragraph | None) -> list[str | None]:
+    """The affiliation marks printed beside each name: after it ("Асанов А.А.¹"), or
+    as a line of their own above the names ("1,2 3,4" over "Krzysztof Bolejko and
+    Lars Andersson"), one group a name."""
+    marks: list[str | None] = []
+    for name in names:
+        m = re.search(re.escape(name) + r"[’'\"]*\s?(?P<m>[¹²³⁴⁵⁶⁷⁸⁹⁰]+(?:,[¹²³⁴⁵⁶⁷⁸⁹⁰]+)*"
+                      r"|\d+(?:,\d+)*(?![\w.]))", text)
+        marks.append(m.group("m").translate(_SUPERSCRIPT_DIGITS) if m else None)
+    if all(m is None for m in marks) and before is not None:
+        above = before.text.strip().translate(_SUPERSCRIPT_DIGITS)
+        groups = re.split(r"(?<!,)\s+(?!,)", re.sub(r"\s*,\s*", ",", above))
+        if MARKERS_ONLY.match(above) and len(groups) == len(names) and all(
+                re.fullmatch(r"\d+(?:,\d+)*", g) for g in groups):
+            return list(groups)
+    return marks
 
 
 def _one_type(para: Paragraph, size: float) -> bool:
@@ -349,9 +381,14 @@ def authors_meta(blocks: list[Block]) -> list[dict]:
             return values[0]  # one e-mail or ORCID is the corresponding author's
         return "; ".join(values) if values and len(names) == 1 else None
 
+    # Marks beside the names number the affiliations: "Bolejko¹,², Andersson³,⁴".
+    marks = [[int(k) for k in (b.number or "").split(",") if k.isdigit()]
+             for b in blocks if b.role == "author"]
+    by_mark = all(marks) and {k for m in marks for k in m} == set(range(1, len(places) + 1))
     out = []
     for i, name in enumerate(names):
-        entry = {"name": name, "affiliation": pick(places, i, True),
+        place = "; ".join(places[k - 1] for k in marks[i]) if by_mark else pick(places, i, True)
+        entry = {"name": name, "affiliation": place,
                  "email": pick(emails, i, False), "orcid": pick(orcids, i, False)}
         out.append({k: v for k, v in entry.items() if v})
     return out
