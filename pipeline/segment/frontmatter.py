@@ -59,6 +59,9 @@ INSTITUTION = re.compile(
     re.IGNORECASE,
 )
 AUTHORS_LABEL = re.compile(r"^\s*(Авторы|Автор|Авторлор|Authors?)\s*:\s*", re.IGNORECASE)
+#: An abstract's label set as a line of its own, over the labelled abstract.
+LABEL_ALONE = re.compile(r"^\s*(Аннотация|Кыскача\s+мазмуну|Резюме|Annotation|Abstract|Summary)"
+                         r"\s*[:.]?\s*$", re.IGNORECASE)
 IDENTIFIER = re.compile(r"\bdoi:|https?://|www\.|\bISSN\b|\barXiv\b", re.IGNORECASE)
 SUPERSCRIPT_LEAD = re.compile(r"^\s*[¹²³⁴⁵⁶⁷⁸⁹*∗†‡]+\s*")
 #: A paragraph of footnote markers alone: superscripts set apart from their word.
@@ -212,6 +215,9 @@ def front_matter(para: Paragraph, text: str, add: Callable[..., Block], meta: di
         # front matter (it is printed), the date goes to the metadata.
         meta[_date_key(m.group(1))] = iso_date(m.group("date").strip())
         add("paragraph", text, para)
+        return True
+    if LABEL_ALONE.match(text):
+        add("paragraph", text, para)  # front matter on any page: the abstract follows
         return True
     if iso_date(text) != text:
         add("paragraph", text, para)  # "8 мая 2016 г." under the title: the paper's date
