@@ -138,3 +138,14 @@ def test_marks_after_the_names_pair_them_with_their_places_in_the_marks_order():
     )
     assert [(a["name"], a["affiliation"][:6]) for a in doc.meta["authors"]] == [
         ("Асанов А.А.", "Ош мам"), ("Петрова Б.В.", "Кыргыз")]
+
+
+def test_a_journal_line_with_its_dates_is_front_matter_and_its_dates_metadata():
+    doc, got = blocks(
+        para("Routing in Mobile Sensor Networks", 18, bold=True),
+        para("Usama Ahmed", 10),
+        para("Phys. Lett. 12, 3-4 (2020) (Received 2 May 2020; accepted 3 June 2020)", 9),
+    )
+    assert titles(doc) == ["Routing in Mobile Sensor Networks"]
+    assert (doc.meta["received"], doc.meta["accepted"]) == ("2020-05-02", "2020-06-03")
+    assert got[-1][0] == "paragraph"

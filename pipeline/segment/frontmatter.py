@@ -5,7 +5,13 @@ blocks and summed up in ``meta["authors"]`` (``{name, affiliation, email,
 orcid}`` per author), which the metadata uses when ``meta.yaml`` names no
 authors. Footnote markers ("¹", "∗", "1,2") are typeset as superscripts beside
 names and titles and arrive as text of their own: they never stand in a title,
-and a paragraph of markers alone is dropped.
+and a paragraph of markers alone is dropped; the marks beside the names say which
+affiliations are whose.
+
+A title is what a typesetter sets as one: on one page, in the front matter's
+largest type (a cover's kicker, selling points or logo are not titles), in one
+type, its parts set apart by periods ("Система стандартов … делу. БИБЛИОГРАФИЧЕСКАЯ
+ЗАПИСЬ. ЗАГОЛОВОК"); a title in each of the journal's languages is a block of its own.
 """
 
 from __future__ import annotations
@@ -25,9 +31,9 @@ _DATE_WORDS = (r"(Received|Accepted|Келип\s+түштү|Кабыл\s+алы�
                r"Принята(\s+к\s+печати)?|Published(\s+online)?|Опубликована)")
 DATES = re.compile(rf"^\s*{_DATE_WORDS}\s*[:.]?\s*(?P<date>.+)$", re.IGNORECASE)
 #: A journal line that ends with the dates: "Z. Naturforsch. 54 a, 272-273 (1999);
-#: received December 15, 1998".
-DATES_AFTER = re.compile(rf"[;,(]\s*{_DATE_WORDS}\s*[:.]?\s*(?P<date>[^;()]+?)\s*\)?\s*$",
-                         re.IGNORECASE)
+#: received December 15, 1998", "(Received 2 May 2020; accepted 3 June 2020)".
+DATES_AFTER = re.compile(rf"(?:^|[;,(])\s*{_DATE_WORDS}\s*[:.]?\s*(?P<date>[^;()]*?\d{{4}})"
+                         rf"\s*(?=[;)]|$)", re.IGNORECASE)
 _MONTHS = {m: i for i, names in enumerate((
     "january", "february", "march", "april", "may", "june", "july", "august", "september",
     "october", "november", "december"), 1) for m in (names, names[:3])}
@@ -209,11 +215,12 @@ def front_matter(para: Paragraph, text: str, add: Callable[..., Block], meta: di
     if IDENTIFIER.search(text):
         add("paragraph", text, para)  # "Online at …, doi:…": front matter, never a title
         return True
-    m = DATES_AFTER.search(text)
-    if m:
+    dates = list(DATES_AFTER.finditer(text))
+    if dates:
         # The journal's line, set under the names, ends with the dates: the line stays
-        # front matter (it is printed), the date goes to the metadata.
-        meta[_date_key(m.group(1))] = iso_date(m.group("date").strip())
+        # front matter (it is printed), the dates go to the metadata.
+        for m in dates:
+            meta[_date_key(m.group(1))] = iso_date(m.group("date").strip())
         add("paragraph", text, para)
         return True
     if LABEL_ALONE.match(text):
