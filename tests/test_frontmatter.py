@@ -149,3 +149,22 @@ def test_a_journal_line_with_its_dates_is_front_matter_and_its_dates_metadata():
     assert titles(doc) == ["Routing in Mobile Sensor Networks"]
     assert (doc.meta["received"], doc.meta["accepted"]) == ("2020-05-02", "2020-06-03")
     assert got[-1][0] == "paragraph"
+
+
+def test_a_title_wraps_in_its_type_and_only_a_new_language_starts_another():
+    doc, _ = blocks(
+        para("МЕКТЕПТЕГИ САНАРИПТИК БИЛИМ", 14, bold=True),
+        para("ЦИФРОВОЕ ОБРАЗОВАНИЕ В ШКОЛЕ", 14, bold=True),
+        para("FEATURES OF DIGITAL EDUCATION", 14, bold=True),
+        para("AT SCHOOL", 14, bold=True),
+        para("Асанов А.А.", 10),
+    )
+    assert titles(doc) == ["МЕКТЕПТЕГИ САНАРИПТИК БИЛИМ", "ЦИФРОВОЕ ОБРАЗОВАНИЕ В ШКОЛЕ",
+                           "FEATURES OF DIGITAL EDUCATION AT SCHOOL"]
+    doc, _ = blocks(
+        para("Глубокое обучение с использованием облачного сервиса AWS:", 20.7),
+        para("методические рекомендации", 20.7),
+        para("О. Ю. Бахтеев", 12),
+    )
+    assert titles(doc) == ["Глубокое обучение с использованием облачного сервиса AWS: "
+                           "методические рекомендации"]

@@ -17,6 +17,7 @@ type, its parts set apart by periods ("Система стандартов … �
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable
 
 from ..model import Block, Paragraph
@@ -132,22 +133,27 @@ def _size(para: Paragraph) -> float | None:
 
 
 def _continues_title(prev: Block, text: str) -> bool:
-    """Whether ``text`` is the next line of the title block ``prev``."""
-    if prev.text.endswith((".", ";", ":", "?", "!")):
+    """Whether ``text`` is the next line of the title block ``prev`` (set in its type).
+
+    Two titles in a row are in two of the journal's languages, and only English is
+    in Latin letters: Latin lines in a row are one title ("FEATURES OF DIGITAL
+    EDUCATION" "AT SCHOOL"). Cyrillic ones go on where a line cannot end a title.
+    """
+    if prev.text.endswith((";", "?", "!")):
+        return False
+    if prev.text.endswith(".") or text[:1].islower():
+        return True  # a title's part ends with a period ("… ЗАПИСЬ."), see front_matter
+    if _latin(prev.text) and _latin(text):
+        return True
+    if prev.text.endswith(":"):
         return False
     last = prev.text.split()[-1].casefold() if prev.text.split() else ""
-    return text[:1].islower() or last in _DANGLING or (_title_case(prev.text)
-                                                       and _title_case(text))
+    return last in _DANGLING
 
 
-def _title_case(text: str) -> bool:
-    """English Title Case ("Energy Efficient Routing Protocol for Zone Based"): a title
-    set so wraps with a capital, where titles in two languages differ in script."""
-    words = [w for w in text.split() if w[:1].isalpha()]
-    if not words or not all("a" <= c.lower() <= "z" for w in words for c in w if c.isalpha()):
-        return False
-    major = [w for w in words if w.casefold() not in _DANGLING]
-    return len(words) >= 2 and all(w[:1].isupper() for w in major) and not text.isupper()
+def _latin(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return bool(letters) and all(unicodedata.name(c, "").startswith("LATIN") for c in letters)
 
 
 def front_matter(para: Paragraph, text: str, add: Callable[..., Block], meta: dict,
@@ -248,8 +254,12 @@ def front_matter(para: Paragraph, text: str, add: Callable[..., Block], meta: di
         # (series, title, subtitle) are set apart by periods; the period says it goes on.
         prev.text = f"{prev.text.rstrip('.')}. {strip_markers(text)}"
         return True
+    # "…облачного сервиса AWS:" over "методические рекомендации": a colon ends a title
+    # line when the next line is set in the same type.
+    goes_on = bool(text.endswith(":") and nxt is not None and main and nxt.page == para.page
+                   and _main_size(nxt) == main)
     if _looks_like_title(para) or (
-        len(text.split()) <= 25 and not text.endswith((".", ";", ",", ":"))
+        len(text.split()) <= 25 and (goes_on or not text.endswith((".", ";", ",", ":")))
     ):
         title = strip_markers(text)
         if not title:
@@ -270,9 +280,7 @@ def front_matter(para: Paragraph, text: str, add: Callable[..., Block], meta: di
                 t.role = "paragraph"
         if (prev is not None and prev.role == "title" and main and not para.bullet
                 and sizes.get(id(prev)) == main and prev.page == para.page
-                and (prev.text.endswith(".") or _continues_title(prev, title))):
-            # A title ends with a period only where a part of it does ("… ЗАПИСЬ."):
-            # the next line of its type is its next part.
+                and _continues_title(prev, title)):
             prev.text = f"{prev.text} {title}"
             return True
         block = add("title", title, para)
