@@ -168,3 +168,14 @@ def test_a_title_wraps_in_its_type_and_only_a_new_language_starts_another():
     )
     assert titles(doc) == ["Глубокое обучение с использованием облачного сервиса AWS: "
                            "методические рекомендации"]
+
+
+def test_after_a_cover_with_a_small_kicker_the_next_pages_larger_title_is_the_title():
+    doc, got = blocks(
+        para("Вестник Кыргызского национального университета", 9, bold=True),
+        para("Мектептеги санариптик билим берүүнүн өзгөчөлүктөрү", 16, page=2, bold=True),
+        para("Асанов А.А.", 11, page=2),
+    )
+    assert titles(doc) == ["Мектептеги санариптик билим берүүнүн өзгөчөлүктөрү"]
+    assert got[0] == ("paragraph", "Вестник Кыргызского национального университета")
+    assert ("author", "Асанов А.А.") in got

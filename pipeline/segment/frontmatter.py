@@ -264,19 +264,22 @@ def front_matter(para: Paragraph, text: str, add: Callable[..., Block], meta: di
         title = strip_markers(text)
         if not title:
             return True
-        if titles and titles[0].page < para.page:
-            return False  # a title is on one page: a later page's line is the body's
         largest = max((sizes.get(id(t)) or 0.0 for t in titles), default=0.0)
-        if main and largest and (main < _SMALLER * largest or not _one_type(para, main)):
-            # A cover's list, a brochure's lines, the note "Издание официальное":
-            # a title is set in the front matter's largest type, and in one type.
+        # "Front cover", "МЕЖГОСУДАРСТВЕННЫЙ СТАНДАРТ", a journal's running head: a
+        # kicker in small type, which the title, set larger, replaces (on the next page
+        # too, after a cover); one large word is a logo or a drop capital.
+        replaces = bool(main and largest and largest < _SMALLER * main
+                        and len(title.split()) >= 2)
+        if titles and titles[0].page < para.page and not replaces:
+            return False  # a title is on one page: a later page's line is the body's
+        if main and largest and (main < _SMALLER * largest or not _one_type(para, main)
+                                 or (largest < _SMALLER * main and not replaces)):
+            # A cover's list, a brochure's lines, the note "Издание официальное",
+            # a logo: a title is set in the front matter's largest type, in one type.
             add("paragraph", title, para)
             return True
-        if main and largest and largest < _SMALLER * main:
-            if len(title.split()) < 2:
-                add("paragraph", title, para)  # a logo's word, a drop capital: no title
-                return True
-            for t in titles:  # "Front cover", "МЕЖГОСУДАРСТВЕННЫЙ СТАНДАРТ": a kicker
+        if replaces:
+            for t in titles:
                 t.role = "paragraph"
         if (prev is not None and prev.role == "title" and main and not para.bullet
                 and sizes.get(id(prev)) == main and prev.page == para.page
