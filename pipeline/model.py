@@ -62,8 +62,9 @@ EDITION_LANGS = ("ky", "ru", "en")
 SCHEMA_VERSION = 1
 
 #: Inline styles a span can carry (``Span.style``); spans may overlap (an italic
-#: letter inside a formula, a subscript inside it).
-SPAN_STYLES = ("italic", "bold", "sub", "sup", "math")
+#: letter inside a formula, a subscript inside it). "note" is a footnote's mark
+#: in the text ("Universe³"), printed raised and linked to its note (``Span.xref``).
+SPAN_STYLES = ("italic", "bold", "sub", "sup", "math", "note")
 
 
 @dataclass(slots=True)  # slots: a long PDF has hundreds of thousands of runs
@@ -75,12 +76,18 @@ class Run:
     size: float | None = None
     bold: bool = False
     italic: bool = False
-    #: "sub" or "sup": set below or above its base, kept in place (not a note marker).
+    #: "sub" or "sup": set below or above its base; "note": a footnote's mark raised
+    #: after a word ("Universe³"), its own run so that no repair glues it into the word.
     script: str | None = None
     #: True inside a formula (math-font glyphs, Unicode math letters): no repair of
     #: look-alike or legacy letters touches it. None rather than False when not, so
     #: that the runs of a long document stay small in JSON.
     math: bool | None = None
+
+    @property
+    def verbatim(self) -> bool:
+        """A formula or a note's mark: not words, so no letter repair touches it."""
+        return bool(self.math) or self.script == "note"
 
     def with_text(self, text: str) -> Run:
         """The same run (font, size, style, script) with other text."""
@@ -224,7 +231,7 @@ class Span:
     ``cite`` holds the reference numbers an in-text citation names ("[2; 5]" →
     [2, 5]) and ``targets`` the ids of the reference blocks they resolved to
     (empty when the list is missing); ``xref`` the id of the figure, table or
-    equation a cross-reference names.
+    equation a cross-reference names, or of the footnote a "note" mark refers to.
     """
 
     start: int
@@ -234,7 +241,8 @@ class Span:
     cite: list[int] | None = None
     targets: list[str] | None = None
     #: The id of the figure, table or equation block a reference in the text names
-    #: ("Сүрөт 1", "Table 2", "(3)"): the writers make it a link.
+    #: ("Сүрөт 1", "Table 2", "(3)"), or of the ``footnote`` a "note" span's mark
+    #: refers to: the writers make it a link.
     xref: str | None = None
 
 
@@ -405,11 +413,17 @@ def validate(doc: Document) -> None:
             if s.style is not None and s.style not in SPAN_STYLES:
                 raise ValueError(f"{where}: unknown style {s.style!r}")
     objects = {b.id for b in doc.blocks if b.role in OBJECT_ROLES}
+    notes = {b.id for b in doc.blocks if b.role == "footnote"}
     for b in doc.blocks:
         if b.of is not None and b.of not in objects:
             raise ValueError(f"block {b.id!r}: captions {b.of!r}, which is no figure, "
                              "table or equation")
         for s in b.spans:
-            if s.xref is not None and s.xref not in objects:
+            if s.xref is None:
+                continue
+            if s.style == "note" and s.xref not in notes:
+                raise ValueError(f"block {b.id!r}: a note mark refers to {s.xref!r}, which is "
+                                 "no footnote")
+            if s.style != "note" and s.xref not in objects:
                 raise ValueError(f"block {b.id!r}: a cross-reference to {s.xref!r}, which is "
                                  "no figure, table or equation")

@@ -1278,6 +1278,7 @@ def two_column_notes_pdf(path: str | Path) -> list[tuple[str, str]]:
     right[0] = "лим " + right[0]
     notes = ["Мугалимдер арасында жүргүзүлгөн сурамжылоонун жыйынтыгы.",
              "Билим берүү министрлигинин 2023-жылкы отчету."]
+    shown = [list(left), list(right)]  # the lines as read: each mark after its word
     for col, (column_lines, note) in enumerate(((left, notes[0]), (right, notes[1]))):
         x = MARGIN_X + col * (col_w + COLUMN_GAP)
         y = top
@@ -1288,11 +1289,12 @@ def two_column_notes_pdf(path: str | Path) -> list[tuple[str, str]]:
             if i == 2:  # the note's marker on the column's third line
                 c.setFont(REGULAR, 6.5)
                 c.drawString(x + _text_width(line, REGULAR, size) + 1, y + 4, str(col + 1))
+                shown[col][i] += str(col + 1)
         c.setLineWidth(0.4)
         c.line(x, BODY_BOTTOM + note_h - 2, x + NOTE_RULE_W, BODY_BOTTOM + note_h - 2)
         c.setFont(REGULAR, 8)
         c.drawString(x, BODY_BOTTOM + note_h - 14, f"{col + 1} {note}")
-    text = " ".join(left + right).replace("би- лим", "билим")
+    text = " ".join(shown[0] + shown[1]).replace("би- лим", "билим")
     out.append(("paragraph", text))
     out += [("footnote", n) for n in notes]
     _end_page(c, 1)

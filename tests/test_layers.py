@@ -45,13 +45,15 @@ def test_formula_keeps_its_scripts_in_place(tmp_path):
     assert styled["math"] == [expected.math]
 
 
-def test_footnote_marker_is_still_dropped(tmp_path):
-    """A raised number after a word is a note marker, not an exponent (no regression)."""
+def test_footnote_marker_stays_after_its_word(tmp_path):
+    """A raised number after a word is a note marker, not an exponent: a run of its own
+    at its place, joined to the word a gap set it apart from (no regression)."""
     chars = _glyph_line("сөз", 0.0) + [
         {"text": "1", "x0": 20.0, "x1": 23.0, "top": 96.0, "bottom": 103.0, "size": 7.0,
          "fontname": "PTSerif-Regular"}] + _glyph_line("бар", 30.0)
     (line,), _ = page_lines(chars, 500.0)
-    assert line.text == "сөз бар"
+    assert line.text == "сөз1 бар"
+    assert [r.text.strip() for r in line.runs if r.script == "note"] == ["1"]
     assert line.marks == ("1",)
 
 

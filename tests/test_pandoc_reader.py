@@ -65,9 +65,9 @@ def test_docx_blocks_have_the_roles_word_gave_them(doc):
         "биринчи тенденция", "экинчи тенденция"]
     assert roles.count("paragraph") == 1 and roles.count("table") == 1
     para = next(b for b in doc.blocks if b.role == "paragraph")
-    # Word's soft line end is a space, and the note's marker leaves no trace in the text.
+    # Word's soft line end is a space; the note's mark stays where the note was.
     assert para.text == ("Билим берүү системасында гумандаштыруу негизги багыт болуп "
-                         "саналат. Бул макалада анын тенденциялары каралат.")
+                         "саналат.1 Бул макалада анын тенденциялары каралат.")
     assert {b.lang for b in doc.blocks if b.role != "table"} == {"ky"}
 
 

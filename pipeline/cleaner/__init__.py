@@ -101,7 +101,7 @@ def _run_steps(steps: list[Step], state: _State) -> None:
         where = lines.where(line)
         for step in steps:
             for run in line.runs:
-                if step.skips_math and run.math:
+                if step.skips_math and run.verbatim:
                     continue
                 new = step.fn(run.text)
                 if new != run.text:
@@ -124,7 +124,7 @@ def _font_steps(steps: list[Step], state: _State) -> None:
     )
     for step in steps:
         for font, all_runs in sorted(by_font.items()):
-            runs = [(r, w) for r, w in all_runs if not (step.skips_math and r.math)]
+            runs = [(r, w) for r, w in all_runs if not (step.skips_math and r.verbatim)]
             text = " ".join(run.text for run, _ in runs)
             verdict = step.fn(font, text, vocabulary, _model_scores)
             state.decisions += verdict.decisions
@@ -186,18 +186,19 @@ _MATH_MASK = "\ufffc"
 
 
 def _outside_math(step: Step, text: str, para: Paragraph) -> str:
-    """``step`` on a paragraph's text with its formulas (``Run.math``) left as they are.
+    """``step`` on a paragraph's text with its formulas (``Run.math``) and note marks
+    (``Run.verbatim``) left as they are.
 
     The formulas' characters are masked one for one while the step runs (so a
     word next to a formula is judged without it); a step
     that changes the text's length around them runs on each stretch between
     formulas instead.
     """
-    if not text or not any(r.math for r in para.runs):
+    if not text or not any(r.verbatim for r in para.runs):
         return step.fn(text)
     # The steps before may have changed spaces: formulas are found by their
     # non-space characters, counted as ``_rerun`` counts them.
-    inked = [bool(r.math) for r in para.runs for c in r.text if not c.isspace()]
+    inked = [r.verbatim for r in para.runs for c in r.text if not c.isspace()]
     keep, k = [], 0
     for c in text:
         keep.append(not c.isspace() and k < len(inked) and inked[k])

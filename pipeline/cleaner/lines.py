@@ -33,6 +33,11 @@ def _ends_terminal(text: str) -> bool:
     return text.rstrip().endswith(fixes.TERMINAL)
 
 
+def _prose(item: Line | Paragraph) -> str:
+    """A line's or paragraph's text without its note marks: "бөлдү.²" ends a sentence."""
+    return "".join(r.text for r in item.runs if r.script != "note")
+
+
 def starts_paragraph(prev: Line, line: Line, in_list: bool) -> bool:
     """Whether body line ``line`` opens a new paragraph after ``prev``.
 
@@ -55,24 +60,24 @@ def starts_paragraph(prev: Line, line: Line, in_list: bool) -> bool:
         # And one at the top of a page or column starts its own, even when the
         # paragraph before broke off mid-sentence at the foot of the last.
         return True
-    if in_list and _ends_terminal(prev.text):
+    if in_list and _ends_terminal(_prose(prev)):
         # A capitalised line after a finished list item is new prose, unless a
         # PDF shows it hanging at the item's indent (it has no paragraph hint).
         return line.para_hint or line.x0 is None
     if line.page_break:
         # At a page or column break the dump's markers mean nothing: a paragraph
         # ends there only if its last line is both finished and short.
-        return _ends_terminal(prev.text) and prev.fill < 0.9
+        return _ends_terminal(_prose(prev)) and prev.fill < 0.9
     if line.para_hint:
         return True
-    return _ends_terminal(prev.text) and prev.fill < 0.8
+    return _ends_terminal(_prose(prev)) and prev.fill < 0.8
 
 
 def _bold_heading(line: Line) -> bool:
     """A line set bold throughout, short and unfinished: a heading's evidence."""
     runs = [r for r in line.runs if r.text.strip()]
     return (bool(runs) and all(r.bold for r in runs) and line.fill < 0.75
-            and not _ends_terminal(line.text) and len(line.text.split()) <= 14)
+            and not _ends_terminal(_prose(line)) and len(line.text.split()) <= 14)
 
 
 def starts_note(prev: Line, line: Line, in_list: bool) -> bool:
@@ -139,7 +144,8 @@ def vocabulary(lines: list[Line]) -> Counter[str]:
     texts = []
     broken = False
     for line in lines:
-        text = line.text
+        # A note's mark is no part of its word: "Universe³" counts "universe".
+        text = "".join(" " if r.script == "note" else r.text for r in line.runs)
         if broken:
             text = re.sub(r"^\s*\w+", "", text, count=1)
         broken = bool(re.search(r"\w-\s*$", text)) and not text.rstrip().endswith("--")
@@ -250,7 +256,7 @@ def _interrupted(paras: list[Paragraph]) -> int | None:
         k -= 1
     if k < 0 or k == len(paras) - 1 or paras[k].role is not None or paras[k].footnote:
         return None
-    return None if _ends_terminal(paras[k].text) else k
+    return None if _ends_terminal(_prose(paras[k])) else k
 
 
 def hinted_paragraph(line: Line) -> Paragraph:

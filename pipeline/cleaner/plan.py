@@ -51,8 +51,9 @@ class Step:
     title: str
     parts: tuple[Step, ...] = ()
     tally: tuple[Callable[[str], int], str] | None = None
-    #: The step never touches a formula (``Run.math``): a formula's letters are
-    #: not words of any script, so look-alike and legacy-letter repairs leave them.
+    #: The step never touches a formula (``Run.math``) or a note's mark: a formula's
+    #: letters are not words of any script, and a mark "3" glued to "Бишкек" is no
+    #: look-alike З, so look-alike and legacy-letter repairs leave them (``Run.verbatim``).
     skips_math: bool = False
 
     def __post_init__(self) -> None:

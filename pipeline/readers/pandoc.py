@@ -207,7 +207,8 @@ def _tidy(runs: list[Run]) -> list[Run]:
     out: list[Run] = []
     for run in runs:
         text = _WS.sub(" ", run.text)
-        same = bool(out) and (out[-1].italic, out[-1].bold) == (run.italic, run.bold)
+        same = bool(out) and (out[-1].italic, out[-1].bold, out[-1].script) == (
+            run.italic, run.bold, run.script)
         if not out or out[-1].text.endswith(" "):
             text = text.lstrip(" ")
         elif text.startswith(" ") and not same:
@@ -218,7 +219,7 @@ def _tidy(runs: list[Run]) -> list[Run]:
         if same:
             out[-1].text += text
         else:
-            out.append(Run(text, run.font, None, run.bold, run.italic))
+            out.append(Run(text, run.font, None, run.bold, run.italic, run.script))
     while out and not out[-1].text.rstrip(" "):
         out.pop()
     if out:
@@ -336,8 +337,11 @@ class AstReader:
         if t in ("Code", "Math"):
             return text(c[1])
         if t == "Note":
-            self.note(c)
-            return []
+            # The note's number stays where the note was: its mark, which the
+            # segmenter links to the note.
+            number = self.note(c)
+            return [Run(number, style.font(), None, style.bold, style.italic, "note")
+                    ] if number else []
         if t == "Image":
             if self._pictures is not None and (self._in_layout or _figure_sized(c[0])):
                 self._pictures.append(c)
@@ -362,8 +366,9 @@ class AstReader:
                            level=level, label=label))
         self.counts[role] += 1
 
-    def note(self, blocks: list[Any]) -> None:
-        """A footnote: its paragraphs as one line, numbered in order of appearance."""
+    def note(self, blocks: list[Any]) -> str | None:
+        """A footnote: its paragraphs as one line, numbered in order of appearance.
+        Returns its number (None for an empty note, which is left out)."""
         runs: list[Run] = []
         for inl in _inline_lists(blocks):
             runs += self.inlines(inl) + [Run(" ")]
@@ -372,6 +377,8 @@ class AstReader:
         self.add(runs, "footnote", label=number, into=self.notes)
         if len(self.notes) > before:
             self.notes[-1].number = len(self.notes)
+            return number
+        return None
 
     def blocks(self, items: list[Any], role: str = "paragraph") -> None:
         for item in items:

@@ -19,9 +19,11 @@ def blocks_from_lines(lines: list[Line], lang: str) -> list[Block]:
     """Blocks of a translated body, in the language the editor says it is in.
 
     The roles are the Markdown's. A translation has no front matter, so what the
-    reader took for an abstract is a paragraph; notes keep their role and come last.
+    reader took for an abstract is a paragraph; notes keep their role and come last,
+    each note's mark in the text linked to it as in the source's body.
     """
     from ..segment import _spans_from_runs  # the segmenter's rule: emphasis alike everywhere
+    from ..segment.notes import link_marks
 
     blocks: list[Block] = []
     for line in lines:
@@ -38,6 +40,7 @@ def blocks_from_lines(lines: list[Line], lang: str) -> list[Block]:
         ))
         if role == "table":
             blocks[-1].text = " ".join(c for row in line.cells or [] for c in row if c)
+    link_marks(blocks, [])  # every mark has its note: pandoc numbers the notes it read
     return blocks
 
 

@@ -10,7 +10,8 @@ By concern:
 
 * ``frontmatter``: UDC, dates, title, authors, affiliations, ``meta["authors"]``;
 * ``headings``: run-in, numbered, Roman, lettered, bold and all-caps headings;
-* ``notes``: footnotes the reader left in the text flow, told by their size;
+* ``notes``: footnotes the reader left in the text flow, told by their size, and
+  the note marks in the text linked to their notes;
 * ``references``: where a reference list starts, where its entries start;
 * ``citations``: in-text citations and their links to the entries;
 * ``objects``: captions linked to their figure, table or equation, and the text's
@@ -33,7 +34,16 @@ from ..model import OBJECT_ROLES, Block, Cleaned, Document, Paragraph, Run, Span
 from .citations import CITATION, find_citations, link_citations
 from .frontmatter import authors_meta, front_matter, split_authors
 from .headings import heading_line, heading_number, run_in_heading, smaller_than_body
-from .notes import body_size_of, note_role, note_roles, split_notes, toc_lines
+from .notes import (
+    body_size_of,
+    link_marks,
+    note_role,
+    note_roles,
+    note_spans,
+    split_notes,
+    split_number,
+    toc_lines,
+)
 from .objects import caption_label, link_objects
 from .references import (
     continues_entry,
@@ -87,7 +97,8 @@ def _strip_runs(runs: list[Run], n: int) -> list[Run]:
 
 
 def _spans_from_runs(runs: list[Run], offset: int = 0) -> list[Span]:
-    """Style spans from the runs' fonts: bold or italic, sub or sup, and formulas.
+    """Style spans from the runs' fonts: bold or italic, sub or sup, note marks, and
+    formulas.
 
     A formula set in several fonts is one ``math`` span over its runs (and the
     spaces between them); its scripts and italics are spans inside it.
@@ -138,6 +149,8 @@ def segment(cleaned: Cleaned) -> Document:
 
     def add(role: str, text: str, para: Paragraph, **kw) -> Block:
         block = Block(id="", role=role, lang="und", text=text.strip(), page=para.page, **kw)
+        if not any(s.style == "note" for s in block.spans):  # the blocks made without spans
+            block.spans += note_spans(block.text, para.runs)
         blocks.append(block)
         sizes[id(block)] = _size(para)
         return block
@@ -152,8 +165,9 @@ def segment(cleaned: Cleaned) -> Document:
             state.entry = None
         for note_para in state.notes:
             for note in split_notes(note_para.text.strip()):
-                note = re.sub(r"^\s*[\d*∗†‡]{1,3}[.)]?\s+", "", note)
-                add(note_role(note, note_para.page), note, note_para)
+                number, note = split_number(note)
+                role = note_role(note, note_para.page)
+                add(role, note, note_para, number=number if role == "footnote" else None)
         state.notes.clear()
 
     for i, para in enumerate(paras):
@@ -210,8 +224,11 @@ def segment(cleaned: Cleaned) -> Document:
                 continue
         if para.footnote or hint == "footnote" or noted.get(i) == "footnote":
             for note in split_notes(text):
-                note = re.sub(r"^\s*[\d*∗†‡]{1,3}[.)]?\s+", "", note)
-                add(note_role(note, para.page) if hint != "footnote" else "footnote", note, para)
+                number, note = split_number(note)
+                role = note_role(note, para.page) if hint != "footnote" else "footnote"
+                # A reader's note (DOCX) has its number as its bullet, not in its text.
+                number = number or (para.bullet if hint == "footnote" else None)
+                add(role, note, para, number=number if role == "footnote" else None)
             continue
         if noted.get(i) == "affiliation":
             add("affiliation", text, para)
@@ -242,6 +259,7 @@ def segment(cleaned: Cleaned) -> Document:
     assign_ids(blocks)
     link_citations(blocks, problems)
     link_objects(blocks, problems, cleaned.kind)
+    link_marks(blocks, problems)
     authors = authors_meta(blocks)
     if authors:
         meta["authors"] = authors

@@ -1,4 +1,5 @@
-"""Footnotes the reader left in the text flow, and table-of-contents lines.
+"""Footnotes the reader left in the text flow, note marks linked to their notes,
+and table-of-contents lines.
 
 A PDF reader that misses a page's notes passes them on as small paragraphs
 between the last body line of the page and the first of the next, each after
@@ -8,6 +9,10 @@ Size tells them apart: a note is set smaller than the body. So here a marker
 followed by a smaller paragraph makes that paragraph a footnote (an affiliation
 when it names an institution or gives an e-mail), and body-size text glued to a
 note's end goes back to the paragraph the notes interrupted.
+
+A note's mark in the text ("Universe³", a DOCX's note reference) is a run of its
+own (``Run.script`` "note"); its block gets a "note" span over it
+(``note_spans``), which ``link_marks`` points at the footnote with its number.
 """
 
 from __future__ import annotations
@@ -15,7 +20,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from ..model import Paragraph, Run
+from ..model import Block, Paragraph, Run, Span
 from .frontmatter import EMAIL, INSTITUTION, MARKERS_ONLY, ORCID
 from .references import CONTENTS, TOC_PAGE, is_references_heading, is_toc_line
 
@@ -169,3 +174,93 @@ def toc_lines(paras: list[Paragraph]) -> set[int]:
             i = j
         i += 1
     return out
+
+
+#: A note's own number or symbol leading its text ("3 ", "∗ ", "2) ").
+_LEADING_NUMBER = re.compile(r"^\s*([\d*∗†‡]{1,3})[.)]?\s+")
+
+
+def split_number(note: str) -> tuple[str | None, str]:
+    """A note's text without the number it opens with, and that number.
+
+    >>> split_number("3 See Smith (2001)."), split_number("See Smith.")
+    (('3', 'See Smith (2001).'), (None, 'See Smith.'))
+    """
+    m = _LEADING_NUMBER.match(note)
+    return (m.group(1), note[m.end():]) if m else (None, note)
+
+
+def note_spans(text: str, runs: list[Run]) -> list[Span]:
+    """The "note" spans over the marks of ``runs`` in ``text``, a block's text made
+    from them (the whole, or the piece a label or a run-in heading left).
+
+    Where ``text`` is not one stretch of the runs' text (a note split out, a title
+    without its markers), each mark is found by the words just before it.
+
+    >>> runs = [Run(" Universe"), Run("3", script="note"), Run(" began.")]
+    >>> [(s.start, s.end) for s in note_spans("Universe3 began.", runs)]
+    [(8, 9)]
+    """
+    found: list[tuple[int, int]] = []
+    pos = 0
+    for run in runs:
+        mark = run.text.strip()
+        if run.script == "note" and mark:
+            start = pos + run.text.index(mark)
+            found.append((start, start + len(mark)))
+        pos += len(run.text)
+    if not found:
+        return []
+    whole = "".join(r.text for r in runs)
+    at = whole.find(text)
+    if at >= 0:
+        return [Span(a - at, z - at, style="note") for a, z in found
+                if at <= a and z <= at + len(text)]
+    spans, cursor = [], 0
+    for a, z in found:
+        before = whole[max(0, a - 12):a].lstrip()
+        k = text.find(before + whole[a:z], cursor) if before else -1
+        if k >= 0:
+            spans.append(Span(k + len(before), k + len(before) + z - a, style="note"))
+            cursor = k + len(before) + z - a
+    return spans
+
+
+def link_marks(blocks: list[Block], problems: list[str]) -> None:
+    """Point each note mark (a "note" span) at its footnote: ``Span.xref``.
+
+    The note is the one with the mark's number on the mark's page (Russian and
+    Kyrgyz articles number notes anew on every page), else the next one not yet
+    linked that has it. A mark "1,2" is two marks. Marks no note answers stay
+    raised numbers and are named in ``problems``: an exponent the reader took
+    for a mark, or a note the source lost.
+    """
+    notes = [b for b in blocks if b.role == "footnote" and b.number]
+    linked: set[str] = set()
+    lost: list[str] = []
+    for block in blocks:
+        if block.role == "footnote" or not any(s.style == "note" for s in block.spans):
+            continue
+        spans: list[Span] = []
+        for s in block.spans:
+            if s.style != "note":
+                spans.append(s)
+                continue
+            for m in re.finditer(r"[^,\s]+", block.text[s.start:s.end]):
+                part = Span(s.start + m.start(), s.start + m.end(), style="note")
+                spans.append(part)
+                free = [n for n in notes if n.number == m.group() and n.id not in linked]
+                note = next((n for n in free if n.page == block.page), None) or next(
+                    (n for n in free if (n.page or 0) >= (block.page or 0)),
+                    free[0] if free else None)
+                if note is None:
+                    lost.append(f"{m.group()} (page {block.page})" if block.page
+                                else m.group())
+                    continue
+                part.xref = note.id
+                linked.add(note.id)
+        block.spans = spans
+    if lost:
+        problems.append(f"note marks {', '.join(lost[:10])}{' …' if len(lost) > 10 else ''}"
+                        " have no note with their number: printed as raised numbers, "
+                        "unlinked — check them in the source")

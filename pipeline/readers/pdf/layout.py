@@ -9,6 +9,7 @@ left to right (``reading_order``).
 
 from __future__ import annotations
 
+import dataclasses
 import statistics
 from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
@@ -242,6 +243,7 @@ def page_lines(chars: list[dict], width: float, found: list[list[dict]] | None =
     columns = find_columns(found, width)
     all_gutters = [x for x, _ in columns]
     lines = []
+    glyphs: dict[int, list[dict]] = {}  # each column line's glyphs, for ``attach_markers``
     for i, row in enumerate(found):
         gutters = [x for x, split in columns if i in split]
         if not gutters:
@@ -253,20 +255,24 @@ def page_lines(chars: list[dict], width: float, found: list[list[dict]] | None =
             if has_ink(part):
                 k = bisect_right(all_gutters, part[0]["x0"])
                 lines.append(make_line(part, column_label(k, len(all_gutters) + 1)))
+                glyphs[id(lines[-1])] = part
     lines.sort(key=lambda ln: (round(ln.top), ln.x0))
     if columns:
-        lines = attach_markers(lines)
+        lines = attach_markers(lines, glyphs)
     return lines, all_gutters
 
 
-def attach_markers(lines: list[PageLine]) -> list[PageLine]:
+def attach_markers(lines: list[PageLine], glyphs: dict[int, list[dict]] | None = None
+                   ) -> list[PageLine]:
     """Give raised markers left as lines of their own back to the line they belong to.
 
     On a page of columns a raised note number can sit nearer another column's
     baseline than its own and be clustered into that row; the gutter then leaves
     it a line of one or two glyphs. A marker that opens its line becomes the
-    line's ``note_mark`` (a note's own number), one inside it a reference
-    (``marks``); either way it is not text.
+    line's ``note_mark`` (a note's own number), one inside it a reference: with
+    the lines' ``glyphs``, the host is read again with the marker's glyphs among
+    its own, so the mark stands at its place (``make_line``); else it is only
+    listed in ``marks``.
     """
     out: list[PageLine] = []
     for ln in lines:
@@ -281,6 +287,13 @@ def attach_markers(lines: list[PageLine]) -> list[PageLine]:
             out.append(ln)
         elif ln.x1 <= host.x0 + 1 and not host.note_mark:
             host.note_mark = ln.text.strip()
+        elif glyphs is not None and id(host) in glyphs and id(ln) in glyphs:
+            both = sorted(glyphs[id(host)] + glyphs[id(ln)], key=lambda c: c["x0"])
+            again, own = make_line(both, host.column), host.note_mark
+            for f in dataclasses.fields(PageLine):  # in place: ``lines`` holds the host
+                setattr(host, f.name, getattr(again, f.name))
+            host.note_mark = host.note_mark or own
+            glyphs[id(host)] = both
         else:
             host.marks = (*host.marks, ln.text.strip())
     return out

@@ -111,16 +111,25 @@ def _is_math_font(font: str) -> bool:
 _NOTE_MARK = re.compile(r"[\d*∗†‡§,]+")
 
 
-def _is_note_mark(text: str, before: dict | None, math: set[int]) -> bool:
+def _is_note_mark(text: str, before: dict | None, math: set[int],
+                  touching: dict | None = None) -> bool:
     """Whether a raised group is a footnote marker rather than an exponent.
 
     A marker is a number or a note symbol after a word or its punctuation
-    ("known¹", "2019),³"); after a formula's glyph or a digit ("x²", "10⁵") the
-    same number is an exponent, and raised letters ("Rⁿ", "Aᵀ") are one too.
+    ("known¹", "2019),³"); after a formula's glyph, a digit or a Greek letter ("x²",
+    "10⁵", "dΩ²") the same number is an exponent, and raised letters ("Rⁿ", "Aᵀ") are
+    one too. A number that a letter, a digit or a fraction slash touches on its right
+    (``touching``, the glyph right after it) is part of what follows ("d³x", "¹⁄₄"):
+    a marker ends its word.
     """
     if not _NOTE_MARK.fullmatch(text):
         return False
-    return before is None or not (id(before) in math or before["text"][-1:].isdigit())
+    if touching is not None and (touching["text"][:1].isalnum() or touching["text"][:1] in "⁄/"):
+        return False
+    if before is None:
+        return True
+    last = before["text"][-1:]
+    return not (id(before) in math or last.isdigit() or "\u0370" <= last <= "\u03ff")
 
 
 #: Accents a typesetter (LaTeX's \' \^ \" …) draws as a glyph of their own over
@@ -332,10 +341,12 @@ def _formula(units: list[tuple[str, dict | None]], math: set[int]) -> list[bool]
 def make_line(chars: list[dict], column: str) -> PageLine:
     """A row's text as runs, one per font, and where its text starts.
 
-    Superscript numbers after a word are footnote markers: dropped from the text,
+    Superscript numbers after a word are footnote markers: each stays in place as
+    a run of its own (``Run.script`` "note", which the segmenter links to its
+    note) and is listed in ``marks`` (a note below must have been referred to),
     except a number opening the line, which is kept aside as ``note_mark`` (a
     footnote's own). Other sub- and superscripts stay in place as runs of their
-    own (``Run.script``); the glyphs of a formula are marked (``Run.math``).
+    own (``Run.script`` "sub"/"sup"); the glyphs of a formula are marked (``Run.math``).
     Accents drawn apart are put back on their letters (``compose_accents``). A
     space goes with the run before it.
     """
@@ -349,7 +360,6 @@ def make_line(chars: list[dict], column: str) -> PageLine:
     while lead < len(ink) - 1 and scripts.get(id(ink[lead])) == "sup":
         lead += 1  # a glyph of the line's own size stops it
     math = {id(c) for c in ink if is_math(c)}
-    dropped: set[int] = set()
     marks: list[str] = []
     k = lead
     while k < len(ink):
@@ -361,17 +371,20 @@ def make_line(chars: list[dict], column: str) -> PageLine:
                 ink[k + len(group)]["x0"] - group[-1]["x1"] < 0.3 * size):
             group.append(ink[k + len(group)])
         before = ink[k - 1] if k else None
+        nxt = ink[k + len(group)] if k + len(group) < len(ink) else None
+        touching = nxt if nxt is not None and nxt["x0"] - group[-1]["x1"] < 0.15 * size else None
         text = "".join(c["text"] for c in group)
-        if _is_note_mark(text, before, math):
+        if _is_note_mark(text, before, math, touching):
             marks.append(text)
-            dropped.update(id(c) for c in group)
+            scripts.update((id(c), "note") for c in group)
+            math.difference_update(id(c) for c in group)  # a "∗" set in a math font
         elif before is not None and id(before) in math:
             math.update(id(c) for c in group)
         k += len(group)
     lead_ids = {id(c) for c in ink[:lead]}
-    kept = [c for c in chars if id(c) not in dropped and id(c) not in lead_ids]
+    kept = [c for c in chars if id(c) not in lead_ids]
     _scripts_of_math(kept, scripts, math)
-    words = _words(kept, size)
+    words = _attach_marks(_words(kept, size), scripts)
     if any(_RTL_BLOCKS.match(c["text"][:1]) for c in kept):
         words = split_scripts(words)
     units: list[tuple[str, dict | None]] = []  # glyphs, and None for a word space
@@ -390,6 +403,18 @@ def make_line(chars: list[dict], column: str) -> PageLine:
                     min(c["top"] for c in glyphs), max(c["bottom"] for c in glyphs), size,
                     column, words[1][0]["x0"] if marker else glyphs[0]["x0"],
                     "".join(c["text"] for c in ink[:lead]), tuple(marks))
+
+
+def _attach_marks(words: list[list[dict]], scripts: dict[int, str]) -> list[list[dict]]:
+    """Words with each note mark set apart by a gap or a space given back to the word
+    before it: a mark follows its word ("сөз¹"), it is never a word of its own."""
+    out: list[list[dict]] = []
+    for word in words:
+        if out and all(scripts.get(id(c)) == "note" for c in word):
+            out[-1].extend(word)
+        else:
+            out.append(word)
+    return out
 
 
 def _scripts_of_math(glyphs: list[dict], scripts: dict[int, str], math: set[int]) -> None:
@@ -638,6 +663,10 @@ def mark_formulas(lines: list) -> list[str]:
             _operators(runs, beside)
             _bridge_math(runs)
             _display_line(runs)
+    for ln in lines:
+        for run in ln.runs:
+            if run.math and run.script == "note":
+                run.script = "sup"  # a formula's exponent after all ("x²" of a lone x)
     return [f"font {font}: {n} lone letters read as formula letters (the document sets no "
             f"words in it)" for font, n in sorted(marked.items())]
 

@@ -1,0 +1,139 @@
+"""Footnote marks kept in place and linked to their notes, from the reader to the writers.
+
+A PDF's raised note number after a word ("технологиялар¹") stays in the text as a run
+of its own and becomes a "note" span whose ``xref`` is the footnote with that number,
+the one on the mark's page first (the fixture numbers its notes anew on page 2, as
+many Russian and Kyrgyz journals do); a DOCX's note leaves its number where it was.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from pdfgen import BODY_BOTTOM, BODY_TOP, MARGIN_X, NOTE_RULE_W, REGULAR, register_fonts
+from reportlab.lib.pagesizes import A4
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfgen.canvas import Canvas
+
+from pipeline.model import validate
+from pipeline.stages import run_text_stages
+
+SIZE, NOTE_SIZE, MARK_SIZE = 10.5, 8.0, 6.5
+#: Each page: its lines, the word (by line) a mark follows, and its notes. The second
+#: page numbers its note 1 again, and has an exponent ("10⁵") that is no mark.
+PAGES = [
+    {"lines": ["Санариптик технологиялар бүгүнкү күндө мектептин күнүмдүк",
+               "турмушуна кирди, ал эми мугалимдердин даярдыгы жетишсиз бойдон",
+               "калууда. Министрлик жаңы программаны бекитти жана аны ишке",
+               "ашыруу үчүн каражат бөлдү."],
+     "marks": [(0, "технологиялар", "1"), (3, "бөлдү.", "2")],
+     "notes": ["1 Мугалимдер арасында жүргүзүлгөн сурамжылоонун жыйынтыгы.",
+               "2 Билим берүү министрлигинин 2023-жылкы отчету."]},
+    {"lines": ["Экинчи бөлүктө мектептердин саны 10 эсеге өскөнү айтылат, ал эми",
+               "окуучулардын саны дээрлик өзгөргөн жок, бул маселе али чечиле элек."],
+     "marks": [(1, "жок,", "1")],
+     "notes": ["1 Улуттук статистикалык комитеттин маалыматы боюнча."],
+     "exponent": (0, "10", "5")},
+]
+
+
+def _raised(c: Canvas, x: float, y: float, text: str) -> None:
+    c.setFont(REGULAR, MARK_SIZE)
+    c.drawString(x, y + 4, text)
+    c.setFont(REGULAR, SIZE)
+
+
+def notes_pdf(path: Path) -> Path:
+    """Two pages of Kyrgyz prose with raised note marks and the notes at each page's foot."""
+    register_fonts()
+    c = Canvas(str(path), pagesize=A4, invariant=1)
+    for page in PAGES:
+        y = BODY_TOP - 40
+        raised = {i: (w, m) for i, w, m in page["marks"]}
+        if "exponent" in page:
+            i, w, m = page["exponent"]
+            raised[i] = (w, m)
+        for i, line in enumerate(page["lines"]):
+            y -= SIZE * 1.3
+            c.setFont(REGULAR, SIZE)
+            if i not in raised:
+                c.drawString(MARGIN_X, y, line)
+                continue
+            word, mark = raised[i]
+            head, tail = line.split(word, 1)
+            c.drawString(MARGIN_X, y, head + word)
+            x = MARGIN_X + pdfmetrics.stringWidth(head + word, REGULAR, SIZE)
+            _raised(c, x + 0.3, y, mark)
+            c.drawString(x + pdfmetrics.stringWidth(mark, REGULAR, MARK_SIZE) + 0.6, y, tail)
+        foot = BODY_BOTTOM + 14 * len(page["notes"])
+        c.setLineWidth(0.4)
+        c.line(MARGIN_X, foot + 4, MARGIN_X + NOTE_RULE_W, foot + 4)
+        c.setFont(REGULAR, NOTE_SIZE)
+        for k, note in enumerate(page["notes"]):
+            c.drawString(MARGIN_X, foot - 10 - 12 * k, note)
+        c.showPage()
+    c.save()
+    return path
+
+
+def _marks(doc) -> list[tuple[str, str, int | None, str | None]]:
+    """(the word before the mark, the mark, its page, the number@page of its note)."""
+    notes = {b.id: b for b in doc.blocks}
+    out = []
+    for b in doc.blocks:
+        for s in b.spans:
+            if s.style == "note":
+                target = notes[s.xref] if s.xref else None
+                out.append((b.text[:s.start].split()[-1], b.text[s.start:s.end],
+                            b.page, f"{target.number}@{target.page}" if target else None))
+    return out
+
+
+@pytest.fixture(scope="module")
+def pdf_doc(tmp_path_factory):
+    path = notes_pdf(tmp_path_factory.mktemp("noterefs") / "notes.pdf")
+    return run_text_stages(path)
+
+
+def test_pdf_marks_stay_at_their_place_and_link_the_note_of_their_page(pdf_doc):
+    body = [b for b in pdf_doc.blocks if b.role != "footnote"]
+    text = " ".join(b.text for b in body)
+    assert "технологиялар1 бүгүнкү" in text and "бөлдү.2" in text and "жок,1 бул" in text
+    assert _marks(pdf_doc) == [("технологиялар", "1", 1, "1@1"), ("бөлдү.", "2", 1, "2@1"),
+                               ("жок,", "1", 2, "1@2")]
+    # "10⁵" is an exponent: raised in place, no mark, no link.
+    block = next(b for b in body if "105" in b.text)
+    assert [block.text[s.start:s.end] for s in block.spans if s.style == "sup"] == ["5"]
+    notes = [(b.number, b.page, b.text) for b in pdf_doc.by_role("footnote")]
+    assert notes == [("1", 1, PAGES[0]["notes"][0][2:]), ("2", 1, PAGES[0]["notes"][1][2:]),
+                     ("1", 2, PAGES[1]["notes"][0][2:])]
+    validate(pdf_doc)
+    assert not pdf_doc.problems
+
+
+def test_docx_note_leaves_its_number_in_place(tmp_path):
+    from docxgen import docx_from_markdown
+
+    md = ("Билим берүү системасы[^a] өзгөрдү, мугалимдер[^b] да.\n\n"
+          "[^a]: Министрликтин отчету.\n\n[^b]: Сурамжылоо.\n")
+    doc = run_text_stages(docx_from_markdown(md, tmp_path / "n.docx"), upto="segment")
+    para = next(b for b in doc.blocks if b.role == "paragraph")
+    assert para.text == "Билим берүү системасы1 өзгөрдү, мугалимдер2 да."
+    notes = {b.id: b.text for b in doc.by_role("footnote")}
+    linked = [(para.text[s.start:s.end], notes[s.xref]) for s in para.spans
+              if s.style == "note"]
+    assert linked == [("1", "Министрликтин отчету."), ("2", "Сурамжылоо.")]
+
+
+def test_a_mark_without_its_note_is_named_and_left_unlinked():
+    from pipeline.model import Block, Span
+    from pipeline.segment.notes import link_marks
+
+    blocks = [Block("b1", "paragraph", "ky", "сөз7 бар", page=3,
+                    spans=[Span(3, 4, style="note")]),
+              Block("b2", "footnote", "ky", "Эскертүү.", number="1", page=3)]
+    problems: list[str] = []
+    link_marks(blocks, problems)
+    assert blocks[0].spans[0].xref is None
+    assert problems and "7 (page 3)" in problems[0]
