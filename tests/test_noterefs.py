@@ -4,13 +4,19 @@ A PDF's raised note number after a word ("технологиялар¹") stays i
 of its own and becomes a "note" span whose ``xref`` is the footnote with that number,
 the one on the mark's page first (the fixture numbers its notes anew on page 2, as
 many Russian and Kyrgyz journals do); a DOCX's note leaves its number where it was.
+The LaTeX links the mark to its note, the EPUB makes it a noteref (epubcheck clean),
+JATS an ``xref`` to the ``fn`` (schema-valid).
 """
 
 from __future__ import annotations
 
+import json
+import re
+import zipfile
 from pathlib import Path
 
 import pytest
+from lxml import etree
 from pdfgen import BODY_BOTTOM, BODY_TOP, MARGIN_X, NOTE_RULE_W, REGULAR, register_fonts
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfbase import pdfmetrics
@@ -137,3 +143,63 @@ def test_a_mark_without_its_note_is_named_and_left_unlinked():
     link_marks(blocks, problems)
     assert blocks[0].spans[0].xref is None
     assert problems and "7 (page 3)" in problems[0]
+
+
+@pytest.fixture(scope="module")
+def edition(pdf_doc, tmp_path_factory):
+    from pipeline.writers.editions import make_edition
+
+    root = tmp_path_factory.mktemp("noterefs-build")
+    return make_edition(pdf_doc, "full", root=root), root
+
+
+def test_latex_mark_is_a_raised_link_to_its_note(edition):
+    from pipeline.writers.latex import object_anchor, render_tex
+
+    ed, _ = edition
+    tex = render_tex(ed)
+    notes = ed.footnotes
+    first, second = (object_anchor(b.id) for b in notes[:2])
+    assert r"технологиялар\hyperlink{" + first + r"}{\textsuperscript{1}}" in tex
+    assert r"бөлдү.\hyperlink{" + second + r"}{\textsuperscript{2}}" in tex
+    # Numbered anew on page 2: the list shows the source's numbers, each an anchor.
+    for b in notes:
+        assert rf"\item[{b.number}.] \hypertarget{{{object_anchor(b.id)}}}{{}}" in tex
+
+
+def test_epub_mark_is_a_noteref_and_the_book_is_clean(edition, epubchecker):
+    from pipeline.writers.epub import epub_from_source, epub_source
+
+    ed, root = edition
+    source = json.loads(json.dumps(epub_source(ed), ensure_ascii=False))
+    path = root / "notes.epub"
+    path.write_bytes(epub_from_source(source, root=root))
+    with zipfile.ZipFile(path) as z:
+        xhtml = "".join(z.read(n).decode() for n in sorted(z.namelist())
+                        if n.endswith(".xhtml") and not n.endswith("nav.xhtml"))
+    note = ed.footnotes[0].id
+    ref = re.search(rf'<a [^>]*href="[^"]*#{note}"[^>]*>', xhtml).group()
+    assert 'epub:type="noteref"' in ref and 'role="doc-noteref"' in ref
+    assert re.search(rf'id="{note}"[^>]*epub:type="endnote"', xhtml)
+    assert re.search(rf'href="[^"]*#noteref-{note}"[^>]*role="doc-backlink"', xhtml)
+    verdict = epubchecker.check(path)[0]
+    assert verdict.ok, verdict.report()
+
+
+def test_jats_mark_is_an_xref_to_its_fn_and_valid(pdf_doc, tmp_path):
+    from pipeline.writers.indexing import indexing_files
+    from pipeline.writers.indexing.validate import errors, schema_path
+
+    files = indexing_files(pdf_doc, article_id="notes", root=tmp_path).files
+    data = files["notes.jats.xml"]
+    if schema_path("jats.xml").exists():
+        assert errors("jats.xml", data) == []
+    tree = etree.fromstring(data)
+    fns = {fn.get("id"): fn.findtext("label") for fn in tree.iter("fn")}
+    refs = [(x.text, fns.get(x.get("rid"))) for x in tree.iter("xref")
+            if x.get("ref-type") == "fn"]
+    assert refs == [("1", "1"), ("2", "2"), ("1", "1")]
+    assert len(set(x.get("rid") for x in tree.iter("xref") if x.get("ref-type") == "fn")) == 3
+    page = files["notes.html"].decode() if isinstance(files["notes.html"], bytes) else files[
+        "notes.html"]
+    assert 'role="doc-noteref"' in page and 'role="doc-backlink"' in page

@@ -12,8 +12,9 @@ The book is laid out as
   per language with its abstract (level-2 heading in that language) and keywords;
 * the body (headings, paragraphs, lists, quotes, captions), or, where the edition
   has none, the notice naming the body's language with a link to the DOI;
-* the notes (the model does not anchor footnotes yet, so they are listed at the
-  end) and the reference list, each item carrying its block id as anchor.
+* the notes, listed at the end, and the reference list, each item carrying its block
+  id as anchor; a note's mark in the text is a raised link to its note
+  (``epub:type="noteref"``, ``role="doc-noteref"``), and the note links back to it.
 
 Every element whose language differs from the edition's carries ``lang``. After
 pandoc has written the EPUB, :func:`postprocess` adds the matching ``xml:lang``,
@@ -244,7 +245,13 @@ def meta_value(value: Any) -> dict[str, Any]:
 
 # --- inline content -----------------------------------------------------------------
 
-_KIND_ORDER = {"lang": 0, "link": 1, "xref": 1, "strong": 2, "emph": 3, "sub": 4, "sup": 4}
+_KIND_ORDER = {"lang": 0, "link": 1, "xref": 1, "noteref": 1, "strong": 2, "emph": 3,
+               "sub": 4, "sup": 4}
+
+
+def noteref_id(note: str) -> str:
+    """The id of the mark that links to note ``note``: its note links back there."""
+    return "noteref-" + anchor(note)
 
 
 def _wrappers(s: Span, index: int, targets: frozenset[str] | set[str]) -> list[tuple[Any, ...]]:
@@ -252,7 +259,10 @@ def _wrappers(s: Span, index: int, targets: frozenset[str] | set[str]) -> list[t
     kinds: list[tuple[str, str | None]] = []
     if s.lang:
         kinds.append(("lang", s.lang))
-    if s.cite is not None and s.targets:
+    if s.style == "note":  # a note's mark: raised, and a link where its note is printed
+        target = anchor(s.xref) if s.xref is not None else None
+        kinds.append(("noteref", target) if target in targets else ("sup", None))
+    elif s.cite is not None and s.targets:
         target = anchor(s.targets[0])
         if target in targets:  # never link to an anchor the book does not have
             kinds.append(("link", target))
@@ -305,6 +315,12 @@ def _inlines(tree: list[Any], cur_lang: str, in_link: bool, soft: bool = False) 
                 out.extend(_inlines(children, cur_lang, in_link, soft))
             else:
                 out.append(span(_inlines(children, value, in_link, soft), lang=value))
+        elif kind == "noteref":
+            inner = [{"t": "Superscript", "c": _inlines(children, cur_lang, True, soft)}]
+            out.extend(inner if in_link else [{"t": "Link", "c": [
+                attr(noteref_id(value), ["noteref"],
+                     [("epub:type", "noteref"), ("role", "doc-noteref")]),
+                inner, ["#" + value, ""]]}])
         elif kind in ("link", "xref"):
             inner = _inlines(children, cur_lang, True, soft)
             cls = "citation" if kind == "link" else "xref"
@@ -363,6 +379,10 @@ class _Builder:
         self.objects = objects(ed.body)
         self.captions = {k: v for k, v in captions(ed.body).items() if k in self.objects}
         self.targets |= {anchor(k) for k in self.objects}
+        self.targets |= {anchor(b.id) for b in ed.footnotes}
+        #: The notes a mark in the book links to: each links back to its mark.
+        self.marked = {s.xref for b in [*ed.front, *ed.body, *ed.references] for s in b.spans
+                       if s.style == "note" and s.xref}
         #: The pictures the book holds (``visuals.Picture``), by asset name.
         self.pictures: dict[str, Any] = {}
         self.math = False
@@ -664,17 +684,32 @@ class _Builder:
         elif any(numbers):
             sequential = False
         if sequential:
-            items = [[div([plain(self.inlines(b))], anchor(b.id), [cls],
-                          lang=self.lang_kv(b.lang, self.lang))] for b in blocks]
+            items = [[div([plain(self.inlines(b) + self.backlink(b))], anchor(b.id), [cls],
+                          lang=self.lang_kv(b.lang, self.lang), kv=self.note_kv(b))]
+                     for b in blocks]
             return [div([ordered_list(items, start)], classes=[f"{cls}s"])]
         paras = []
         for b in blocks:
-            inl = self.inlines(b)
+            inl = self.inlines(b) + self.backlink(b)
             if b.number:
                 inl = [span(text_inlines(f"{b.number}."), classes=["number"]), SPACE, *inl]
             paras.append(div([para(inl)], anchor(b.id), [cls],
-                             lang=self.lang_kv(b.lang, self.lang)))
+                             lang=self.lang_kv(b.lang, self.lang), kv=self.note_kv(b)))
         return [div(paras, classes=[f"{cls}s", "unlisted"])]
+
+    def note_kv(self, b: Block) -> list[tuple[str, str]]:
+        """A note's semantics (EPUB's and DPUB-ARIA's), so that a reading system can
+        show it where its mark is."""
+        if b.role != "footnote":
+            return []
+        return [("epub:type", "endnote"), ("role", "doc-endnote")]
+
+    def backlink(self, b: Block) -> list[Any]:
+        """The link from a note back to its mark in the text, where it has one."""
+        if b.role != "footnote" or b.id not in self.marked:
+            return []
+        return [SPACE, {"t": "Link", "c": [attr("", ["backlink"], [("role", "doc-backlink")]),
+                                          text_inlines("↩"), ["#" + noteref_id(b.id), ""]]}]
 
     def back(self) -> list[Any]:
         ed, ui = self.ed, self.ui

@@ -353,7 +353,7 @@ def page_context(a: Article, key: str) -> dict[str, Any]:
     ed = a.editions[key]
     lang = ed.lang
     ui = ui_strings(lang)
-    targets = {b.id for b in a.references}
+    targets = {b.id for b in a.references} | {b.id for b in ed.footnotes}
     titles = list(ed.titles) or [(a.lang, a.meta.doi or a.id)]
     main = next((t for t in titles if t[0] == lang), titles[0])
     title = main[1]
@@ -384,6 +384,9 @@ def page_context(a: Article, key: str) -> dict[str, Any]:
                    "heading_lang": _other(h.lang, lang) if h is not None else None,
                    "items": _numbered(items, lang, targets)}
                   for h, items in ed.reference_lists()]
+    # The notes a mark on the page links to: each links back to its mark.
+    marked = {s.xref for b in [*ed.front, *ed.body] for s in b.spans
+              if s.style == "note" and s.xref}
     template("html.css")
     return {
         "lang": lang,
@@ -406,7 +409,8 @@ def page_context(a: Article, key: str) -> dict[str, Any]:
         "abstracts": abstracts,
         "notice": ed.notice,
         "body": body_view(ed, targets, a),
-        "footnotes": _numbered(ed.footnotes, lang, targets),
+        "footnotes": [n | {"marked": n["id"] in marked}
+                      for n in _numbered(ed.footnotes, lang, targets)],
         "references": references,
         "links": links,
         "canonical": a.file_url(a.page_name(key)),

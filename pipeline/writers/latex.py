@@ -403,7 +403,7 @@ def _wrap(piece: str, spans: list[Span], block_lang: str) -> str:
             piece = r"\textbf{" + piece + "}"
         elif s.style == "sub":
             piece = r"\textsubscript{" + piece + "}"
-        elif s.style == "sup":
+        elif s.style in ("sup", "note"):  # a note's mark is raised as the source set it
             piece = r"\textsuperscript{" + piece + "}"
     for s in spans:
         if s.cite and s.targets:
@@ -1189,7 +1189,7 @@ def context(ed: Edition) -> dict[str, Any]:
         "packages": sorted(objects.packages),
         "floats": any(ObjectWriter.floats(b) for b in objects.objects.values()),
         "object_problems": objects.problems,
-        "notes": [inline(b, ed.body_lang) for b in ed.footnotes],
+        "notes": _notes(ed),
         "references": bool(ed.references),
         "reference_lists": [
             {"heading": inline(head, head.lang) if head else None,
@@ -1198,6 +1198,17 @@ def context(ed: Edition) -> dict[str, Any]:
             for head, items in ed.reference_lists()
         ],
     }
+
+
+def _notes(ed: Edition) -> list[dict[str, Any]]:
+    """The notes list: each item's anchor (where the marks in the text link) and
+    text; its label is the source's number where the notes are not simply 1, 2, …
+    in order (a source that numbers its notes anew on each page)."""
+    numbers = [b.number for b in ed.footnotes]
+    plain = all(n is None or n == str(i + 1) for i, n in enumerate(numbers))
+    return [{"anchor": object_anchor(b.id), "label": None if plain or not b.number
+             else escape(b.number + "."), "text": inline(b, ed.body_lang)}
+            for b in ed.footnotes]
 
 
 def render_tex(ed: Edition, proof: Any = None) -> str:
@@ -1215,7 +1226,9 @@ def render_tex(ed: Edition, proof: Any = None) -> str:
             return render_tex(ed, proof)
         finally:
             PROOF.reset(token)
-    linked = frozenset(b.id for b in ed.body if b.role in OBJECT_ROLES)
+    # The notes printed are link targets too: each mark in the text links to its note.
+    linked = frozenset(b.id for b in ed.body if b.role in OBJECT_ROLES) | {
+        b.id for b in ed.footnotes}
     if LINKED_OBJECTS.get() != linked:
         token = LINKED_OBJECTS.set(linked)
         try:

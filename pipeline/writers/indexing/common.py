@@ -376,7 +376,7 @@ def article_record(doc: Document, settings: JournalSettings, article_id: str,
 # --- inline content: a block's text with its spans, as nested elements ------------------
 
 #: Wrapper kinds, outermost first where two spans cover the same text.
-_KIND_ORDER = {"lang": 0, "cite": 1, "xref": 1, "bold": 2, "italic": 3}
+_KIND_ORDER = {"lang": 0, "cite": 1, "xref": 1, "fn": 1, "bold": 2, "italic": 3, "sup": 4}
 
 
 def inline_segments(b: Block, known_targets: set[str] | frozenset[str] = frozenset()
@@ -385,8 +385,9 @@ def inline_segments(b: Block, known_targets: set[str] | frozenset[str] = frozens
 
     A wrapper is (kind, value, span index): ``lang`` (a language), ``cite`` (the
     reference id the citation resolved to, when the file has that reference),
-    ``bold``/``italic``. Consecutive segments sharing a wrapper (same span index)
-    belong in one element (``nest``).
+    ``fn`` (a note's mark and the note it links to, when the file has that note;
+    ``sup`` when it has not), ``bold``/``italic``. Consecutive segments sharing a
+    wrapper (same span index) belong in one element (``nest``).
 
     >>> from pipeline.model import Span
     >>> b = Block("p", "paragraph", "ky", "Тенденция (tendent) [1]",
@@ -402,7 +403,10 @@ def inline_segments(b: Block, known_targets: set[str] | frozenset[str] = frozens
         kinds: list[tuple[str, str, int]] = []
         if s.lang and s.lang != b.lang:
             kinds.append(("lang", s.lang, i))
-        if s.cite is not None and s.targets and s.targets[0] in known_targets:
+        if s.style == "note":
+            target = s.xref if s.xref is not None and s.xref in known_targets else None
+            kinds.append(("fn", target, i) if target is not None else ("sup", "", i))
+        elif s.cite is not None and s.targets and s.targets[0] in known_targets:
             kinds.append(("cite", s.targets[0], i))
         elif s.xref is not None and s.xref in known_targets:  # a figure, table, equation
             kinds.append(("xref", s.xref, i))

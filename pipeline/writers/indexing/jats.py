@@ -169,7 +169,8 @@ class _Body:
         self.a = a
         self.objects = objects(a.body)
         self.captions = {k: v for k, v in captions(a.body).items() if k in self.objects}
-        self.targets = {b.id for b in a.references} | set(self.objects)
+        self.targets = {b.id for b in a.references} | set(self.objects) | {
+            b.id for b in a.footnotes}
 
     def inline(self, el: Any, b: Block) -> Any:
         """``b``'s text and spans into ``el``: ``xref`` for a resolved citation,
@@ -185,6 +186,8 @@ class _Body:
             (kind, value, _), children = node
             if kind == "cite":
                 child = sub(el, "xref", **{"ref-type": "bibr", "rid": xml_id(value)})
+            elif kind == "fn":  # a note's mark: the note is the <fn> of that id
+                child = sub(el, "xref", **{"ref-type": "fn", "rid": xml_id(value)})
             elif kind == "xref":
                 role = self.objects[value].role
                 child = sub(el, "xref", **{"ref-type": XREF_TYPE[role], "rid": xml_id(value)})
