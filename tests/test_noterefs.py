@@ -132,6 +132,28 @@ def test_docx_note_leaves_its_number_in_place(tmp_path):
     assert linked == [("1", "Министрликтин отчету."), ("2", "Сурамжылоо.")]
 
 
+def test_a_mark_clustered_into_a_line_of_its_own_goes_back_to_its_place():
+    """On a column page a raised mark can be left a line of its own (``attach_markers``):
+    its host line is read again with it, so the mark stands after its word."""
+    from pipeline.readers.pdf.layout import attach_markers
+    from pipeline.readers.pdf.words import make_line
+
+    def glyphs(text: str, x: float, top: float, size: float) -> list[dict]:
+        return [{"text": ch, "x0": x + 5.0 * k, "x1": x + 5.0 * k + 4.8, "top": top,
+                 "bottom": top + size, "size": size, "fontname": "PTSerif-Regular"}
+                for k, ch in enumerate(text)]
+
+    own = glyphs("сөз", 300.0, 100.0, 10.0) + [
+        {"text": " ", "x0": 318.5, "x1": 321.0, "top": 100.0, "bottom": 110.0, "size": 10.0,
+         "fontname": "PTSerif-Regular"}] + glyphs("бар", 321.0, 100.0, 10.0)
+    raised = [{"text": "4", "x0": 315.0, "x1": 318.0, "top": 97.0, "bottom": 103.5,
+               "size": 6.5, "fontname": "PTSerif-Regular"}]
+    host, marker = make_line(own, "2/2"), make_line(raised, "2/2")
+    kept = attach_markers([marker, host], {id(host): own, id(marker): raised})
+    assert kept == [host] and host.text == "сөз4 бар" and host.marks == ("4",)
+    assert [r.text for r in host.runs if r.script == "note"] == ["4 "]
+
+
 def test_a_mark_without_its_note_is_named_and_left_unlinked():
     from pipeline.model import Block, Span
     from pipeline.segment.notes import link_marks
