@@ -132,16 +132,33 @@ def test_docx_note_leaves_its_number_in_place(tmp_path):
     assert linked == [("1", "Министрликтин отчету."), ("2", "Сурамжылоо.")]
 
 
+def glyphs(text: str, x: float, top: float, size: float) -> list[dict]:
+    """Glyphs 5 pt apart, as pdfplumber gives them."""
+    return [{"text": ch, "x0": x + 5.0 * k, "x1": x + 5.0 * k + 4.8, "top": top,
+             "bottom": top + size, "size": size, "fontname": "PTSerif-Regular"}
+            for k, ch in enumerate(text)]
+
+
+@pytest.mark.parametrize("before, after", [("сөз", " бар"), ("сөз=", " бар"), ("d", "x бар"),
+                                           ("сөз", "⁄4")])
+def test_only_a_raised_number_that_ends_a_word_is_a_mark(before, after):
+    """"сөз¹ бар" has a mark; "= ¹", "d³x" and "¹⁄4" are a formula's or a fraction's."""
+    from pipeline.readers.pdf.words import make_line
+
+    x = 100.0 + 5.0 * len(before)
+    chars = (glyphs(before, 100.0, 100.0, 10.0) + glyphs("3", x, 97.0, 6.5)
+             + glyphs(after, x + 5.0, 100.0, 10.0))
+    line = make_line([c for c in chars if c["text"] != " "], "full")
+    mark = before == "сөз" and after == " бар"
+    assert [r.script for r in line.runs if r.text.strip() == "3"] == ["note" if mark else "sup"]
+    assert line.marks == (("3",) if mark else ())
+
+
 def test_a_mark_clustered_into_a_line_of_its_own_goes_back_to_its_place():
     """On a column page a raised mark can be left a line of its own (``attach_markers``):
     its host line is read again with it, so the mark stands after its word."""
     from pipeline.readers.pdf.layout import attach_markers
     from pipeline.readers.pdf.words import make_line
-
-    def glyphs(text: str, x: float, top: float, size: float) -> list[dict]:
-        return [{"text": ch, "x0": x + 5.0 * k, "x1": x + 5.0 * k + 4.8, "top": top,
-                 "bottom": top + size, "size": size, "fontname": "PTSerif-Regular"}
-                for k, ch in enumerate(text)]
 
     own = glyphs("сөз", 300.0, 100.0, 10.0) + [
         {"text": " ", "x0": 318.5, "x1": 321.0, "top": 100.0, "bottom": 110.0, "size": 10.0,

@@ -116,11 +116,11 @@ def _is_note_mark(text: str, before: dict | None, math: set[int],
     """Whether a raised group is a footnote marker rather than an exponent.
 
     A marker is a number or a note symbol after a word or its punctuation
-    ("known¹", "2019),³"); after a formula's glyph, a digit or a Greek letter ("x²",
-    "10⁵", "dΩ²") the same number is an exponent, and raised letters ("Rⁿ", "Aᵀ") are
-    one too. A number that a letter, a digit or a fraction slash touches on its right
-    (``touching``, the glyph right after it) is part of what follows ("d³x", "¹⁄₄"):
-    a marker ends its word.
+    ("known¹", "2019),³"); after a formula's glyph, a digit, a Greek letter, an
+    operator or an opening bracket ("x²", "10⁵", "dΩ²", "= ¹") the same number is an
+    exponent or a numerator, and raised letters ("Rⁿ", "Aᵀ") are one too. A number
+    that a letter, a digit or a fraction slash touches on its right (``touching``, the
+    glyph right after it) is part of what follows ("d³x", "¹⁄₄"): a marker ends its word.
     """
     if not _NOTE_MARK.fullmatch(text):
         return False
@@ -129,7 +129,9 @@ def _is_note_mark(text: str, before: dict | None, math: set[int],
     if before is None:
         return True
     last = before["text"][-1:]
-    return not (id(before) in math or last.isdigit() or "\u0370" <= last <= "\u03ff")
+    # After an operator or an opening bracket it is a formula's: "= ¹⁄…", "+ x²".
+    return not (id(before) in math or last.isdigit() or "\u0370" <= last <= "\u03ff"
+                or unicodedata.category(last) in ("Sm", "Ps") or last in "-−")
 
 
 #: Accents a typesetter (LaTeX's \' \^ \" …) draws as a glyph of their own over
