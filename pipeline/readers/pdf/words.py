@@ -131,7 +131,7 @@ def _is_note_mark(text: str, before: dict | None, math: set[int],
     last = before["text"][-1:]
     # After an operator or an opening bracket it is a formula's: "= ¹⁄…", "+ x²".
     return not (id(before) in math or last.isdigit() or "\u0370" <= last <= "\u03ff"
-                or unicodedata.category(last) in ("Sm", "Ps") or last in "-−")
+                or last == "-" or (last != "" and unicodedata.category(last) in ("Sm", "Ps")))
 
 
 #: Accents a typesetter (LaTeX's \' \^ \" …) draws as a glyph of their own over
