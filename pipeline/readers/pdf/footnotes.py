@@ -1,9 +1,11 @@
 """Footnotes: the smaller numbered lines that close a column at the foot of a page.
 
-Superscript markers in the body are dropped (``words.make_line``); a note's own
-number is kept and leads its first line. The notes leave here as visual lines,
-the first line of each marked with ``para_hint``: joining them into notes is the
-cleaner's line-joining policy, the same as for body lines.
+Superscript markers in the body stay in its text as runs of their own, and are
+listed in ``PageLine.marks`` (``words.make_line``): the evidence that a numbered
+small line below is a note. A note's own number is kept and leads its first line.
+The notes leave here as visual lines, the first line of each marked with
+``para_hint``: joining them into notes is the cleaner's line-joining policy, the
+same as for body lines.
 """
 
 from __future__ import annotations

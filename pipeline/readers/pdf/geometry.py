@@ -30,8 +30,8 @@ class PageLine:
 
     ``text_x0`` is where the text starts after a list marker: a hanging indent
     continues there. ``note_mark`` is a raised number opening the line, which
-    only a footnote keeps; ``marks`` are the raised markers dropped from the
-    line's text (note references: the evidence that a note below is one).
+    only a footnote keeps; ``marks`` are the raised markers in the line's text
+    (note references, each a run of its own: the evidence that a note below is one).
     """
 
     runs: list[Run]
