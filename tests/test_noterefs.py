@@ -97,9 +97,13 @@ def _marks(doc) -> list[tuple[str, str, int | None, str | None]]:
 
 
 @pytest.fixture(scope="module")
-def pdf_doc(tmp_path_factory):
-    path = notes_pdf(tmp_path_factory.mktemp("noterefs") / "notes.pdf")
-    return run_text_stages(path)
+def pdf_path(tmp_path_factory):
+    return notes_pdf(tmp_path_factory.mktemp("noterefs") / "notes.pdf")
+
+
+@pytest.fixture(scope="module")
+def pdf_doc(pdf_path):
+    return run_text_stages(pdf_path)
 
 
 def test_pdf_marks_stay_at_their_place_and_link_the_note_of_their_page(pdf_doc):
@@ -116,6 +120,22 @@ def test_pdf_marks_stay_at_their_place_and_link_the_note_of_their_page(pdf_doc):
                      ("1", 2, PAGES[1]["notes"][0][2:])]
     validate(pdf_doc)
     assert not pdf_doc.problems
+
+
+def test_marks_are_linked_again_after_the_editors_corrections(pdf_path, tmp_path):
+    """The editor drops page 2's note: its mark stays, unlinked and named; the other
+    marks keep their links (the document stage links cross-references again)."""
+    from pipeline.document import EditorFiles
+
+    corrections = tmp_path / "corrections.yaml"
+    corrections.write_text('- find: "Улуттук статистикалык"\n  drop: true\n', "utf-8")
+    doc = run_text_stages(pdf_path, editor=EditorFiles(corrections=corrections))
+    assert _marks(doc) == [("технологиялар", "1", 1, "1@1"), ("бөлдү.", "2", 1, "2@1"),
+                           ("жок,", "1", 2, None)]
+    assert [p for p in doc.problems if p.startswith("note marks")] == [
+        "note marks 1 (page 2) have no note with their number: printed as raised numbers, "
+        "unlinked — check them in the source"]
+    validate(doc)
 
 
 def test_docx_note_leaves_its_number_in_place(tmp_path):

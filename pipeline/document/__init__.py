@@ -106,9 +106,11 @@ def make_document(tagged: Document, editor: EditorFiles = EditorFiles()) -> Docu
         apply_corrections(doc, text, editor.corrections)
         # Roles, blocks and captions may have changed: captions and cross-references
         # are linked again (a table made text captions nothing any more).
+        from ..segment.notes import link_marks
         from ..segment.objects import link_objects
 
         link_objects(doc.blocks, doc.problems)
+        link_marks(doc.blocks, doc.problems)  # a note dropped or made text leaves its mark
     apply_typography(doc)
     validate(doc)
     return doc

@@ -226,6 +226,10 @@ def note_spans(text: str, runs: list[Run]) -> list[Span]:
     return spans
 
 
+#: How the problem of the marks without a note starts.
+_LOST = "note marks "
+
+
 def link_marks(blocks: list[Block], problems: list[str]) -> None:
     """Point each note mark (a "note" span) at its footnote: ``Span.xref``.
 
@@ -233,8 +237,10 @@ def link_marks(blocks: list[Block], problems: list[str]) -> None:
     Kyrgyz articles number notes anew on every page), else the next one not yet
     linked that has it. A mark "1,2" is two marks. Marks no note answers stay
     raised numbers and are named in ``problems``: an exponent the reader took
-    for a mark, or a note the source lost.
+    for a mark, or a note the source lost. Run again (the document stage, after
+    the editor's corrections), it links every mark anew.
     """
+    problems[:] = [p for p in problems if not p.startswith(_LOST)]
     notes = [b for b in blocks if b.role == "footnote" and b.number]
     linked: set[str] = set()
     lost: list[str] = []
@@ -261,6 +267,6 @@ def link_marks(blocks: list[Block], problems: list[str]) -> None:
                 linked.add(note.id)
         block.spans = spans
     if lost:
-        problems.append(f"note marks {', '.join(lost[:10])}{' …' if len(lost) > 10 else ''}"
+        problems.append(f"{_LOST}{', '.join(lost[:10])}{' …' if len(lost) > 10 else ''}"
                         " have no note with their number: printed as raised numbers, "
                         "unlinked — check them in the source")

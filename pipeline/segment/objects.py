@@ -366,7 +366,8 @@ def forget_links(blocks: list[Block], problems: list[str]) -> None:
     it can run again; numbers are given again from the captions."""
     for block in blocks:
         block.of = None
-        block.spans = [s for s in block.spans if s.xref is None]
+        # A note mark's link is not this module's (``notes.link_marks``).
+        block.spans = [s for s in block.spans if s.xref is None or s.style == "note"]
     problems[:] = [p for p in problems if not p.startswith(PROBLEM)]
 
 
