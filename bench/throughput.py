@@ -152,6 +152,12 @@ def main() -> int:
     p.add_argument("--upto", choices=("document", "install"), default="document")
     p.add_argument("--out", type=Path, default=ROOT / "bench" / "results.throughput.md")
     args = p.parse_args()
+    try:
+        runs = [int(c) for c in args.cores.split(",")]
+    except ValueError:
+        p.error(f"--cores {args.cores!r}: give core counts separated by commas, e.g. 1,2")
+    if any(c < 1 for c in runs):
+        p.error(f"--cores {args.cores!r}: a core count is 1 or more")
     from pipeline.archive.scans import write_archive
 
     with tempfile.TemporaryDirectory(prefix="basma-throughput-") as tmp:
@@ -160,8 +166,9 @@ def main() -> int:
         print(f"{len(pdfs)} scanned PDFs made in {time.monotonic() - started:.1f} s",
               file=sys.stderr)
         results = []
-        for cores in (int(c) for c in args.cores.split(",")):
-            project = scratch(Path(tmp) / f"cores-{cores}", pdfs)
+        for k, cores in enumerate(runs):
+            # A run of its own folder: "1,2,2,1" runs each core count twice.
+            project = scratch(Path(tmp) / f"run{k}-cores-{cores}", pdfs)
             r = run(project, cores, args.upto)
             print(f"{cores} core(s): {r['wall']:.1f} s, {r['pages'] / r['wall']:.3f} pages/s "
                   f"(other processes: {r['cpu_others']:.0f} CPU s)", file=sys.stderr)
